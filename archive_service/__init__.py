@@ -1,0 +1,29 @@
+"""archive-service: the customer archive of a micro-loan and guarantee company."""
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .clock import Clock
+from .db import bind, database
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def _templates_dir():
+    """Top-level templates/ in a source checkout; the copy shipped inside the wheel otherwise."""
+    checkout = PACKAGE_DIR.parent / "templates"
+    return checkout if checkout.is_dir() else PACKAGE_DIR / "templates"
+
+
+def create_app(config=None):
+    """The Flask app. `config` overrides the defaults and ARCHIVE_* environment variables."""
+    from .web import init_web
+
+    app = Flask(__name__, template_folder=str(_templates_dir()), instance_relative_config=True)
+    app.config.update(config_module.load(config, instance_path=app.instance_path))
+    app.extensions["archive_clock"] = Clock(app.config["FROZEN_NOW"])
+    bind(app.config["DATABASE_URL"])
+    app.extensions["archive_db"] = database.obj
+    init_web(app)
+    return app

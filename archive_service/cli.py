@@ -1,0 +1,115 @@
+"""The `archive-service` command: a Flask CLI group over the same services as the web."""
+import signal
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from waitress import create_server
+
+from . import create_app, migrations
+from .db import database
+from .domain.errors import ArchiveError
+from .domain.permissions import ROLES
+from .services import audit, demo, users
+
+
+def _now():
+    return current_app.extensions["archive_clock"].now()
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
+def main():
+    """客户档案管理系统 archive-service."""
+
+
+@main.group()
+def db():
+    """Database schema."""
+
+
+@db.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Create or migrate the database named by DATABASE_URL."""
+    with database.connection_context():
+        applied = migrations.upgrade()
+        version = migrations.current_version()
+    click.echo(f"database at version {version}" + (f" ({', '.join(applied)})" if applied else ", nothing to do"))
+
+
+@main.group()
+def user():
+    """User accounts."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--password", required=True, help="at least 8 characters")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(list(ROLES)))
+@click.option("--display-name", default=None)
+@with_appcontext
+def user_create(username, password, roles, display_name):
+    """Create a user."""
+    with database.connection_context():
+        try:
+            users.create_user(None, username=username, password=password, roles=list(roles),
+                              display_name=display_name, now=_now())
+        except ArchiveError as refused:
+            click.echo(f"错误 [{refused.code}]: {refused.message}", err=True)
+            sys.exit(1)
+    click.echo(f"created user {username} ({', '.join(roles)})")
+
+
+@main.group("audit")
+def audit_group():
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Exit 0 if the audit chain is intact, else 1 naming the first bad entry."""
+    with database.connection_context():
+        result = audit.verify_chain()
+    if result["ok"]:
+        click.echo(f"audit chain intact: {result['entries']} entries")
+        return
+    bad = result["first_bad"]
+    click.echo(f"audit chain BROKEN at entry {bad['id']} ({bad['reason']}); {result['entries']} entries", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--demo", "load_demo", is_flag=True,
+              help="load demo accounts and data into an empty database and print them")
+@with_appcontext
+def serve(host, port, threads, load_demo):
+    """Run the service with the waitress production WSGI server; SIGTERM shuts it down cleanly."""
+    app = current_app._get_current_object()
+    if load_demo:
+        _prepare_demo()
+    server = create_server(app, host=host, port=port, threads=threads)
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    click.echo(f"archive-service listening on http://{host}:{port}/")
+    server.run()
+    click.echo("archive-service stopped")
+
+
+def _exit_cleanly(_signum, _frame):
+    raise SystemExit(0)
+
+
+def _prepare_demo():
+    with database.connection_context():
+        migrations.upgrade()
+        accounts = demo.load(_now())
+    if not accounts:
+        click.echo("database already has users: demo data not loaded")
+        return
+    click.echo(f"demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+    for username, _password, roles in accounts:
+        click.echo(f"  {username:<10} {', '.join(ROLES[r] for r in roles)}")

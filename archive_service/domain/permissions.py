@@ -1,0 +1,51 @@
+"""Who may do what: one readable table. Services check it; object-level rules (only the
+project's A-role may act as A) live in the service that owns the object."""
+from .errors import Forbidden
+
+ADMIN, ARCHIVIST, CUSTODIAN, MANAGER = "admin", "archivist", "custodian", "manager"
+APPROVER, EXECUTIVE, AUDITOR = "approver", "executive", "auditor"
+
+ROLES = {
+    ADMIN: "系统管理员",
+    ARCHIVIST: "档案管理员",
+    CUSTODIAN: "权证管理员",
+    MANAGER: "客户经理",
+    APPROVER: "有权审批人",
+    EXECUTIVE: "董事长/总经理",
+    AUDITOR: "审计",
+}
+
+ANYONE = frozenset(ROLES)
+
+PERMISSIONS = {
+    "users.manage": {ADMIN},
+    "users.view": {ADMIN, AUDITOR},
+    "calendar.edit": {ADMIN},
+    "audit.view": {ADMIN, AUDITOR},
+    "customers.create": {MANAGER, ARCHIVIST},
+    "customers.view": {MANAGER, ARCHIVIST, EXECUTIVE, AUDITOR, APPROVER},
+    "customers.view_id_number": {ARCHIVIST, EXECUTIVE},
+    "projects.create": {MANAGER, ARCHIVIST},
+    "projects.view_all": {ARCHIVIST, EXECUTIVE, AUDITOR, APPROVER},
+    "handovers.receive": {ARCHIVIST},
+    "handovers.view_all": {ARCHIVIST, EXECUTIVE, AUDITOR},
+    "checklists.edit": {ADMIN, ARCHIVIST},
+    "extensions.decide": {APPROVER},
+    "locations.manage": {ARCHIVIST},
+    "archives.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
+    "archives.void_number": {ARCHIVIST},
+    "register.view": {ARCHIVIST, AUDITOR},
+    "labels.print": {ARCHIVIST, CUSTODIAN},
+    "scans.upload": {ARCHIVIST},
+    "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
+}
+
+
+def allowed(roles, action):
+    return bool(set(roles) & PERMISSIONS[action])
+
+
+def require_permission(actor, action):
+    """Raise Forbidden unless one of the actor's roles grants `action`."""
+    if not allowed(actor.roles, action):
+        raise Forbidden("auth.forbidden", "您没有执行此操作的权限")

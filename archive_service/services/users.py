@@ -1,0 +1,222 @@
+"""Accounts, passwords, login lockout and API tokens."""
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..db import for_update, transaction
+from ..domain.actors import Actor
+from ..domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, require
+from ..domain.permissions import ROLES, require_permission
+from ..domain.timeutil import from_db, iso_local, to_db
+from ..models import ApiToken, User
+from . import audit
+
+HASHER = PasswordHasher()
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+MIN_PASSWORD = 8
+BAD_LOGIN = ("auth.invalid_credentials", "用户名或密码错误,或账号已被锁定")
+# Verified against when the username is unknown, so both paths cost the same time.
+_DUMMY_HASH = HASHER.hash("not-a-real-password")
+
+
+def actor_of(user, client_addr=""):
+    return Actor(id=user.id, username=user.username, display_name=user.display_name,
+                 roles=tuple(user.roles), client_addr=client_addr)
+
+
+def user_view(user):
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "roles": user.roles,
+        "department": user.department,
+        "email": user.email,
+        "active": user.active,
+        "created_at": iso_local(user.created_at),
+    }
+
+
+def _clean_roles(roles):
+    if not isinstance(roles, (list, tuple)) or not roles:
+        raise InvalidInput("user.invalid_roles", "至少需要一个角色", errors={"roles": "至少需要一个角色"})
+    unknown = [r for r in roles if r not in ROLES]
+    require(not unknown, InvalidInput, "user.unknown_role", f"未知角色:{', '.join(map(str, unknown))}",
+            errors={"roles": f"可选角色:{', '.join(ROLES)}"})
+    return ",".join(dict.fromkeys(roles))
+
+
+def _check_password(password):
+    require(isinstance(password, str) and len(password) >= MIN_PASSWORD, InvalidInput,
+            "user.weak_password", f"密码至少需要 {MIN_PASSWORD} 个字符",
+            errors={"password": f"至少 {MIN_PASSWORD} 个字符"})
+
+
+def _fields(display_name=None, department=None, email=None):
+    for name, value in (("display_name", display_name), ("department", department), ("email", email)):
+        require(value is None or (isinstance(value, str) and len(value) <= 100), InvalidInput,
+                "request.invalid_field", f"{name} 格式错误", errors={name: "应为不超过 100 字的文本"})
+
+
+def create_user(actor, *, username, password, roles, display_name=None, department="", email="", now):
+    """Create an account (admin only; `actor=None` is the command line on the server itself)."""
+    if actor is not None:
+        require_permission(actor, "users.manage")
+    require(isinstance(username, str) and USERNAME_RE.match(username), InvalidInput, "user.invalid_username",
+            "用户名只能包含字母、数字、点、下划线和连字符,长度 2–64",
+            errors={"username": "字母、数字、._-,2–64 位"})
+    _check_password(password)
+    _fields(display_name, department, email)
+    roles_text = _clean_roles(roles)
+    with transaction():
+        require(not User.select().where(User.username == username).exists(), Conflict,
+                "user.exists", f"用户名 {username} 已存在")
+        user = User.create(username=username, display_name=display_name or username,
+                           password_hash=HASHER.hash(password), roles_text=roles_text,
+                           department=department or "", email=email or "", created_at=to_db(now))
+        audit.record(actor, "user.create", "user", username,
+                     {"roles": user.roles, "display_name": user.display_name}, now=now)
+    return user_view(user)
+
+
+def get_user(actor, username):
+    require_permission(actor, "users.view")
+    return user_view(_load(username))
+
+
+def list_users(actor, include_inactive=True):
+    require_permission(actor, "users.view")
+    query = User.select().order_by(User.username)
+    if not include_inactive:
+        query = query.where(User.active)
+    return [user_view(u) for u in query]
+
+
+def _load(username):
+    user = User.get_or_none(User.username == str(username))
+    if user is None:
+        raise NotFound("user.not_found", f"找不到用户 {username}")
+    return user
+
+
+def update_user(actor, username, *, display_name=None, roles=None, active=None, department=None,
+                email=None, password=None, now, holdings_of=None):
+    """Edit an account. Accounts are never deleted, only deactivated; deactivation is refused
+    while `holdings_of(username)` says the user still holds something (R21)."""
+    require_permission(actor, "users.manage")
+    _fields(display_name, department, email)
+    require(active is None or isinstance(active, bool), InvalidInput, "request.invalid_field",
+            "active 必须是布尔值", errors={"active": "必须是 true 或 false"})
+    with transaction():
+        user = for_update(User.select().where(User.username == str(username))).get_or_none()
+        if user is None:
+            raise NotFound("user.not_found", f"找不到用户 {username}")
+        changes = {}
+        for name, value in (("display_name", display_name), ("department", department), ("email", email)):
+            if value is not None and value != getattr(user, name):
+                changes[name] = [getattr(user, name), value]
+                setattr(user, name, value)
+        if roles is not None:
+            new_roles = _clean_roles(roles)
+            if new_roles != user.roles_text:
+                changes["roles"] = [user.roles, new_roles.split(",")]
+                user.roles_text = new_roles
+        if password is not None:
+            _check_password(password)
+            user.password_hash = HASHER.hash(password)
+            user.failed_logins, user.locked_until = 0, None
+            changes["password"] = "changed"
+        if active is not None and active != user.active:
+            if not active and user.id == actor.id:
+                raise Conflict("user.cannot_deactivate_self", "不能停用自己的账号")
+            if not active and holdings_of is not None:
+                held = holdings_of(user)
+                require(not held, Conflict, "user.still_holds", "该用户仍持有档案或权证,请先办理交接",
+                        details={"holdings": held})
+            changes["active"] = [user.active, active]
+            user.active = active
+        user.save()
+        if changes:
+            audit.record(actor, "user.update", "user", user.username, changes, now=now)
+    return user_view(user)
+
+
+def authenticate(username, password, *, now, client_addr="", max_failures=5, lock_minutes=15):
+    """The actor for a correct password. Repeated failures lock the account for a while; the
+    answer never reveals whether the user exists or is locked."""
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise InvalidInput("request.invalid_field", "用户名和密码必须是文本",
+                           errors={"username": "必填", "password": "必填"})
+    with transaction():
+        user = for_update(User.select().where(User.username == username)).get_or_none()
+        if user is None:
+            _verify(_DUMMY_HASH, password)
+            raise NotAuthenticated(*BAD_LOGIN)
+        locked = user.locked_until is not None and from_db(user.locked_until) > now
+        if not _verify(user.password_hash, password) or locked or not user.active:
+            if not locked:
+                user.failed_logins += 1
+                if user.failed_logins >= max_failures:
+                    user.locked_until = to_db(now + timedelta(minutes=lock_minutes))
+                    user.failed_logins = 0
+                    audit.record(actor_of(user, client_addr), "user.locked", "user", user.username,
+                                 {"minutes": lock_minutes}, now=now)
+                user.save()
+            failure = NotAuthenticated(*BAD_LOGIN)
+        else:
+            user.failed_logins, user.locked_until = 0, None
+            user.save()
+            audit.record(actor_of(user, client_addr), "user.login", "user", user.username, now=now)
+            failure = None
+    if failure:
+        raise failure
+    return actor_of(user, client_addr)
+
+
+def _verify(stored_hash, password):
+    try:
+        return HASHER.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(actor, *, now):
+    """A new API token for the actor; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    with transaction():
+        ApiToken.create(user=actor.id, token_hash=_token_digest(token), created_at=to_db(now))
+        audit.record(actor, "token.issue", "user", actor.username, now=now)
+    return token
+
+
+def actor_for_token(token, *, client_addr="", now):
+    """The actor a bearer token stands for; NotAuthenticated when missing, unknown or revoked."""
+    require(token, NotAuthenticated, "auth.token_missing", "缺少访问令牌")
+    row = (ApiToken.select(ApiToken, User).join(User)
+           .where(ApiToken.token_hash == _token_digest(token)).get_or_none())
+    require(row is not None and row.revoked_at is None and row.user.active, NotAuthenticated,
+            "auth.token_invalid", "访问令牌无效或已被撤销")
+    return actor_of(row.user, client_addr)
+
+
+def revoke_token(actor, token, *, now):
+    with transaction():
+        updated = (ApiToken.update(revoked_at=to_db(now))
+                   .where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_null())
+                   .execute())
+        require(updated == 1, NotAuthenticated, "auth.token_invalid", "访问令牌无效或已被撤销")
+        audit.record(actor, "token.revoke", "user", actor.username, now=now)
+
+
+def load_actor(user_id, client_addr=""):
+    """The actor behind a signed-in browser session, or None when the account is gone or inactive."""
+    user = User.get_or_none(User.id == user_id)
+    return actor_of(user, client_addr) if user and user.active else None

@@ -1,0 +1,85 @@
+"""Tokens and users."""
+from flask import current_app, g
+
+from ...services import users
+from ..context import client_addr, current_actor, now
+from .base import api_blueprint
+from .schemas import ApiSchema, Bool, List, Str, length
+
+bp = api_blueprint("tokens", "API tokens: sign in with a password, then send `Authorization: Bearer <token>`")
+users_bp = api_blueprint("users", "User accounts (admin)")
+
+
+class Credentials(ApiSchema):
+    username = Str(required=True, validate=length(1, 64))
+    password = Str(required=True, validate=length(1, 256))
+
+
+class NewUser(ApiSchema):
+    username = Str(required=True)
+    display_name = Str(load_default=None)
+    password = Str(required=True)
+    roles = List(Str(), required=True)
+    department = Str(load_default="")
+    email = Str(load_default="")
+
+
+class UserChange(ApiSchema):
+    display_name = Str()
+    roles = List(Str())
+    active = Bool()
+    department = Str()
+    email = Str()
+    password = Str()
+
+
+@bp.post("/tokens")
+@bp.arguments(Credentials)
+@bp.response(201)
+def issue(body):
+    """Exchange a username and password for an API token."""
+    cfg = current_app.config
+    actor = users.authenticate(body["username"], body["password"], now=now(), client_addr=client_addr(),
+                               max_failures=cfg["LOGIN_MAX_FAILURES"], lock_minutes=cfg["LOGIN_LOCK_MINUTES"])
+    return {"token": users.issue_token(actor, now=now()), "username": actor.username, "roles": list(actor.roles)}
+
+
+@bp.delete("/tokens/current")
+@bp.response(204)
+def revoke():
+    """Revoke the token this request was made with."""
+    users.revoke_token(current_actor(), g.token, now=now())
+    return ""
+
+
+@users_bp.get("/users")
+@users_bp.response(200)
+def list_users():
+    return {"items": users.list_users(current_actor()), "next_cursor": None}
+
+
+@users_bp.post("/users")
+@users_bp.arguments(NewUser)
+@users_bp.response(201)
+def create_user(body):
+    return users.create_user(current_actor(), now=now(), **body)
+
+
+@users_bp.get("/users/<username>")
+@users_bp.response(200)
+def get_user(username):
+    return users.get_user(current_actor(), username)
+
+
+@users_bp.patch("/users/<username>")
+@users_bp.arguments(UserChange)
+@users_bp.response(200)
+def update_user(body, username):
+    return users.update_user(current_actor(), username, now=now(), **body)
+
+
+@users_bp.get("/me")
+@users_bp.response(200)
+def me():
+    actor = current_actor()
+    return {"username": actor.username, "display_name": actor.display_name, "roles": list(actor.roles)}

@@ -1,0 +1,77 @@
+"""One place that turns refusals into responses: problem+json for the API, zh-CN pages for people."""
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..domain.errors import ArchiveError
+
+HTTP_CODES = {
+    400: ("request.malformed", "请求格式错误"),
+    401: ("auth.required", "请先登录"),
+    403: ("auth.forbidden", "您没有访问权限"),
+    404: ("not_found", "找不到请求的页面或对象"),
+    405: ("request.method_not_allowed", "不支持该请求方法"),
+    413: ("upload.too_large", "上传的内容超过大小限制"),
+    415: ("request.unsupported_media_type", "不支持的内容类型"),
+    422: ("request.invalid", "输入有误"),
+    429: ("request.too_many", "请求过于频繁,请稍后再试"),
+    500: ("server.error", "服务器内部错误,请联系管理员"),
+}
+
+ERROR_TITLES = {400: "请求错误", 401: "未登录", 403: "无权访问", 404: "未找到", 405: "方法不允许",
+                409: "状态冲突", 413: "内容过大", 415: "类型不支持", 422: "输入有误", 429: "请求过多",
+                500: "服务器错误"}
+
+
+def wants_json():
+    return request.path.startswith("/api/")
+
+
+def problem(status, code, detail, errors=None, extra=None):
+    body = {"type": f"about:blank#{code}", "title": ERROR_TITLES.get(status, "错误"), "status": status,
+            "detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def archive_error_response(error):
+    extra = {"details": error.details} if error.details is not None else None
+    if wants_json():
+        return problem(error.status, error.code, error.message, error.errors, extra)
+    if request.method == "POST" and error.status in (400, 409, 422):
+        flash(error.message, "danger")
+        return redirect(request.referrer or request.path)
+    return error_page(error.status, error.message, error.code)
+
+
+def http_error_response(error):
+    status = error.code or 500
+    code, detail = HTTP_CODES.get(status, ("error", error.description or "错误"))
+    response = make_response(problem(status, code, detail) if wants_json() else error_page(status, detail, code))
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def error_page(status, message, code):
+    return render_template("error.html", status=status, title=ERROR_TITLES.get(status, "错误"),
+                           message=message, code=code), status
+
+
+def unexpected_error_response(error):
+    if isinstance(error, HTTPException):
+        return http_error_response(error)
+    current_app.logger.exception("unexpected error")
+    return http_error_response(InternalServerError())
+
+
+def register(app):
+    app.register_error_handler(ArchiveError, archive_error_response)
+    app.register_error_handler(HTTPException, http_error_response)
+    app.register_error_handler(Exception, unexpected_error_response)

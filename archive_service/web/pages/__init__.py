@@ -1,0 +1,52 @@
+"""HTML pages (zh-CN), signed in with a browser session."""
+from flask import current_app, g, request
+from flask_login import LoginManager, current_user
+
+from ...domain.permissions import ROLES, allowed
+from ...services import users
+from ..context import client_addr
+from . import auth, home
+from .auth import SessionUser
+
+
+def init_pages(app):
+    login = LoginManager(app)
+    login.login_view = "auth.login"
+    login.login_message = "请先登录"
+    login.login_message_category = "warning"
+    login.session_protection = "strong"
+
+    @login.user_loader
+    def _load(user_id):
+        actor = users.load_actor(int(user_id), client_addr())
+        return SessionUser(actor) if actor else None
+
+    app.before_request(_actor_from_session)
+    app.context_processor(_template_helpers)
+    for bp in (auth.bp, home.bp):
+        app.register_blueprint(bp)
+
+
+def _actor_from_session():
+    if not request.path.startswith("/api/") and current_user.is_authenticated:
+        g.actor = current_user.actor
+
+
+# (endpoint, label, permission needed or None): the navigation, in order. Entries whose
+# endpoint is not registered are left out.
+NAV_ITEMS = [
+    ("home.dashboard", "工作台", None),
+    ("admin.users", "用户管理", "users.manage"),
+    ("admin.calendar", "工作日历", "calendar.edit"),
+    ("admin.audit", "审计日志", "audit.view"),
+]
+
+
+def _template_helpers():
+    actor = g.get("actor")
+    return {
+        "nav_items": [n for n in NAV_ITEMS if n[0] in current_app.view_functions],
+        "actor": actor,
+        "can": (lambda action: actor is not None and allowed(actor.roles, action)),
+        "role_names": ROLES,
+    }
