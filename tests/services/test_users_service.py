@@ -1,0 +1,94 @@
+"""Accounts: password hashing, lockout, deactivation, tokens."""
+from datetime import timedelta
+
+import pytest
+
+from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
+from archive_service.models import ApiToken, AuditEntry, User
+from archive_service.services import users
+from tests.conftest import NOW, PASSWORD
+
+
+def test_password_is_stored_as_an_argon2id_hash(make_actor):
+    make_actor("li", "archivist")
+    stored = User.get(User.username == "li").password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_login_locks_after_repeated_failures_without_revealing_it(make_actor):
+    make_actor("li", "archivist")
+    for _ in range(5):
+        with pytest.raises(NotAuthenticated):
+            users.authenticate("li", "wrong-password", now=NOW)
+    with pytest.raises(NotAuthenticated) as locked:
+        users.authenticate("li", PASSWORD, now=NOW + timedelta(minutes=1))
+    with pytest.raises(NotAuthenticated) as unknown:
+        users.authenticate("nobody", PASSWORD, now=NOW)
+    assert locked.value.code == unknown.value.code and locked.value.message == unknown.value.message
+    assert users.authenticate("li", PASSWORD, now=NOW + timedelta(minutes=16)).username == "li"
+
+
+def test_deactivated_user_cannot_sign_in_or_use_a_token(admin, make_actor):
+    li = make_actor("li", "archivist")
+    token = users.issue_token(li, now=NOW)
+    users.update_user(admin, "li", active=False, now=NOW)
+    with pytest.raises(NotAuthenticated):
+        users.authenticate("li", PASSWORD, now=NOW)
+    with pytest.raises(NotAuthenticated):
+        users.actor_for_token(token, now=NOW)
+
+
+def test_tokens_are_stored_hashed_and_can_be_revoked(make_actor):
+    li = make_actor("li", "archivist")
+    token = users.issue_token(li, now=NOW)
+    assert not ApiToken.select().where(ApiToken.token_hash == token).exists()
+    assert users.actor_for_token(token, now=NOW).username == "li"
+    users.revoke_token(li, token, now=NOW)
+    with pytest.raises(NotAuthenticated) as refused:
+        users.actor_for_token(token, now=NOW)
+    assert refused.value.code == "auth.token_invalid"
+
+
+def test_only_admins_manage_users(make_actor):
+    manager = make_actor("zhang", "manager")
+    with pytest.raises(Forbidden):
+        users.create_user(manager, username="x1", password=PASSWORD, roles=["manager"], now=NOW)
+    assert not User.select().where(User.username == "x1").exists()
+
+
+@pytest.mark.parametrize("fields, code", [
+    ({"username": "a b"}, "user.invalid_username"),
+    ({"password": "short"}, "user.weak_password"),
+    ({"roles": ["boss"]}, "user.unknown_role"),
+    ({"roles": []}, "user.invalid_roles"),
+])
+def test_bad_new_user_is_refused_and_nothing_is_written(admin, fields, code):
+    before = User.select().count(), AuditEntry.select().count()
+    values = {"username": "newbie", "password": PASSWORD, "roles": ["manager"], **fields}
+    with pytest.raises(InvalidInput) as refused:
+        users.create_user(admin, now=NOW, **values)
+    assert refused.value.code == code
+    assert (User.select().count(), AuditEntry.select().count()) == before
+
+
+def test_users_are_never_deleted_only_deactivated_and_edits_are_audited(admin, make_actor):
+    make_actor("li", "archivist")
+    view = users.update_user(admin, "li", display_name="李四", roles=["archivist", "custodian"], now=NOW)
+    assert view["roles"] == ["archivist", "custodian"] and view["display_name"] == "李四"
+    users.update_user(admin, "li", active=False, now=NOW)
+    assert User.get(User.username == "li").active is False
+    changes = AuditEntry.select().where(AuditEntry.action == "user.update").count()
+    assert changes == 2
+
+
+def test_r21_deactivation_refused_while_the_user_holds_something(admin, make_actor):
+    make_actor("li", "archivist")
+    with pytest.raises(Conflict) as refused:
+        users.update_user(admin, "li", active=False, now=NOW, holdings_of=lambda user: ["XD-2026-0001"])
+    assert refused.value.code == "user.still_holds"
+    assert User.get(User.username == "li").active is True
+
+
+def test_admin_cannot_deactivate_themself(admin):
+    with pytest.raises(Conflict):
+        users.update_user(admin, "admin", active=False, now=NOW)
