@@ -11,9 +11,9 @@ PACKAGE_DIR = Path(__file__).parent
 
 
 def _templates_dir():
-    """Top-level templates/ in a source checkout; the copy shipped inside the wheel otherwise."""
-    checkout = PACKAGE_DIR.parent / "templates"
-    return checkout if checkout.is_dir() else PACKAGE_DIR / "templates"
+    """The copy shipped inside the wheel; the top-level templates/ in a source checkout."""
+    shipped = PACKAGE_DIR / "templates"
+    return shipped if shipped.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
 def create_app(config=None):
