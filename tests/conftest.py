@@ -3,8 +3,10 @@ TEST_DATABASE_URL is set, on PostgreSQL too (each xdist worker in its own schema
 import os
 import re
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import psycopg2
 import pytest
 from argon2 import PasswordHasher
 
@@ -35,21 +37,27 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"{item.nodeid}: skipped in CI, where PostgreSQL and browser tests must run"
 
 
+@contextmanager
+def new_pg_schema():
+    """The PostgreSQL test database seen through a schema of its own, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    conn.cursor().execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        conn.cursor().execute(f"DROP SCHEMA {schema} CASCADE")
+        conn.close()
+
+
 @pytest.fixture(scope="session")
 def pg_schema_url():
     """A schema of our own in the PostgreSQL test database, for this worker's whole session."""
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    import psycopg2
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    conn = psycopg2.connect(PG_URL)
-    conn.autocommit = True
-    conn.cursor().execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    conn.cursor().execute(f"DROP SCHEMA {schema} CASCADE")
-    conn.close()
+    with new_pg_schema() as url:
+        yield url
 
 
 def _truncate_all():

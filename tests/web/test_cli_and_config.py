@@ -5,9 +5,7 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 
-import psycopg2
 import pytest
 from click.testing import CliRunner
 
@@ -15,7 +13,7 @@ from archive_service import create_app, migrations
 from archive_service.cli import main
 from archive_service.config import ConfigError
 from archive_service.db import bind, database
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, new_pg_schema
 
 
 def run_cli(args, db_url):
@@ -66,13 +64,8 @@ def empty_db_url(request, tmp_path):
         return
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
-    schema = f"m_{uuid.uuid4().hex[:10]}"
-    conn = psycopg2.connect(PG_URL)
-    conn.autocommit = True
-    conn.cursor().execute(f"CREATE SCHEMA {schema}")
-    yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
-    conn.cursor().execute(f"DROP SCHEMA {schema} CASCADE")
-    conn.close()
+    with new_pg_schema() as url:
+        yield url
 
 
 def test_db_upgrade_from_empty_then_again_is_a_no_op(empty_db_url):
