@@ -47,8 +47,11 @@ def test_admin_creates_a_user_through_the_form(page, sign_in):
     assert (created.display_name, created.roles, created.active) == ("刘会计", ["custodian"], True)
 
 
-def test_scan_box_has_focus_and_enter_opens_the_lookup(page, sign_in):
+@pytest.mark.parametrize("width", [1280, 768], ids=["desk", "tablet"])
+def test_scan_box_has_focus_and_enter_opens_the_lookup(page, sign_in, width):
+    page.set_viewport_size({"width": width, "height": 1024})
     sign_in("archivist")
+    expect(page.locator("#scan-box")).to_be_visible()
     expect(page.locator("#scan-box")).to_be_focused()
     page.keyboard.type("DA-2026-0001")
     page.keyboard.press("Enter")
