@@ -51,3 +51,9 @@ def flashes(html):
     """The texts of the flash messages on a page."""
     return [m.strip() for m in re.findall(r'<div class="alert alert-\w+ alert-dismissible[^>]*>\s*(.*?)\s*<button',
                                           html, re.S)]
+
+
+def form_action(client, page, form_id):
+    """Where the form with `form_id` on `page` posts to."""
+    html = client.get(page).get_data(as_text=True)
+    return re.search(rf'<form [^>]*action="([^"]+)"[^>]*id="{form_id}"', html).group(1)

@@ -1,5 +1,5 @@
 """The working-day calendar page: local overrides and confirmed years change the deadlines (R10)."""
-from page_helpers import add_user, count, flashes, sign_in, submit
+from page_helpers import add_user, count, flashes, form_action, sign_in, submit
 
 from archive_service.db import database
 from archive_service.models import AuditEntry, CalendarOverride, CalendarYear
@@ -21,12 +21,12 @@ def test_r10_a_holiday_entered_on_the_page_moves_the_deadline_and_removing_it_re
     # 2026-10-10 (Saturday) is a statutory make-up workday after the National Day holiday.
     assert next_working_day("2026-10-09") == {"date": "2026-10-10", "confirmed": True}
     as_admin(client)
-    r = submit(client, "/admin/calendar?year=2026", "/admin/calendar/days",
+    r = submit(client, "/admin/calendar?year=2026", form_action(client, "/admin/calendar?year=2026", "new-override"),
                {"date": "2026-10-10", "kind": "holiday", "note": "公司统一放假"})
     assert r.status_code == 302 and r.location == "/admin/calendar?year=2026"
     page = client.get(r.location).get_data(as_text=True)
     assert flashes(page) == ["已将 2026-10-10 设为节假日"]
-    assert "2026-10-10" in page and "公司统一放假" in page
+    assert "公司统一放假" in page and 'formaction="/admin/calendar/days/2026-10-10/delete"' in page
     assert next_working_day("2026-10-09") == {"date": "2026-10-12", "confirmed": True}
 
     r = submit(client, "/admin/calendar?year=2026", "/admin/calendar/days/2026-10-10/delete", {})
@@ -52,7 +52,8 @@ def test_an_unconfirmed_year_asks_for_its_holidays_until_confirmed(client):
     page = client.get("/admin/calendar?year=2027").get_data(as_text=True)
     assert "2027 年的节假日安排尚未确认" in page and 'id="confirm-year"' in page
     assert next_working_day("2027-03-01")["confirmed"] is False
-    r = submit(client, "/admin/calendar?year=2027", "/admin/calendar/years/2027/confirm", {})
+    confirm = form_action(client, "/admin/calendar?year=2027", "confirm-year")
+    r = submit(client, "/admin/calendar?year=2027", confirm, {})
     assert r.status_code == 302 and r.location == "/admin/calendar?year=2027"
     page = client.get(r.location).get_data(as_text=True)
     assert flashes(page) == ["已确认 2027 年的节假日安排"]

@@ -1,7 +1,7 @@
 """User administration through the HTML forms (admin only; accounts are never deleted)."""
 import re
 
-from page_helpers import add_user, flashes, sign_in, snapshot, stored_user, submit
+from page_helpers import add_user, flashes, form_action, sign_in, snapshot, stored_user, submit
 
 NEW_USER = {"username": "liu", "display_name": "刘会计", "department": "财务部", "email": "liu@example.cn",
             "password": "long-enough-1", "roles": ["custodian", "auditor"]}
@@ -22,7 +22,7 @@ def test_user_list_shows_roles_in_chinese(client):
 
 def test_admin_creates_a_user_through_the_form(client):
     as_admin(client)
-    r = submit(client, "/admin/users", "/admin/users", NEW_USER)
+    r = submit(client, "/admin/users", form_action(client, "/admin/users", "new-user"), NEW_USER)
     assert r.status_code == 302 and r.location == "/admin/users"
     assert flashes(client.get(r.location).get_data(as_text=True)) == ["已创建用户 liu(刘会计)"]
     created = stored_user("liu")
@@ -46,7 +46,7 @@ def test_refused_creation_flashes_the_reason_and_changes_nothing(client):
 def test_admin_edits_name_department_email_and_roles(client):
     add_user("zhang", "manager")
     as_admin(client)
-    r = submit(client, "/admin/users/zhang", "/admin/users/zhang",
+    r = submit(client, "/admin/users/zhang", form_action(client, "/admin/users/zhang", "edit-user"),
                {"display_name": "张伟", "department": "业务二部", "email": "zw@example.cn",
                 "roles": ["manager", "approver"]})
     assert r.status_code == 302 and r.location == "/admin/users/zhang"
@@ -65,7 +65,8 @@ def test_edit_form_shows_current_roles_checked(client):
 def test_admin_resets_a_password_and_the_old_one_stops_working(client):
     add_user("zhang", "manager")
     as_admin(client)
-    r = submit(client, "/admin/users/zhang", "/admin/users/zhang/password", {"password": "brand-new-pass"})
+    r = submit(client, "/admin/users/zhang", form_action(client, "/admin/users/zhang", "reset-password"),
+               {"password": "brand-new-pass"})
     assert r.status_code == 302 and r.location == "/admin/users/zhang"
     other = client.application.test_client()
     assert sign_in(other, "zhang").status_code == 401
@@ -75,20 +76,30 @@ def test_admin_resets_a_password_and_the_old_one_stops_working(client):
 def test_admin_deactivates_and_reactivates_a_user_who_is_kept(client):
     add_user("zhang", "manager")
     as_admin(client)
-    r = submit(client, "/admin/users/zhang", "/admin/users/zhang/active", {"active": "0"})
+    r = submit(client, "/admin/users/zhang", form_action(client, "/admin/users/zhang", "set-active"), {})
     assert r.status_code == 302
     assert flashes(client.get(r.location).get_data(as_text=True)) == ["已停用用户 zhang"]
     assert stored_user("zhang")["active"] is False
     assert "已停用" in client.get("/admin/users").get_data(as_text=True)
     assert sign_in(client.application.test_client(), "zhang").status_code == 401
-    submit(client, "/admin/users/zhang", "/admin/users/zhang/active", {"active": "1"})
+    submit(client, "/admin/users/zhang", form_action(client, "/admin/users/zhang", "set-active"), {})
     assert stored_user("zhang")["active"] is True
+
+
+def test_edit_without_any_role_is_refused_and_changes_nothing(client):
+    add_user("zhang", "manager")
+    as_admin(client)
+    before = snapshot()
+    r = submit(client, "/admin/users/zhang", "/admin/users/zhang", {"display_name": "张伟"})
+    assert r.status_code == 302 and r.location == "http://localhost/admin/users/zhang"
+    assert flashes(client.get("/admin/users/zhang").get_data(as_text=True)) == ["至少需要一个角色"]
+    assert snapshot() == before
 
 
 def test_admin_cannot_deactivate_themself(client):
     as_admin(client)
     before = snapshot()
-    r = submit(client, "/admin/users/root", "/admin/users/root/active", {"active": "0"})
+    r = submit(client, "/admin/users/root", "/admin/users/root/deactivate", {})
     assert r.status_code == 302 and r.location == "http://localhost/admin/users/root"
     assert flashes(client.get("/admin/users/root").get_data(as_text=True)) == ["不能停用自己的账号"]
     assert snapshot() == before
@@ -100,7 +111,7 @@ def test_forms_without_csrf_token_are_refused_and_change_nothing(client):
     before = snapshot()
     for action, data in [("/admin/users", NEW_USER), ("/admin/users/zhang", {"display_name": "改名"}),
                          ("/admin/users/zhang/password", {"password": "brand-new-pass"}),
-                         ("/admin/users/zhang/active", {"active": "0"})]:
+                         ("/admin/users/zhang/deactivate", {})]:
         r = submit(client, "/admin/users", action, data, token=False)
         assert r.status_code == 403 and "安全令牌" in r.get_data(as_text=True)
     assert snapshot() == before
@@ -116,7 +127,7 @@ def test_a_manager_can_neither_see_nor_change_accounts(client):
     before = snapshot()
     r = submit(client, "/", "/admin/users", NEW_USER)
     assert r.status_code == 403 and "您没有执行此操作的权限" in r.get_data(as_text=True)
-    r = submit(client, "/", "/admin/users/root/active", {"active": "0"})
+    r = submit(client, "/", "/admin/users/root/deactivate", {})
     assert r.status_code == 403
     assert snapshot() == before
 

@@ -75,9 +75,9 @@ def user_password(username):
     return redirect(url_for("admin.user_edit", username=username))
 
 
-@bp.post("/users/<username>/active")
-def user_active(username):
-    active = request.form.get("active") == "1"
+@bp.post("/users/<username>/<any(activate, deactivate):change>")
+def user_active(username, change):
+    active = change == "activate"
     users.update_user(current_actor(), username, active=active, now=now())
     flash(f"已{'启用' if active else '停用'}用户 {username}", "success")
     return redirect(url_for("admin.user_edit", username=username))
