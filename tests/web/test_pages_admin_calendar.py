@@ -33,6 +33,10 @@ def test_r10_a_holiday_entered_on_the_page_moves_the_deadline_and_removing_it_re
     assert r.status_code == 302 and r.location == "/admin/calendar?year=2026"
     assert flashes(client.get(r.location).get_data(as_text=True)) == ["已删除 2026-10-10 的调整"]
     assert next_working_day("2026-10-09") == {"date": "2026-10-10", "confirmed": True}
+    audited = count(AuditEntry)
+    r = submit(client, "/admin/calendar?year=2026", "/admin/calendar/days/2026-10-10/delete", {})
+    assert flashes(client.get(r.location).get_data(as_text=True)) == ["2026-10-10 没有调整,无需删除"]
+    assert count(AuditEntry) == audited
 
 
 def test_changing_an_override_from_its_row_form_updates_kind_and_note(client):

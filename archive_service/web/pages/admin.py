@@ -86,6 +86,7 @@ def user_active(username, change):
 # ---- calendar ----------------------------------------------------------------------------
 
 def _calendar_url(day_or_year):
+    """The calendar page of a year, given the year or an ISO date (YYYY-MM-DD) in it."""
     return url_for("admin.calendar", year=str(day_or_year)[:4])
 
 
@@ -98,8 +99,8 @@ def calendar_page():
 
 @bp.post("/calendar/days")
 def calendar_set_day():
-    saved = calendar.set_override(current_actor(), _text("date") or "", _text("kind") or "",
-                                          _text("note") or "", now=now())
+    saved = calendar.set_override(current_actor(), _text("date") or "", _text("kind") or "", _text("note") or "",
+                                  now=now())
     flash(f"已将 {saved['date']} 设为{DAY_KINDS[saved['kind']]}", "success")
     return redirect(_calendar_url(saved["date"]))
 
