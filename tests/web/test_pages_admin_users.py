@@ -139,6 +139,8 @@ def test_an_auditor_sees_the_list_without_forms(client):
     page = r.get_data(as_text=True)
     assert r.status_code == 200 and "zhou" in page
     assert 'id="new-user"' not in page and "/admin/users/zhou" not in page
+    page = client.get("/admin/users/zhou").get_data(as_text=True)
+    assert "<fieldset disabled>" in page and 'id="reset-password"' not in page and 'id="set-active"' not in page
 
 
 def test_unknown_user_is_a_404_page(client):
