@@ -47,6 +47,11 @@ def _check_year(day):
             f"年份必须在 {MIN_YEAR} 到 {MAX_YEAR} 之间", errors={"date": "年份超出范围"})
 
 
+def _check_year_number(year):
+    require(isinstance(year, int) and MIN_YEAR <= year <= MAX_YEAR, InvalidInput, "calendar.year_out_of_range",
+            f"年份必须在 {MIN_YEAR} 到 {MAX_YEAR} 之间", errors={"year": "年份超出范围"})
+
+
 def set_override(actor, day, kind, note="", *, now):
     """Make `day` a holiday or a working day locally, whatever the statutory data says."""
     require_permission(actor, "calendar.edit")
@@ -81,8 +86,7 @@ def remove_override(actor, day, *, now):
 def confirm_year(actor, year, *, now):
     """Mark a year's holidays as entered, so deadlines in it stop being provisional."""
     require_permission(actor, "calendar.edit")
-    require(isinstance(year, int) and MIN_YEAR <= year <= MAX_YEAR, InvalidInput, "calendar.year_out_of_range",
-            f"年份必须在 {MIN_YEAR} 到 {MAX_YEAR} 之间", errors={"year": "年份超出范围"})
+    _check_year_number(year)
     with transaction():
         (CalendarYear.insert(year=year, confirmed_by=actor.username, confirmed_at=to_db(now))
          .on_conflict_ignore().execute())
@@ -97,6 +101,7 @@ def override_view(o):
 
 def overview(year):
     """A year's overrides and whether it is confirmed, for the admin page."""
+    _check_year_number(year)
     overrides = (CalendarOverride.select()
                  .where(CalendarOverride.day.between(date(year, 1, 1), date(year, 12, 31)))
                  .order_by(CalendarOverride.day))

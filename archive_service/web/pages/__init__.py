@@ -5,7 +5,7 @@ from flask_login import LoginManager, current_user
 from ...domain.permissions import ROLES, allowed
 from ...services import users
 from ..context import client_addr
-from . import auth, home
+from . import admin, auth, home
 from .auth import SessionUser
 
 
@@ -23,7 +23,7 @@ def init_pages(app):
 
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
-    for bp in (auth.bp, home.bp):
+    for bp in (auth.bp, home.bp, admin.bp):
         app.register_blueprint(bp)
 
 

@@ -12,11 +12,8 @@ bp = Blueprint("home", __name__)
 @login_required
 def dashboard():
     actor = current_actor()
-    notices = []
-    if actor.has_role("admin"):
-        notices = [f"{year} 年的法定节假日尚未确认,请在「工作日历」中录入并确认。"
-                   for year in calendar.unconfirmed_years_ahead(now())]
-    return render_template("dashboard.html", notices=notices, cards=[])
+    unconfirmed = calendar.unconfirmed_years_ahead(now()) if actor.has_role("admin") else []
+    return render_template("dashboard.html", unconfirmed_years=unconfirmed, cards=[])
 
 
 @bp.get("/scan")
