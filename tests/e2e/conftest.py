@@ -5,12 +5,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import NOW
 from waitress import create_server
 
 from archive_service import create_app, migrations
 from archive_service.db import database
 from archive_service.services import demo
+from tests.conftest import NOW
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

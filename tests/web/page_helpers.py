@@ -1,11 +1,10 @@
 """Helpers for the HTML page tests: users made through the service, forms posted like a browser."""
 import re
 
-from conftest import NOW, PASSWORD, csrf_token
-
 from archive_service.db import database
 from archive_service.models import AuditEntry, User
 from archive_service.services import users
+from tests.conftest import NOW, PASSWORD, csrf_token
 
 
 def add_user(username, *roles, password=PASSWORD, display_name=None):

@@ -1,12 +1,11 @@
 """The audit log page (R19): filters, keyset pages and the chain-verification banner."""
 import re
 
-from conftest import NOW
-from page_helpers import add_user, count, sign_in
-
 from archive_service.db import database, transaction
 from archive_service.models import AuditEntry
 from archive_service.services import audit
+from tests.conftest import NOW
+from tests.web.page_helpers import add_user, count, sign_in
 
 
 def entry_ids(page):

@@ -1,7 +1,7 @@
 """User administration through the HTML forms (admin only; accounts are never deleted)."""
 import re
 
-from page_helpers import add_user, flashes, form_action, sign_in, snapshot, stored_user, submit
+from tests.web.page_helpers import add_user, flashes, form_action, sign_in, snapshot, stored_user, submit
 
 NEW_USER = {"username": "liu", "display_name": "刘会计", "department": "财务部", "email": "liu@example.cn",
             "password": "long-enough-1", "roles": ["custodian", "auditor"]}

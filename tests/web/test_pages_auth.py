@@ -1,10 +1,10 @@
 """Signing in and out through the HTML login form."""
 import pytest
-from conftest import NOW, PASSWORD, csrf_token
-from page_helpers import add_user, flashes, sign_in, snapshot
 
 from archive_service.db import database
 from archive_service.services import users
+from tests.conftest import NOW, PASSWORD, csrf_token
+from tests.web.page_helpers import add_user, flashes, sign_in, snapshot
 
 BAD_LOGIN = "用户名或密码错误,或账号已被锁定"
 

@@ -1,6 +1,6 @@
 """Error pages are zh-CN pages of the site, never a stack trace."""
-from conftest import csrf_token
-from page_helpers import add_user, sign_in, snapshot
+from tests.conftest import csrf_token
+from tests.web.page_helpers import add_user, sign_in, snapshot
 
 
 def test_unknown_page_is_a_chinese_404(client):

@@ -2,7 +2,7 @@
 import re
 from datetime import UTC, datetime
 
-from page_helpers import add_user, sign_in
+from tests.web.page_helpers import add_user, sign_in
 
 
 def shortcuts(page):
