@@ -1,5 +1,5 @@
 """One place that turns refusals into responses: problem+json for the API, zh-CN pages for people."""
-from flask import current_app, flash, jsonify, make_response, redirect, render_template, request
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, session
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..domain.errors import ArchiveError
@@ -43,10 +43,25 @@ def archive_error_response(error):
     extra = {"details": error.details} if error.details is not None else None
     if wants_json():
         return problem(error.status, error.code, error.message, error.errors, extra)
-    if request.method == "POST" and error.status in (400, 409, 422):
+    if request.method == "POST" and error.status in (400, 409, 422) and request.referrer:
         flash(error.message, "danger")
-        return redirect(request.referrer or request.path)
+        keep_typed_form()
+        return redirect(request.referrer)
     return error_page(error.status, error.message, error.code)
+
+
+NEVER_KEPT = ("csrf_token", "password")
+
+
+def keep_typed_form():
+    """Keep what the user typed into a refused form, for the page to fill in again (never passwords)."""
+    session["retry_form"] = {name: values for name, values in request.form.lists()
+                             if not any(secret in name for secret in NEVER_KEPT)}
+
+
+def typed_form():
+    """The refused form's values, once: {name: [values]} (empty when nothing was refused)."""
+    return session.pop("retry_form", {})
 
 
 def http_error_response(error):

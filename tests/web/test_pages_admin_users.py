@@ -43,6 +43,15 @@ def test_refused_creation_flashes_the_reason_and_changes_nothing(client):
         assert snapshot() == before
 
 
+def test_refused_creation_keeps_what_was_typed_except_the_password(client):
+    as_admin(client)
+    submit(client, "/admin/users", "/admin/users", {**NEW_USER, "password": "short"})
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f'value="{NEW_USER["display_name"]}"' in page and f'value="{NEW_USER["department"]}"' in page
+    assert 'value="short"' not in page
+    assert f'value="{NEW_USER["display_name"]}"' not in client.get("/admin/users").get_data(as_text=True)
+
+
 def test_admin_edits_name_department_email_and_roles(client):
     add_user("zhang", "manager")
     as_admin(client)

@@ -5,6 +5,7 @@ from flask_login import LoginManager, current_user
 from ...domain.permissions import ROLES, allowed
 from ...services import users
 from ..context import client_addr
+from ..errors import typed_form
 from . import admin, auth, home
 from .auth import SessionUser
 
@@ -44,7 +45,11 @@ NAV_ITEMS = [
 
 def _template_helpers():
     actor = g.get("actor")
+    if "typed" not in g:
+        g.typed = typed_form()
     return {
+        "typed": (lambda name, default="": (g.typed.get(name) or [default])[0]),
+        "typed_all": (lambda name, default=(): g.typed.get(name, default)),
         "nav_items": [n for n in NAV_ITEMS if n[0] in current_app.view_functions],
         "actor": actor,
         "can": (lambda action: actor is not None and allowed(actor.roles, action)),
