@@ -2,7 +2,7 @@
 import pytest
 
 from archive_service.db import database
-from archive_service.models import ArchiveFile, AuditEntry, Handover, HandoverItem, RegisterEntry
+from archive_service.models import ArchiveFile
 
 ITEMS = [{"part": 1, "title": "审批表", "pages": 2, "attachment": False, "contract": False},
          {"part": 2, "title": "借款合同", "pages": 5, "attachment": False, "contract": True},
