@@ -28,11 +28,11 @@ class FontMissing(RuntimeError):
 
 
 def _register_font(path=FONT_PATH):
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
     if not Path(path).is_file():
         raise FontMissing(f"CJK font not found at {path}: install Debian's fonts-wqy-microhei "
                           "(apt-get install fonts-wqy-microhei)")
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
     pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
 
 

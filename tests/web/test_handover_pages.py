@@ -148,3 +148,50 @@ def test_archivist_creates_customer_and_project_through_forms(setup, browser_log
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "2026-10-10" in html and "50000.50" in html
     assert "C-900" in client.get("/projects?q=王五").get_data(as_text=True)
+
+
+def test_r7_b_returns_with_a_supplement_list_and_a_supplies_through_the_pages(setup, browser_login):
+    p = setup["project"]()
+    hid = setup["a"].post(f"/projects/{p['id']}/handovers", json={"items": ITEMS}).get_json()["id"]
+    setup["a"].post(f"/handovers/{hid}/submit")
+    client = browser_login("wang")
+    page = client.get(f"/handovers/{hid}").get_data(as_text=True)
+    assert "退回补充" in page and "B角签字,移交档案室" in page
+    token = csrf_token(client, f"/handovers/{hid}")
+    r = client.post(f"/handovers/{hid}/review", data={"csrf_token": token, "decision": "return",
+                                                       "missing-title-0": "身份证复印件", "missing-reason-0": "未附"})
+    assert r.status_code == 302
+    client = browser_login("zhang")
+    page = client.get(f"/handovers/{hid}").get_data(as_text=True)
+    assert "身份证复印件(未附)" in page and "补齐并交回B角" in page
+    token = csrf_token(client, f"/handovers/{hid}")
+    r = client.post(f"/handovers/{hid}/supplement", data={"csrf_token": token, "part-0": "4",
+                                                           "title-0": "身份证复印件", "pages-0": "1"})
+    assert r.status_code == 302
+    page = client.get(f"/handovers/{hid}").get_data(as_text=True)
+    assert "+身份证复印件(1页)" in page and "待B角审核" in page
+
+
+def test_r10_extension_requested_on_the_list_and_decided_by_the_approver(setup, browser_login, api):
+    api("sun", "approver")
+    p = setup["project"]()
+    hid = setup["a"].post(f"/projects/{p['id']}/handovers", json={"items": ITEMS}).get_json()["id"]
+    client = browser_login("zhang")
+    token = csrf_token(client, f"/handovers/{hid}")
+    r = client.post(f"/handovers/{hid}/extensions", data={"csrf_token": token, "step": "a_to_b",
+                                                          "until": "2026-10-15", "reason": "客户出差"})
+    assert r.status_code == 302
+    client = browser_login("sun")
+    page = client.get("/extensions").get_data(as_text=True)
+    assert "客户出差" in page
+    token = csrf_token(client, "/extensions")
+    assert client.post("/extensions/1/decision", data={"csrf_token": token, "approve": "1"}).status_code == 302
+    assert "2026-10-15" in client.get(f"/handovers/{hid}").get_data(as_text=True)
+
+
+def test_r22_locations_page_builds_the_tree(setup, browser_login):
+    client = browser_login("li")
+    token = csrf_token(client, "/locations")
+    r = client.post("/locations", data={"csrf_token": token, "code": "R1-C01", "name": "一号柜", "parent": "R1"})
+    assert r.status_code == 302
+    assert "R1/R1-C01" in client.get("/locations").get_data(as_text=True)
