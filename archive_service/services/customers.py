@@ -83,7 +83,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
         audit.record(actor, "project.create", "project", project.id,
                      {"code": code, "a_user": a.username, "b_user": b.username,
                       "ended_on": ended_on.isoformat()}, now=now)
-    return project_view(project, now=now)
+    return project_view(project)
 
 
 def is_party(actor, project):
@@ -98,7 +98,7 @@ def load_project(actor, project_id):
     return project
 
 
-def project_view(project, *, now, handover=None):
+def project_view(project, handover=None):
     handover = handover or Handover.get_or_none(Handover.project == project.id)
     return {"id": project.id, "code": project.code, "customer_id": project.customer_id,
             "customer_name": project.customer.name, "business": project.business,
@@ -116,10 +116,10 @@ def get_project(actor, project_id, *, now):
     project = load_project(actor, project_id)
     with transaction():
         audit.record(actor, "project.read", "project", project.id, now=now)
-    return project_view(project, now=now)
+    return project_view(project)
 
 
-def find_projects(actor, *, q=None, business=None, limit=None, cursor=None, now):
+def find_projects(actor, *, q=None, business=None, limit=None, cursor=None):
     """Projects the actor may see, newest first; `q` matches code, title or customer name."""
     query = Project.select(Project).join(Customer)
     if not allowed(actor.roles, "projects.view_all"):
@@ -131,4 +131,4 @@ def find_projects(actor, *, q=None, business=None, limit=None, cursor=None, now)
                 "业务类型必须是 loan 或 guarantee",
                 errors={"business": "loan 或 guarantee"})
         query = query.where(Project.business == business)
-    return page_by_id_desc(query, Project.id, limit=limit, cursor=cursor, view=lambda p: project_view(p, now=now))
+    return page_by_id_desc(query, Project.id, limit=limit, cursor=cursor, view=project_view)
