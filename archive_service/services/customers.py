@@ -11,6 +11,13 @@ from . import audit, deadlines
 from .paging import page_by_id_desc
 
 CENT = Decimal("0.01")
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(value):
+    """`value` when it can be a row id (a whole number the database can hold), else None."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
+    return value if ok else None
 
 
 def customer_view(customer, actor):
@@ -33,7 +40,7 @@ def create_customer(actor, *, name, kind, id_number, now):
 
 
 def _customer(customer_id):
-    customer = Customer.get_or_none(Customer.id == customer_id) if isinstance(customer_id, int) else None
+    customer = Customer.get_or_none(Customer.id == customer_id) if row_id(customer_id) else None
     if customer is None:
         raise NotFound("customer.not_found", f"找不到客户 {customer_id}")
     return customer
@@ -92,7 +99,7 @@ def is_party(actor, project):
 
 def load_project(actor, project_id):
     """A project the actor may see: its A, its B, or a role that sees all (others: 404)."""
-    project = Project.get_or_none(Project.id == project_id)
+    project = Project.get_or_none(Project.id == project_id) if row_id(project_id) else None
     if project is None or not (is_party(actor, project) or allowed(actor.roles, "projects.view_all")):
         raise NotFound("project.not_found", f"找不到项目 {project_id}")
     return project

@@ -186,3 +186,18 @@ def test_openapi_lists_the_handover_paths(client):
     for path in ("/api/v1/projects", "/api/v1/handovers/{handover_id}/receive", "/api/v1/register",
                  "/api/v1/archives/{archive_no}", "/api/v1/handovers/{handover_id}/list.pdf"):
         assert path in spec["paths"]
+
+
+def test_ids_and_cursors_beyond_the_database_range_are_404_or_422_not_500(world):
+    arch, huge = world["arch"], "9" * 25
+    assert arch.get(f"/handovers/{huge}").get_json()["code"] == "handover.not_found"
+    assert arch.get(f"/projects/{huge}").get_json()["code"] == "project.not_found"
+    assert arch.post(f"/extensions/{huge}/decision", json={"approve": True}).status_code in (403, 404)
+    r = arch.post("/projects", json={**{k: world["project"][k] for k in ("business", "title", "ended_on")},
+                                     "code": "C-002", "customer_id": int(huge), "amount": 1,
+                                     "a_user": "zhang", "b_user": "wang"})
+    assert r.status_code == 404 and r.get_json()["code"] == "customer.not_found"
+    for query in (f"cursor={huge}", f"year={huge}", "year=abc", "business=car"):
+        r = arch.get(f"/archives?{query}")
+        assert r.status_code == 422, query
+    assert arch.get(f"/register?cursor={huge}").status_code == 422
