@@ -313,7 +313,7 @@ def _summary(handover, cal, today):
             "state_name": rules.STATE_NAMES[handover.state], "deadlines": dl.as_dict(), "current_step": step,
             "due": due.due.isoformat(),
             "urgency": None if handover.state == rules.RECEIVED else deadline_rules.urgency(cal, today, due.due),
-            "items": len(items), "pages": sum(i.pages for i in items),
+            "item_count": len(items), "pages": sum(i.pages for i in items),
             "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time}}
 
 
