@@ -197,3 +197,9 @@ def test_r22_locations_page_builds_the_tree(setup, browser_login):
     r = client.post("/locations", data={"csrf_token": token, "code": "R1-C01", "name": "一号柜", "parent": "R1"})
     assert r.status_code == 302
     assert "R1/R1-C01" in client.get("/locations").get_data(as_text=True)
+
+
+def test_r6_printable_list_from_the_page(setup, browser_login):
+    hid = setup["accepted"]()
+    r = browser_login("wang").get(f"/handovers/{hid}/list.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data[:5] == b"%PDF-"
