@@ -113,3 +113,5 @@ def _prepare_demo():
     click.echo(f"demo accounts (password for all: {demo.DEMO_PASSWORD}):")
     for username, _password, roles in accounts:
         click.echo(f"  {username:<10} {', '.join(ROLES[r] for r in roles)}")
+    click.echo(f"demo records: {len(demo.DEMO_CUSTOMERS)} customers with projects "
+               "(a draft list, a list waiting for receipt, a filed archive)")

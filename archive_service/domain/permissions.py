@@ -28,7 +28,7 @@ PERMISSIONS = {
     "projects.create": {MANAGER, ARCHIVIST},
     "projects.view_all": {ARCHIVIST, EXECUTIVE, AUDITOR, APPROVER},
     "handovers.receive": {ARCHIVIST},
-    "handovers.view_all": {ARCHIVIST, EXECUTIVE, AUDITOR},
+    "handovers.view_all": {ARCHIVIST, EXECUTIVE, AUDITOR, APPROVER},
     "checklists.edit": {ADMIN, ARCHIVIST},
     "extensions.decide": {APPROVER},
     "locations.manage": {ARCHIVIST},
@@ -38,6 +38,7 @@ PERMISSIONS = {
     "labels.print": {ARCHIVIST, CUSTODIAN},
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
+    "numbering.edit": {ADMIN},
 }
 
 

@@ -6,7 +6,7 @@ from ...domain.permissions import ROLES, allowed
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, auth, home
+from . import admin, archives, auth, customers, handovers, home
 from .auth import SessionUser
 
 
@@ -24,7 +24,7 @@ def init_pages(app):
 
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
-    for bp in (auth.bp, home.bp, admin.bp):
+    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp):
         app.register_blueprint(bp)
 
 
@@ -37,6 +37,15 @@ def _actor_from_session():
 # endpoint is not registered are left out.
 NAV_ITEMS = [
     ("home.dashboard", "工作台", None),
+    ("handover_pages.tasks", "我的任务", None),
+    ("handover_pages.mine", "我的移交", None),
+    ("handover_pages.inbox", "待接收档案", "handovers.receive"),
+    ("handover_pages.pending_extensions", "延期审批", "extensions.decide"),
+    ("customer_pages.find_projects", "项目", None),
+    ("customer_pages.find_customers", "客户", "customers.view"),
+    ("archive_pages.ledger", "档案台帐", "archives.view"),
+    ("archive_pages.register", "档案登记本", "register.view"),
+    ("archive_pages.locations", "存放位置", "locations.manage"),
     ("admin.users", "用户管理", "users.manage"),
     ("admin.calendar", "工作日历", "calendar.edit"),
     ("admin.audit", "审计日志", "audit.view"),

@@ -2,7 +2,8 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import calendar
+from ...services import archives, calendar
+from ...services import dashboard as dashboard_figures
 from ..context import current_actor, now
 
 bp = Blueprint("home", __name__)
@@ -13,7 +14,9 @@ bp = Blueprint("home", __name__)
 def dashboard():
     actor = current_actor()
     unconfirmed = calendar.unconfirmed_years_ahead(now()) if actor.has_role("admin") else []
-    return render_template("dashboard.html", unconfirmed_years=unconfirmed, cards=[])
+    return render_template("dashboard.html", unconfirmed_years=unconfirmed,
+                           cards=dashboard_figures.cards(actor, now=now()),
+                           archive_empty=dashboard_figures.archive_is_empty())
 
 
 @bp.get("/scan")
@@ -30,4 +33,7 @@ def scan():
 @login_required
 def lookup(code):
     current_actor()
+    archive_no = archives.find_archive_no(code.strip())
+    if archive_no:
+        return redirect(url_for("archive_pages.detail", archive_no=archive_no))
     return render_template("lookup.html", code=code), 404
