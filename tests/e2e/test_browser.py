@@ -13,7 +13,8 @@ def test_demo_archivist_signs_in_and_sees_the_chinese_dashboard(page, sign_in, t
     expect(page).to_have_title("工作台 · 档案系统")
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
     expect(page.locator(".navbar-text")).to_have_text("李档案")
-    expect(page.get_by_text("档案库暂无记录。")).to_be_visible()
+    expect(page.locator('[data-card="待接收档案"]')).to_have_text("1")
+    expect(page.locator('[data-card="在册档案"]')).to_have_text("1")
     shot = tmp_path / "dashboard.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
