@@ -24,6 +24,7 @@ def init_pages(app):
 
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
+    app.add_template_filter(_minute, "minute")
     for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp):
         app.register_blueprint(bp)
 
@@ -50,6 +51,12 @@ NAV_ITEMS = [
     ("admin.calendar", "工作日历", "calendar.edit"),
     ("admin.audit", "审计日志", "audit.view"),
 ]
+
+
+def _minute(stamp):
+    """A service timestamp as people read it on a page: '2026-10-09T10:00:00+08:00' -> '2026-10-09 10:00'
+    (the services already give Shanghai time; the API keeps the full ISO form)."""
+    return stamp[:16].replace("T", " ") if stamp else ""
 
 
 def _template_helpers():
