@@ -1,6 +1,9 @@
 """The `archive-service` command: a Flask CLI group over the same services as the web."""
+import importlib
+import json
 import signal
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -113,3 +116,23 @@ def _prepare_demo():
     click.echo(f"demo accounts (password for all: {demo.DEMO_PASSWORD}):")
     for username, _password, roles in accounts:
         click.echo(f"  {username:<10} {', '.join(ROLES[r] for r in roles)}")
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["small", "full"]), default="small", show_default=True)
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="also write the results to this JSON file")
+def bench(scale, json_file):
+    """The benchmark suite: each workload's ratio to a raw baseline measured in the same run."""
+    results = _benchmarks().run(scale, report=click.echo)
+    if json_file:
+        Path(json_file).write_text(json.dumps({"scale": scale, "results": results}, ensure_ascii=False, indent=2),
+                                   encoding="utf-8")
+
+
+def _benchmarks():
+    """benchmarks/ of a source checkout (on sys.path when run from it), else the wheel's copy."""
+    try:
+        return importlib.import_module("benchmarks")
+    except ModuleNotFoundError:
+        return importlib.import_module("archive_service.benchmarks")

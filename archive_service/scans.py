@@ -156,9 +156,10 @@ def _pdf_pages(path):
     if not complete:
         raise InvalidInput("scan.corrupt", "PDF 文件不完整(缺少结尾标记),可能上传中断或文件已损坏")
     try:
-        reader = PdfReader(path, strict=False)
-        encrypted = reader.is_encrypted
-        pages = 0 if encrypted else sum(1 for page in reader.pages if page.mediabox)
+        with open(path, "rb") as f:  # a file object: pypdf seeks in it instead of reading it all
+            reader = PdfReader(f, strict=False)
+            encrypted = reader.is_encrypted
+            pages = 0 if encrypted else sum(1 for page in reader.pages if page.mediabox)
     except Exception as error:  # pypdf raises many types for broken files: all mean the same here
         raise InvalidInput("scan.corrupt", "PDF 文件已损坏,无法读取页数") from error
     if encrypted:
