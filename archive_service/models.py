@@ -4,6 +4,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    DecimalField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -91,4 +92,168 @@ class Setting(BaseModel):
     value = TextField()
 
 
-ALL_MODELS = [User, ApiToken, AuditEntry, AuditHead, CalendarOverride, CalendarYear, Setting]
+class Customer(BaseModel):
+    name = CharField(max_length=100, index=True)
+    kind = CharField(max_length=16)
+    id_number = CharField(max_length=32, index=True)
+    created_by = CharField(max_length=64)
+    created_at = DateTimeField()
+
+
+class Project(BaseModel):
+    code = CharField(max_length=40, unique=True)
+    customer = ForeignKeyField(Customer, backref="projects", on_delete="RESTRICT")
+    business = CharField(max_length=16)
+    title = CharField(max_length=200)
+    amount = DecimalField(max_digits=16, decimal_places=2, auto_round=True)
+    a_user = ForeignKeyField(User, backref="projects_as_a", on_delete="RESTRICT")
+    b_user = ForeignKeyField(User, backref="projects_as_b", on_delete="RESTRICT")
+    ended_on = DateField(index=True)
+    created_by = CharField(max_length=64)
+    created_at = DateTimeField()
+
+
+class ChecklistEntry(BaseModel):
+    """One line of a business type's checklist template (档案清单), used to pre-fill new lists."""
+
+    business = CharField(max_length=16)
+    part = IntegerField()
+    position = IntegerField()
+    title = CharField(max_length=200)
+    contract = BooleanField(default=False)
+    attachment = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("business", "part", "position"), True),)
+
+
+class Handover(BaseModel):
+    """The handover list (册内资料清单) of one project: one per project (R18)."""
+
+    project = ForeignKeyField(Project, backref="handovers", unique=True, on_delete="RESTRICT")
+    state = CharField(max_length=16, index=True)
+    rounds = IntegerField(default=0)
+    created_at = DateTimeField()
+    first_submitted_at = DateTimeField(null=True)
+    last_submitted_at = DateTimeField(null=True)
+    accepted_at = DateTimeField(null=True)
+    received_at = DateTimeField(null=True)
+    a_on_time = BooleanField(null=True)
+    b_on_time = BooleanField(null=True)
+
+
+class HandoverItem(BaseModel):
+    handover = ForeignKeyField(Handover, backref="items", on_delete="CASCADE")
+    part = IntegerField()
+    position = IntegerField()
+    title = CharField(max_length=200)
+    pages = IntegerField()
+    contract = BooleanField(default=False)
+    attachment = BooleanField(default=False)
+    round = IntegerField(default=0)
+    number = CharField(max_length=80, null=True, unique=True)
+    contract_number = CharField(max_length=80, null=True, unique=True)
+
+
+class SupplementRequest(BaseModel):
+    """B's supplementary-materials list (补充资料清单) for one return round (R7)."""
+
+    handover = ForeignKeyField(Handover, backref="supplements", on_delete="CASCADE")
+    round = IntegerField()
+    missing = TextField()
+    requested_by = ForeignKeyField(User, on_delete="RESTRICT")
+    requested_at = DateTimeField()
+    answered_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("handover", "round"), True),)
+
+
+class Signature(BaseModel):
+    """Who signed which version of the list, and what changed since that role last signed."""
+
+    handover = ForeignKeyField(Handover, backref="signatures", on_delete="CASCADE")
+    role = CharField(max_length=16)
+    user = ForeignKeyField(User, on_delete="RESTRICT")
+    signed_at = DateTimeField()
+    content_hash = CharField(max_length=64)
+    content = TextField()
+    changes = TextField(default="{}")
+
+
+class Extension(BaseModel):
+    handover = ForeignKeyField(Handover, backref="extensions", on_delete="CASCADE")
+    step = CharField(max_length=16)
+    until = DateField()
+    reason = TextField()
+    requested_by = ForeignKeyField(User, on_delete="RESTRICT")
+    requested_at = DateTimeField()
+    state = CharField(max_length=16, default="pending", index=True)
+    decided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    decided_at = DateTimeField(null=True)
+    note = TextField(default="")
+
+
+class Location(BaseModel):
+    """Room → cabinet → shelf → box (R22)."""
+
+    code = CharField(max_length=40, unique=True)
+    name = CharField(max_length=100)
+    level = CharField(max_length=16)
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    created_at = DateTimeField()
+
+
+class NumberCounter(BaseModel):
+    """The last sequence number given in one series (business + year); locked to allocate."""
+
+    series = CharField(max_length=100, unique=True)
+    last_seq = IntegerField(default=0)
+
+
+class ArchiveFile(BaseModel):
+    """A received, numbered file (档案). Numbers are never reused: a voided file keeps its row."""
+
+    archive_no = CharField(max_length=80, unique=True)
+    series = CharField(max_length=100)
+    seq = IntegerField()
+    handover = ForeignKeyField(Handover, backref="archive_files", on_delete="RESTRICT")
+    project = ForeignKeyField(Project, on_delete="RESTRICT")
+    business = CharField(max_length=16, index=True)
+    year = IntegerField(index=True)
+    status = CharField(max_length=16, default="in_archive", index=True)
+    location = ForeignKeyField(Location, null=True, on_delete="RESTRICT")
+    received_by = ForeignKeyField(User, on_delete="RESTRICT")
+    received_at = DateTimeField()
+    void_reason = TextField(null=True)
+    voided_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("series", "seq"), True),)
+
+
+class LocationMove(BaseModel):
+    archive = ForeignKeyField(ArchiveFile, backref="moves", on_delete="CASCADE")
+    from_location = ForeignKeyField(Location, null=True, on_delete="RESTRICT")
+    to_location = ForeignKeyField(Location, on_delete="RESTRICT")
+    moved_by = CharField(max_length=64)
+    moved_at = DateTimeField()
+    note = CharField(max_length=200, default="")
+
+
+class RegisterEntry(BaseModel):
+    """The registration book (档案登记本, R12): one line per received file, signed by both sides."""
+
+    archive = ForeignKeyField(ArchiveFile, backref="register_entries", on_delete="RESTRICT")
+    day = DateField(index=True)
+    file_name = CharField(max_length=300)
+    handed_over_by = ForeignKeyField(User, on_delete="RESTRICT")
+    received_by = ForeignKeyField(User, on_delete="RESTRICT")
+    handed_over_signature = ForeignKeyField(Signature, on_delete="RESTRICT")
+    received_signature = ForeignKeyField(Signature, on_delete="RESTRICT")
+    at = DateTimeField()
+
+
+ALL_MODELS = [User, ApiToken, AuditEntry, AuditHead, CalendarOverride, CalendarYear, Setting,
+              Customer, Project, ChecklistEntry, Handover, HandoverItem, SupplementRequest, Signature,
+              Extension, Location, NumberCounter, ArchiveFile, LocationMove, RegisterEntry]

@@ -38,6 +38,7 @@ PERMISSIONS = {
     "labels.print": {ARCHIVIST, CUSTODIAN},
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
+    "numbering.edit": {ADMIN},
 }
 
 

@@ -1,0 +1,157 @@
+"""The printable handover list (册内资料清单, R6): three copies for A角, B角 and 档案, every
+item with its page count, totals, supplement rounds, three signature blocks and a QR code back
+to the record. An adapter: it gets the plain view of a list and returns PDF bytes."""
+import io
+from pathlib import Path
+
+import qrcode
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT = "WenQuanYiMicroHei"
+COPIES = (("A", "A角联"), ("B", "B角联"), ("archivist", "档案联"))
+SIGNERS = (("A", "移交人(A角)"), ("B", "审核移交人(B角)"), ("archivist", "接收人(档案管理员)"))
+WIDTH, HEIGHT = A4
+MARGIN = 18 * mm
+ROW = 6.5 * mm
+COLUMNS = ((0, "序号"), (14 * mm, "部分"), (48 * mm, "资料名称"), (128 * mm, "页数"), (143 * mm, "合同"),
+           (156 * mm, "附件"))
+
+
+class FontMissing(RuntimeError):
+    """The CJK font is not installed: the PDF would show no Chinese."""
+
+
+def _register_font(path=FONT_PATH):
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    if not Path(path).is_file():
+        raise FontMissing(f"CJK font not found at {path}: install Debian's fonts-wqy-microhei "
+                          "(apt-get install fonts-wqy-microhei)")
+    pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
+
+
+def render(view, record_url, font_path=FONT_PATH):
+    """PDF bytes: one copy per party, each starting on a new page."""
+    _register_font(font_path)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4)
+    canvas.setTitle(f"移交清单 {view['project']['code']}")
+    for _role, label in COPIES:
+        _Copy(canvas, view, record_url, label).draw()
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+class _Copy:
+    def __init__(self, canvas, view, record_url, label):
+        self.c, self.view, self.url, self.label = canvas, view, record_url, label
+        self.y = HEIGHT - MARGIN
+
+    def text(self, x, text, size=9):
+        self.c.setFont(FONT, size)
+        self.c.drawString(MARGIN + x, self.y, str(text))
+
+    def line(self, height=ROW):
+        self.y -= height
+        if self.y < MARGIN + 20 * mm:
+            self.c.showPage()
+            self.y = HEIGHT - MARGIN
+            self.text(0, f"移交清单(续) · {self.label}", 9)
+            self.y -= ROW
+
+    def draw(self):
+        self._header()
+        self._items()
+        self._totals()
+        self._supplements()
+        self._signatures()
+
+    def _header(self):
+        project, view = self.view["project"], self.view
+        self.text(0, "项目档案移交清单(册内资料清单)", 15)
+        self.c.setFont(FONT, 11)
+        self.c.drawRightString(WIDTH - MARGIN - 30 * mm, self.y, f"【{self.label}】")
+        self._qr()
+        self.line(9 * mm)
+        self.text(0, f"项目编号:{project['code']}    项目:{project['title']}")
+        self.line()
+        self.text(0, f"客户:{project['customer_name']}    项目结束日:{project['ended_on']}    "
+                     f"档号:{view.get('archive_no') or '(接收后编号)'}")
+        self.line()
+        dl = view["deadlines"]
+        self.text(0, f"A角:{project['a_user_name']}    B角:{project['b_user_name']}    "
+                     f"A→B 期限:{dl['a_to_b']['due']}    B→档案室期限:{dl['b_to_archive']['due']}    "
+                     f"状态:{view['state_name']}")
+        self.line(8 * mm)
+
+    def _qr(self):
+        qr = qrcode.QRCode(border=0, box_size=1)
+        qr.add_data(self.url)
+        qr.make(fit=True)
+        matrix = qr.get_matrix()
+        size = 24 * mm
+        cell = size / len(matrix)
+        x0, y0 = WIDTH - MARGIN - size, HEIGHT - MARGIN - size + 5 * mm
+        self.c.setFillColorRGB(0, 0, 0)
+        for r, row in enumerate(matrix):
+            for col, dark in enumerate(row):
+                if dark:
+                    self.c.rect(x0 + col * cell, y0 + (len(matrix) - 1 - r) * cell, cell, cell, stroke=0, fill=1)
+
+    def _items(self):
+        for x, title in COLUMNS:
+            self.text(x, title, 9)
+        self.c.line(MARGIN, self.y - 2, WIDTH - MARGIN, self.y - 2)
+        self.line()
+        for n, item in enumerate(self.view["items"], 1):
+            cells = (item.get("number") or str(n), f"{item['part']} {item['part_name']}", item["title"][:40],
+                     item["pages"], "是" if item["contract"] else "", "附件" if item["attachment"] else "")
+            for (x, _), value in zip(COLUMNS, cells, strict=True):
+                self.text(x, value, 8 if x == 0 and item.get("number") else 9)
+            self.line()
+
+    def _totals(self):
+        totals = self.view["totals"]
+        self.c.line(MARGIN, self.y + ROW - 2, WIDTH - MARGIN, self.y + ROW - 2)
+        parts = ";".join(f"{p['name']} {p['items']} 项 {p['pages']} 页" for p in totals["parts"].values())
+        self.text(0, f"分部合计:{parts}", 8)
+        self.line()
+        self.text(0, f"总计:{totals['items']} 项,{totals['pages']} 页(含封面及所有纸张),"
+                     f"其中附件 {totals['attachments']} 项(附件不编号)", 10)
+        self.line(8 * mm)
+
+    def _supplements(self):
+        for rnd in self.view["supplements"]:
+            missing = ";".join(f"{m['title']}({m['reason']})" for m in rnd["missing"])
+            self.text(0, f"第 {rnd['round']} 轮补充资料清单({rnd['requested_by']} {rnd['requested_at']}):{missing}", 8)
+            self.line()
+            self.text(4 * mm, f"补齐时间:{rnd['answered_at'] or '未补齐'}", 8)
+            self.line()
+
+    def _signatures(self):
+        self.line(4 * mm)
+        latest = {}
+        for sig in self.view["signatures"]:
+            latest[sig["role"]] = sig
+        width = (WIDTH - 2 * MARGIN) / 3
+        top = self.y
+        for n, (role, title) in enumerate(SIGNERS):
+            x = n * width
+            self.c.rect(MARGIN + x, top - 22 * mm, width - 3 * mm, 26 * mm, stroke=1, fill=0)
+            self.y = top
+            self.text(x + 2 * mm, title, 9)
+            sig = latest.get(role)
+            self.y = top - 7 * mm
+            self.text(x + 2 * mm, f"签字:{sig['display_name']}({sig['username']})" if sig else "签字:", 9)
+            self.y = top - 13 * mm
+            self.text(x + 2 * mm, f"时间:{sig['signed_at']}" if sig else "时间:", 8)
+            self.y = top - 19 * mm
+            self.text(x + 2 * mm, f"摘要:{sig['content_hash'][:16]}" if sig else "", 7)
+        self.y = top - 30 * mm
+        self.text(0, f"扫码查看记录:{self.url}", 7)

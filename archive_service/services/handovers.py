@@ -1,0 +1,351 @@
+"""The handover workflow (R5–R11): A writes and signs the list, B reviews (accepts or returns a
+supplement list), A supplies, B accepts; the archivist then receives it (services/archives.py)."""
+import json
+
+from .. import handover_pdf
+from ..db import for_update, transaction
+from ..domain import deadlines as deadline_rules
+from ..domain import handovers as rules
+from ..domain.checklists import DEFAULT_CHECKLISTS
+from ..domain.customers import BUSINESSES
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ..domain.permissions import allowed, require_permission
+from ..domain.timeutil import iso_local, local_date, to_db
+from ..models import (
+    ArchiveFile,
+    ChecklistEntry,
+    Extension,
+    Handover,
+    HandoverItem,
+    Project,
+    Signature,
+    SupplementRequest,
+)
+from . import audit, calendar, deadlines
+from .customers import is_party, load_project
+
+A, B, ARCHIVIST = "A", "B", "archivist"
+ROLE_NAMES = {A: "A角", B: "B角", ARCHIVIST: "档案管理员"}
+
+
+# ---- checklist templates -------------------------------------------------------------------
+
+def _business(business):
+    require(business in BUSINESSES, InvalidInput, "checklist.unknown_business", "业务类型必须是 loan 或 guarantee",
+            errors={"business": "loan 或 guarantee"})
+    return business
+
+
+def checklist(actor, business):
+    """The template that pre-fills a new list: what an admin set, else the default."""
+    _business(business)
+    rows = list(ChecklistEntry.select().where(ChecklistEntry.business == business)
+                .order_by(ChecklistEntry.part, ChecklistEntry.position))
+    entries = ([(r.part, r.title, r.contract, r.attachment) for r in rows] if rows
+               else DEFAULT_CHECKLISTS[business])
+    return {"business": business, "custom": bool(rows),
+            "items": [{"part": p, "part_name": rules.PARTS[p], "title": t, "contract": c, "attachment": a}
+                      for p, t, c, a in entries]}
+
+
+def set_checklist(actor, business, items, *, now):
+    require_permission(actor, "checklists.edit")
+    _business(business)
+    with_pages = [{**i, "pages": 1} if isinstance(i, dict) else i for i in (items if isinstance(items, list) else [])]
+    cleaned = rules.clean_items(with_pages if isinstance(items, list) else items)
+    with transaction():
+        ChecklistEntry.delete().where(ChecklistEntry.business == business).execute()
+        for position, item in enumerate(rules.in_order(cleaned)):
+            ChecklistEntry.create(business=business, part=item["part"], position=position, title=item["title"],
+                                  contract=item["contract"], attachment=item["attachment"])
+        audit.record(actor, "checklist.set", "checklist", business, {"items": len(cleaned)}, now=now)
+    return checklist(actor, business)
+
+
+# ---- loading and viewing ---------------------------------------------------------------------
+
+def _load_for_update(handover_id):
+    handover = for_update(Handover.select().where(Handover.id == handover_id)).get_or_none()
+    if handover is None:
+        raise NotFound("handover.not_found", f"找不到移交清单 {handover_id}")
+    return handover
+
+
+def load_visible(actor, handover_id, *, lock=False):
+    """A list the actor may see: its project's A or B, or a role that sees all (others: 404)."""
+    handover = _load_for_update(handover_id) if lock else Handover.get_or_none(Handover.id == handover_id)
+    if handover is None or not (is_party(actor, handover.project) or allowed(actor.roles, "handovers.view_all")):
+        raise NotFound("handover.not_found", f"找不到移交清单 {handover_id}")
+    return handover
+
+
+def _require_role(actor, handover, role):
+    project = handover.project
+    user = project.a_user if role == A else project.b_user
+    require(actor.id == user.id, Forbidden, f"handover.not_{role.lower()}_role",
+            f"只有本项目的{ROLE_NAMES[role]}({user.username})可以执行此操作")
+
+
+def item_rows(handover):
+    return list(handover.items.order_by(HandoverItem.part, HandoverItem.position))
+
+
+def item_dict(item):
+    return {"id": item.id, "part": item.part, "part_name": rules.PARTS[item.part], "position": item.position,
+            "title": item.title, "pages": item.pages, "attachment": item.attachment, "contract": item.contract,
+            "round": item.round, "number": item.number, "contract_number": item.contract_number}
+
+
+def signature_dict(sig):
+    return {"role": sig.role, "role_name": ROLE_NAMES[sig.role], "username": sig.user.username,
+            "display_name": sig.user.display_name, "signed_at": iso_local(sig.signed_at),
+            "content_hash": sig.content_hash, "changes": json.loads(sig.changes)}
+
+
+def supplement_dict(req):
+    return {"round": req.round, "requested_by": req.requested_by.username, "requested_at": iso_local(req.requested_at),
+            "missing": json.loads(req.missing), "answered_at": iso_local(req.answered_at)}
+
+
+def handover_view(handover, cal=None):
+    items = [item_dict(i) for i in item_rows(handover)]
+    dl = deadlines.of_project(handover.project, handover, cal)
+    archive = ArchiveFile.get_or_none(ArchiveFile.handover == handover.id)
+    return {
+        "id": handover.id, "project_id": handover.project_id, "project": _project_summary(handover.project),
+        "state": handover.state, "state_name": rules.STATE_NAMES[handover.state],
+        "items": items, "totals": rules.totals(items), "content_hash": rules.content_hash(items),
+        "supplements": [supplement_dict(r) for r in handover.supplements.order_by(SupplementRequest.round)],
+        "signatures": [signature_dict(s) for s in handover.signatures.order_by(Signature.id)],
+        "deadlines": dl.as_dict(),
+        "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time},
+        "extensions": [extension_dict(e) for e in handover.extensions.order_by(Extension.id)],
+        "created_at": iso_local(handover.created_at), "submitted_at": iso_local(handover.last_submitted_at),
+        "accepted_at": iso_local(handover.accepted_at), "received_at": iso_local(handover.received_at),
+        "archive_no": archive.archive_no if archive else None,
+    }
+
+
+def extension_dict(ext):
+    return {"id": ext.id, "handover_id": ext.handover_id, "step": ext.step, "until": ext.until.isoformat(),
+            "reason": ext.reason, "requested_by": ext.requested_by.username,
+            "requested_at": iso_local(ext.requested_at), "state": ext.state,
+            "decided_by": ext.decided_by.username if ext.decided_by_id else None,
+            "decided_at": iso_local(ext.decided_at), "note": ext.note}
+
+
+def _project_summary(project):
+    return {"id": project.id, "code": project.code, "title": project.title, "business": project.business,
+            "customer_name": project.customer.name, "a_user": project.a_user.username,
+            "b_user": project.b_user.username, "a_user_name": project.a_user.display_name,
+            "b_user_name": project.b_user.display_name, "ended_on": project.ended_on.isoformat()}
+
+
+def get(actor, handover_id, *, now):
+    """The list with its items, rounds, signatures and deadlines; reading it is audited (R19)."""
+    handover = load_visible(actor, handover_id)
+    with transaction():
+        audit.record(actor, "handover.read", "handover", handover.id, now=now)
+    return handover_view(handover)
+
+
+# ---- A writes the list -----------------------------------------------------------------------
+
+def _add_items(handover, items, round_no):
+    start = _positions(handover)
+    for item in items:
+        start[item["part"]] = start.get(item["part"], -1) + 1
+        HandoverItem.create(handover=handover, position=start[item["part"]], round=round_no, **item)
+
+
+def _positions(handover):
+    found = {}
+    for item in handover.items:
+        found[item.part] = max(found.get(item.part, -1), item.position)
+    return found
+
+
+def create(actor, project_id, items, *, now):
+    """A's draft list for the project (R6): items in the four parts (R8), pages counted."""
+    cleaned = rules.clean_items(items)
+    with transaction():
+        project = load_project(actor, project_id)
+        project = for_update(Project.select().where(Project.id == project.id)).get()
+        require(actor.id == project.a_user_id, Forbidden, "handover.not_a_role",
+                f"只有本项目的A角({project.a_user.username})可以编制移交清单")
+        existing = Handover.get_or_none(Handover.project == project.id)
+        require(existing is None, Conflict, "handover.exists", "该项目已有移交清单(一个项目一份档案)",
+                details={"handover_id": existing.id if existing else None})
+        handover = Handover.create(project=project, state=rules.DRAFT, created_at=to_db(now))
+        _add_items(handover, cleaned, 0)
+        audit.record(actor, "handover.create", "handover", handover.id,
+                     {"project": project.code, "items": len(cleaned)}, now=now)
+    return handover_view(handover)
+
+
+def replace_items(actor, handover_id, items, *, now):
+    """A edits the draft list (nothing is signed yet)."""
+    cleaned = rules.clean_items(items)
+    with transaction():
+        handover = load_visible(actor, handover_id, lock=True)
+        _require_role(actor, handover, A)
+        rules.require_step(handover.state, "edit")
+        HandoverItem.delete().where(HandoverItem.handover == handover.id).execute()
+        _add_items(handover, cleaned, 0)
+        audit.record(actor, "handover.edit", "handover", handover.id, {"items": len(cleaned)}, now=now)
+    return handover_view(handover)
+
+
+def _contents(handover):
+    return [{"part": i.part, "position": i.position, "title": i.title, "pages": i.pages,
+             "attachment": i.attachment, "contract": i.contract} for i in item_rows(handover)]
+
+
+def sign(handover, user_id, role, now):
+    """A signature over the list as it is now; `changes` says what changed since this role last signed."""
+    content = _contents(handover)
+    previous = (Signature.select().where(Signature.handover == handover.id, Signature.role == role)
+                .order_by(Signature.id.desc()).first())
+    before = json.loads(previous.content) if previous else None
+    before = [dict(zip(("part", "title", "pages", "attachment", "contract"), r, strict=True)) for r in before] \
+        if before is not None else None
+    diff = rules.changes(before, content) if before is not None else {}
+    return Signature.create(handover=handover, role=role, user=user_id, signed_at=to_db(now),
+                            content_hash=rules.content_hash(content), content=rules.canonical(content),
+                            changes=json.dumps(diff, ensure_ascii=False))
+
+
+def _on_time(handover, step, now):
+    due = deadlines.of_project(handover.project, handover).of(step).due
+    return local_date(now) <= due
+
+
+def submit(actor, handover_id, *, now):
+    """A signs the list and hands it to B (R6); the list is frozen and its hash recorded."""
+    with transaction():
+        handover = load_visible(actor, handover_id, lock=True)
+        _require_role(actor, handover, A)
+        rules.require_step(handover.state, "submit")
+        handover.a_on_time = _on_time(handover, deadline_rules.A_TO_B, now)
+        handover.state = rules.SUBMITTED
+        handover.first_submitted_at = handover.last_submitted_at = to_db(now)
+        handover.save()
+        sig = sign(handover, actor.id, A, now)
+        audit.record(actor, "handover.submit", "handover", handover.id,
+                     {"hash": sig.content_hash, "on_time": handover.a_on_time}, now=now)
+    return handover_view(handover)
+
+
+def review(actor, handover_id, decision, missing=None, *, now):
+    """B checks the file (R7): accept = B signs and sends it to the archive; return = a
+    supplementary-materials list for A."""
+    require(decision in ("accept", "return"), InvalidInput, "handover.invalid_decision",
+            "decision 必须是 accept(通过)或 return(退回补充)", errors={"decision": "accept 或 return"})
+    cleaned = rules.clean_missing(missing) if decision == "return" else []
+    with transaction():
+        handover = load_visible(actor, handover_id, lock=True)
+        _require_role(actor, handover, B)
+        rules.require_step(handover.state, "review")
+        if decision == "accept":
+            handover.b_on_time = _on_time(handover, deadline_rules.B_TO_ARCHIVE, now)
+            handover.state, handover.accepted_at = rules.ACCEPTED, to_db(now)
+            sig = sign(handover, actor.id, B, now)
+            summary = {"decision": decision, "hash": sig.content_hash, "on_time": handover.b_on_time}
+        else:
+            handover.rounds += 1
+            handover.state = rules.RETURNED
+            SupplementRequest.create(handover=handover, round=handover.rounds, requested_by=actor.id,
+                                     requested_at=to_db(now), missing=json.dumps(cleaned, ensure_ascii=False))
+            summary = {"decision": decision, "round": handover.rounds, "missing": cleaned}
+        handover.save()
+        audit.record(actor, "handover.review", "handover", handover.id, summary, now=now)
+    return handover_view(handover)
+
+
+def supplement(actor, handover_id, items, *, now):
+    """A answers the supplement list (R7): the new items join the list, A signs again (the
+    signature shows what changed) and it goes back to B."""
+    cleaned = rules.clean_items(items, allow_empty=True)
+    with transaction():
+        handover = load_visible(actor, handover_id, lock=True)
+        _require_role(actor, handover, A)
+        rules.require_step(handover.state, "supplement")
+        _add_items(handover, cleaned, handover.rounds)
+        (SupplementRequest.update(answered_at=to_db(now))
+         .where(SupplementRequest.handover == handover.id, SupplementRequest.round == handover.rounds).execute())
+        handover.state, handover.last_submitted_at = rules.SUBMITTED, to_db(now)
+        handover.save()
+        sig = sign(handover, actor.id, A, now)
+        audit.record(actor, "handover.supplement", "handover", handover.id,
+                     {"round": handover.rounds, "added": len(cleaned), "hash": sig.content_hash}, now=now)
+    return handover_view(handover)
+
+
+# ---- lists of work ---------------------------------------------------------------------------
+
+def _task(kind, project, handover, due, cal, today):
+    return {"kind": kind, "project_id": project.id, "project_code": project.code, "project_title": project.title,
+            "customer_name": project.customer.name, "handover_id": handover.id if handover else None,
+            "state": handover.state if handover else None, "due": due.due.isoformat(), "confirmed": due.confirmed,
+            "urgency": deadline_rules.urgency(cal, today, due.due)}
+
+
+def tasks(actor, *, now):
+    """What the actor has to do next, soonest due first: write/submit/supplement as A, review
+    as B, receive as archivist."""
+    cal, today, found = calendar.current(), local_date(now), []
+    mine = Project.select().where((Project.a_user == actor.id) | (Project.b_user == actor.id))
+    for project in mine:
+        handover = Handover.get_or_none(Handover.project == project.id)
+        dl = deadlines.of_project(project, handover, cal)
+        state = handover.state if handover else None
+        if project.a_user_id == actor.id and state in (None, rules.DRAFT, rules.RETURNED):
+            kind = {None: "create", rules.DRAFT: "submit", rules.RETURNED: "supplement"}[state]
+            found.append(_task(kind, project, handover, dl.a_to_b, cal, today))
+        if project.b_user_id == actor.id and state == rules.SUBMITTED:
+            found.append(_task("review", project, handover, dl.b_to_archive, cal, today))
+    if allowed(actor.roles, "handovers.receive"):
+        found += [_task("receive", h.project, h, deadlines.of_project(h.project, h, cal).b_to_archive, cal, today)
+                  for h in Handover.select().where(Handover.state == rules.ACCEPTED)]
+    return sorted(found, key=lambda t: (t["due"], t["project_code"]))
+
+
+def _summary(handover, cal, today):
+    dl = deadlines.of_project(handover.project, handover, cal)
+    step = deadline_rules.A_TO_B if handover.state in (rules.DRAFT, rules.RETURNED) else deadline_rules.B_TO_ARCHIVE
+    due = dl.of(step)
+    items = list(handover.items)
+    return {"id": handover.id, "project": _project_summary(handover.project), "state": handover.state,
+            "state_name": rules.STATE_NAMES[handover.state], "deadlines": dl.as_dict(), "current_step": step,
+            "due": due.due.isoformat(),
+            "urgency": None if handover.state == rules.RECEIVED else deadline_rules.urgency(cal, today, due.due),
+            "items": len(items), "pages": sum(i.pages for i in items),
+            "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time}}
+
+
+def mine(actor, *, now):
+    """The actor's lists as A and as B."""
+    cal, today = calendar.current(), local_date(now)
+    query = Handover.select(Handover).join(Project)
+    as_a = query.where(Project.a_user == actor.id).order_by(Handover.id.desc())
+    as_b = query.where(Project.b_user == actor.id).order_by(Handover.id.desc())
+    return {"as_a": [_summary(h, cal, today) for h in as_a], "as_b": [_summary(h, cal, today) for h in as_b]}
+
+
+def inbox(actor, *, now):
+    """The archivist's inbox: lists B has accepted, soonest due first (late ones on top)."""
+    require_permission(actor, "handovers.receive")
+    cal, today = calendar.current(), local_date(now)
+    rows = [_summary(h, cal, today) for h in Handover.select().where(Handover.state == rules.ACCEPTED)]
+    return sorted(rows, key=lambda r: (r["due"], r["id"]))
+
+
+
+def printable(actor, handover_id, record_url, *, now):
+    """The printable list in three copies (R6) as PDF bytes; printing is audited."""
+    handover = load_visible(actor, handover_id)
+    view = handover_view(handover)
+    data = handover_pdf.render(view, record_url)
+    with transaction():
+        audit.record(actor, "handover.print", "handover", handover.id, {"hash": view["content_hash"]}, now=now)
+    return data

@@ -1,0 +1,355 @@
+"""Customers, projects, handover lists, extensions, receipt, the archive ledger and register."""
+from flask import Response, request
+
+from ...services import archives, customers, extensions, handovers
+from ..context import current_actor, now
+from .base import api_blueprint
+from .schemas import ApiSchema, Bool, Decimal, Int, List, Nested, PageArgs, Str
+
+customers_bp = api_blueprint("customers", "Customers and projects (R5)")
+handovers_bp = api_blueprint("handovers", "Handover lists: A → B → archive (R6–R11)")
+archives_bp = api_blueprint("archives", "Receipt, numbering, locations, ledger and registration book (R11–R13, R22)")
+
+
+class NewCustomer(ApiSchema):
+    name = Str(required=True)
+    kind = Str(required=True)
+    id_number = Str(required=True)
+
+
+class NewProject(ApiSchema):
+    code = Str(required=True)
+    customer_id = Int(required=True)
+    business = Str(required=True)
+    title = Str(required=True)
+    amount = Decimal(required=True)
+    a_user = Str(required=True)
+    b_user = Str(required=True)
+    ended_on = Str(required=True)
+
+
+class FindArgs(PageArgs):
+    q = Str(load_default=None)
+
+
+class ProjectArgs(FindArgs):
+    business = Str(load_default=None)
+
+
+class Item(ApiSchema):
+    part = Int(required=True)
+    title = Str(required=True)
+    pages = Int(required=True)
+    attachment = Bool(load_default=False)
+    contract = Bool(load_default=False)
+
+
+class Items(ApiSchema):
+    items = List(Nested(Item), required=True)
+
+
+class TemplateItem(ApiSchema):
+    part = Int(required=True)
+    title = Str(required=True)
+    attachment = Bool(load_default=False)
+    contract = Bool(load_default=False)
+
+
+class Template(ApiSchema):
+    items = List(Nested(TemplateItem), required=True)
+
+
+class Missing(ApiSchema):
+    title = Str(required=True)
+    reason = Str(required=True)
+
+
+class Review(ApiSchema):
+    decision = Str(required=True)
+    missing = List(Nested(Missing), load_default=list)
+
+
+class Check(ApiSchema):
+    item_id = Int(required=True)
+    pages = Int(required=True)
+
+
+class Receive(ApiSchema):
+    checks = List(Nested(Check), required=True)
+    location = Str(required=True, allow_none=True)
+
+
+class ExtensionRequest(ApiSchema):
+    step = Str(required=True)
+    until = Str(required=True)
+    reason = Str(load_default="")
+
+
+class Decision(ApiSchema):
+    approve = Bool(required=True)
+    note = Str(load_default="")
+
+
+class NewLocation(ApiSchema):
+    code = Str(required=True)
+    name = Str(required=True)
+    parent = Str(load_default=None, allow_none=True)
+
+
+class Move(ApiSchema):
+    location = Str(required=True)
+    note = Str(load_default="")
+
+
+class Void(ApiSchema):
+    reason = Str(required=True)
+
+
+class LedgerArgs(FindArgs):
+    year = Str(load_default=None)
+    business = Str(load_default=None)
+    status = Str(load_default=None)
+
+
+class RegisterArgs(PageArgs):
+    date_from = Str(load_default=None, data_key="from")
+    date_to = Str(load_default=None, data_key="to")
+
+
+class Scheme(ApiSchema):
+    pattern = Str(load_default=None)
+    fonds = Str(load_default=None)
+    category = Str(load_default=None)
+    retention = Str(load_default=None)
+    org = Str(load_default=None)
+
+
+# ---- customers and projects ----
+
+@customers_bp.post("/customers")
+@customers_bp.arguments(NewCustomer)
+@customers_bp.response(201)
+def create_customer(body):
+    """A customer (person or enterprise); the id number is masked except to those allowed."""
+    return customers.create_customer(current_actor(), now=now(), **body)
+
+
+@customers_bp.get("/customers")
+@customers_bp.arguments(FindArgs, location="query")
+@customers_bp.response(200)
+def find_customers(args):
+    return customers.find_customers(current_actor(), **args)
+
+
+@customers_bp.get("/customers/<int:customer_id>")
+@customers_bp.response(200)
+def get_customer(customer_id):
+    return customers.get_customer(current_actor(), customer_id, now=now())
+
+
+@customers_bp.post("/projects")
+@customers_bp.arguments(NewProject)
+@customers_bp.response(201)
+def create_project(body):
+    """A project with its A and B managers; the answer carries its deadlines (R10)."""
+    return customers.create_project(current_actor(), now=now(), **body)
+
+
+@customers_bp.get("/projects")
+@customers_bp.arguments(ProjectArgs, location="query")
+@customers_bp.response(200)
+def find_projects(args):
+    return customers.find_projects(current_actor(), now=now(), **args)
+
+
+@customers_bp.get("/projects/<int:project_id>")
+@customers_bp.response(200)
+def get_project(project_id):
+    return customers.get_project(current_actor(), project_id, now=now())
+
+
+# ---- handover lists ----
+
+@handovers_bp.get("/checklists/<business>")
+@handovers_bp.response(200)
+def get_checklist(business):
+    """The checklist template that pre-fills a new list for a business type."""
+    return handovers.checklist(current_actor(), business)
+
+
+@handovers_bp.put("/checklists/<business>")
+@handovers_bp.arguments(Template)
+@handovers_bp.response(200)
+def set_checklist(body, business):
+    return handovers.set_checklist(current_actor(), business, body["items"], now=now())
+
+
+@handovers_bp.post("/projects/<int:project_id>/handovers")
+@handovers_bp.arguments(Items)
+@handovers_bp.response(201)
+def create_handover(body, project_id):
+    """A's draft list (R6, R8, R9)."""
+    return handovers.create(current_actor(), project_id, body["items"], now=now())
+
+
+@handovers_bp.get("/handovers/<int:handover_id>")
+@handovers_bp.response(200)
+def get_handover(handover_id):
+    return handovers.get(current_actor(), handover_id, now=now())
+
+
+@handovers_bp.put("/handovers/<int:handover_id>/items")
+@handovers_bp.arguments(Items)
+@handovers_bp.response(200)
+def replace_items(body, handover_id):
+    """A edits the draft (before signing)."""
+    return handovers.replace_items(current_actor(), handover_id, body["items"], now=now())
+
+
+@handovers_bp.post("/handovers/<int:handover_id>/submit")
+@handovers_bp.response(200)
+def submit(handover_id):
+    """A signs and hands the list to B."""
+    return handovers.submit(current_actor(), handover_id, now=now())
+
+
+@handovers_bp.post("/handovers/<int:handover_id>/review")
+@handovers_bp.arguments(Review)
+@handovers_bp.response(200)
+def review(body, handover_id):
+    """B accepts (signs, sends to the archive) or returns a supplement list (R7)."""
+    return handovers.review(current_actor(), handover_id, body["decision"], body["missing"], now=now())
+
+
+@handovers_bp.post("/handovers/<int:handover_id>/supplement")
+@handovers_bp.arguments(Items)
+@handovers_bp.response(200)
+def supplement(body, handover_id):
+    return handovers.supplement(current_actor(), handover_id, body["items"], now=now())
+
+
+@handovers_bp.get("/handovers/<int:handover_id>/list.pdf")
+@handovers_bp.response(200, content_type="application/pdf")
+def list_pdf(handover_id):
+    """The printable list: three copies, page counts, signatures, QR back to the record."""
+    url = f"{request.url_root}handovers/{handover_id}"
+    data = handovers.printable(current_actor(), handover_id, url, now=now())
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="handover-{handover_id}.pdf"'})
+
+
+@handovers_bp.get("/handovers/mine")
+@handovers_bp.response(200)
+def my_handovers():
+    """The caller's lists as A and as B."""
+    return handovers.mine(current_actor(), now=now())
+
+
+@handovers_bp.get("/handovers/inbox")
+@handovers_bp.response(200)
+def inbox():
+    """Lists waiting for the archive, soonest due first."""
+    return {"items": handovers.inbox(current_actor(), now=now()), "next_cursor": None}
+
+
+@handovers_bp.get("/tasks")
+@handovers_bp.response(200)
+def tasks():
+    """The caller's task list with due days."""
+    return {"items": handovers.tasks(current_actor(), now=now()), "next_cursor": None}
+
+
+@handovers_bp.post("/handovers/<int:handover_id>/extensions")
+@handovers_bp.arguments(ExtensionRequest)
+@handovers_bp.response(201)
+def request_extension(body, handover_id):
+    """A or B asks for a later deadline, with a reason (R10)."""
+    return extensions.request(current_actor(), handover_id, now=now(), **body)
+
+
+@handovers_bp.get("/extensions")
+@handovers_bp.response(200)
+def pending_extensions():
+    return extensions.pending(current_actor())
+
+
+@handovers_bp.post("/extensions/<int:extension_id>/decision")
+@handovers_bp.arguments(Decision)
+@handovers_bp.response(200)
+def decide_extension(body, extension_id):
+    return extensions.decide(current_actor(), extension_id, now=now(), **body)
+
+
+# ---- receipt, archive, locations, register ----
+
+@archives_bp.post("/handovers/<int:handover_id>/receive")
+@archives_bp.arguments(Receive)
+@archives_bp.response(200)
+def receive(body, handover_id):
+    """Item-by-item check (R11); on a match: numbered, registered, filed."""
+    return archives.receive(current_actor(), handover_id, body["checks"], body["location"], now=now())
+
+
+@archives_bp.post("/locations")
+@archives_bp.arguments(NewLocation)
+@archives_bp.response(201)
+def create_location(body):
+    return archives.create_location(current_actor(), now=now(), **body)
+
+
+@archives_bp.get("/locations")
+@archives_bp.response(200)
+def list_locations():
+    return archives.list_locations(current_actor())
+
+
+@archives_bp.get("/archives")
+@archives_bp.arguments(LedgerArgs, location="query")
+@archives_bp.response(200)
+def ledger(args):
+    """The archive ledger (R3)."""
+    return archives.ledger(current_actor(), **args)
+
+
+@archives_bp.get("/archives/<archive_no>")
+@archives_bp.response(200)
+def get_archive(archive_no):
+    return archives.get_archive(current_actor(), archive_no, now=now())
+
+
+@archives_bp.post("/archives/<archive_no>/move")
+@archives_bp.arguments(Move)
+@archives_bp.response(200)
+def move(body, archive_no):
+    return archives.move(current_actor(), archive_no, body["location"], body["note"], now=now())
+
+
+@archives_bp.post("/archives/<archive_no>/void")
+@archives_bp.arguments(Void)
+@archives_bp.response(200)
+def void(body, archive_no):
+    """Withdraw a number; it stays in the ledger with the reason."""
+    return archives.void(current_actor(), archive_no, body["reason"], now=now())
+
+
+@archives_bp.get("/register")
+@archives_bp.arguments(RegisterArgs, location="query")
+@archives_bp.response(200)
+def register(args):
+    """The registration book (R12)."""
+    return archives.register(current_actor(), now=now(), **args)
+
+
+@archives_bp.get("/numbering")
+@archives_bp.response(200)
+def get_numbering():
+    current_actor()
+    return archives.scheme_view()
+
+
+@archives_bp.put("/numbering")
+@archives_bp.arguments(Scheme)
+@archives_bp.response(200)
+def set_numbering(body):
+    """The archive-number pattern (DA/T 13-2022 segments)."""
+    return archives.set_scheme(current_actor(), now=now(), **body)
