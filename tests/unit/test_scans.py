@@ -27,7 +27,7 @@ def files_under(root):
     (scanfiles.image("JPEG"), "image/jpeg", 1),
     (scanfiles.image("PNG"), "image/png", 1),
     (scanfiles.image("TIFF", frames=3), "image/tiff", 3),
-])
+], ids=["pdf", "jpeg", "png", "tiff"])
 def test_r18_page_count_comes_from_the_content(store, data, media_type, pages):
     stored = store.put(io.BytesIO(data))
     assert (stored.media_type, stored.pages, stored.size) == (media_type, pages, len(data))

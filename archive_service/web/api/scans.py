@@ -1,0 +1,55 @@
+"""Scans of archive files: upload with page reconciliation, the file's scans, watermarked download."""
+from flask import Response
+from flask_smorest.fields import Upload
+from marshmallow import fields
+
+from ...scans import ScanStore
+from ...services import scans
+from ..context import current_actor, now, setting
+from .base import api_blueprint
+from .schemas import ApiSchema
+
+bp = api_blueprint("scans", "Scans: stored by content, counted against the handover list (R18), "
+                            "downloaded with a watermark and audited (R19)")
+
+
+class ScanUpload(ApiSchema):
+    file = Upload(required=True, metadata={"description": "PDF, JPEG, PNG or TIFF; type decided by content"})
+
+
+class ScanItem(ApiSchema):
+    item_id = fields.Integer(load_default=None, error_messages={"invalid": "必须是整数"},
+                             metadata={"description": "the handover item scanned; omit for the whole file"})
+
+
+def scan_store():
+    return ScanStore(setting("SCANS_DIR"), max_bytes=setting("MAX_CONTENT_LENGTH"))
+
+
+@bp.post("/archives/<archive_no>/scans")
+@bp.arguments(ScanUpload, location="files")
+@bp.arguments(ScanItem, location="form")
+@bp.response(201)
+@bp.alt_response(200, description="the same content was already uploaded for this file and item")
+def upload(files, form, archive_no):
+    """Upload a scan: `{"sha256", "pages", "expected_pages", "complete", ...}`."""
+    upload = files["file"]
+    view = scans.upload(current_actor(), archive_no, upload.stream, filename=upload.filename,
+                        item_id=form["item_id"], store=scan_store(), now=now())
+    return view, 200 if view["duplicate"] else 201
+
+
+@bp.get("/archives/<archive_no>/scans")
+@bp.response(200)
+def of_archive(archive_no):
+    """The file's scans and whether every page of the list is scanned (R18)."""
+    return scans.of_archive(current_actor(), archive_no, now=now())
+
+
+@bp.get("/scans/<int:scan_id>")
+@bp.response(200, content_type="application/pdf")
+def download(scan_id):
+    """The scan as PDF, every page watermarked with the viewer and the time; audited."""
+    filename, data = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
