@@ -14,7 +14,9 @@ from . import create_app, migrations
 from .db import database
 from .domain.errors import ArchiveError
 from .domain.permissions import ROLES
+from .scans import ScanStore
 from .services import audit, demo, users
+from .services import scans as scan_service
 
 
 def _now():
@@ -136,3 +138,31 @@ def _benchmarks():
         return importlib.import_module("benchmarks")
     except ModuleNotFoundError:
         return importlib.import_module("archive_service.benchmarks")
+
+
+@main.group("scans")
+def scans_group():
+    """The scan store."""
+
+
+def _scan_store():
+    return ScanStore(current_app.config["SCANS_DIR"], max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+
+
+@scans_group.command("sweep")
+@click.option("--grace-hours", default=1, show_default=True, type=int,
+              help="keep unreferenced files younger than this: their upload may still be committing")
+@with_appcontext
+def scans_sweep(grace_hours):
+    """Remove stored scan files that no scan record names, and abandoned partial uploads."""
+    with database.connection_context():
+        removed = scan_service.sweep(_scan_store(), now=_now(), grace_seconds=grace_hours * 3600)
+    click.echo(f"removed {len(removed)} unreferenced file(s)")
+
+
+@scans_group.command("usage")
+@with_appcontext
+def scans_usage():
+    """How many files the scan store holds and how many bytes."""
+    usage = _scan_store().usage()
+    click.echo(f"{usage.files} file(s), {usage.bytes} bytes in {current_app.config['SCANS_DIR']}")

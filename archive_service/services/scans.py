@@ -102,7 +102,7 @@ def download(actor, scan_id, *, store, now):
     return f"{scan.archive.archive_no}-scan-{scan.id}.pdf", copy
 
 
-def sweep(store, *, now):
+def sweep(store, *, now, grace_seconds=3600):
     """Remove stored files no scan row names (run from cron); returns the removed names."""
     keep = {row.sha256 for row in ScanFile.select(ScanFile.sha256).distinct()}
-    return store.sweep(keep, now=now)
+    return store.sweep(keep, now=now, grace_seconds=grace_seconds)

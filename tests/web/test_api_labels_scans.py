@@ -212,3 +212,20 @@ def test_r19_managers_cannot_view_scans(received):
 def test_the_openapi_document_lists_the_label_and_scan_calls(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/labels.pdf", "/api/v1/archives/{archive_no}/scans", "/api/v1/scans/{scan_id}"} <= set(paths)
+
+
+def test_orphan_sweep_keeps_every_file_a_scan_record_names(app, received, monkeypatch):
+    from click.testing import CliRunner
+
+    from archive_service.cli import main
+
+    kept = upload(received["arch"], received["no"], scanfiles.pdf(2)).get_json()["sha256"]
+    orphan = stored_files(app)[0].parent / ("0" * 64)
+    orphan.write_bytes(b"left by a crash between store and commit")
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("ARCHIVE_SCANS_DIR", app.config["SCANS_DIR"])
+    swept = CliRunner().invoke(main, ["scans", "sweep", "--grace-hours", "0"])
+    assert swept.exit_code == 0 and "removed 1" in swept.output, swept.output
+    assert [p.name for p in stored_files(app)] == [kept]
+    usage = CliRunner().invoke(main, ["scans", "usage"])
+    assert usage.output.startswith("1 file(s)")
