@@ -27,6 +27,8 @@ QR_QUIET_MODULES = 2
 CODE128_QUIET_MODULES = 10
 MAX_FONT_PT = 10.0
 ELLIPSIS = "…"
+A4_MM = (210, 297)
+COVER_QR_MM = 70
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,30 @@ def _fit(text, font, size, width):
     while text and stringWidth(text + ELLIPSIS, font, size) > width:
         text = text[:-1]
     return text + ELLIPSIS
+
+
+def render_cover_pdf(labels, *, font_path=FONT_PATH):
+    """One A4 page per label: a large QR of its code with the lines below it, big enough to be
+    read from a 100-dpi rendering of a scanned batch."""
+    labels = list(labels)
+    if not labels:
+        raise InvalidInput("label.none", "没有要打印的分隔页", errors={"codes": "至少需要一个编号"})
+    font = cjk_font(font_path)
+    width, height = A4_MM[0] * mm, A4_MM[1] * mm
+    out = BytesIO()
+    canvas = Canvas(out, pagesize=(width, height), pageCompression=1)
+    canvas.setTitle("扫描分隔页")
+    side = COVER_QR_MM * mm
+    for label in labels:
+        _draw_qr(canvas, label.code, ((width - side) / 2, height - 30 * mm - side, side))
+        for i, line in enumerate(label.lines):
+            size = 26 if i == 0 else 14
+            canvas.setFont(font, size)
+            baseline = height - 50 * mm - side - i * 12 * mm
+            canvas.drawCentredString(width / 2, baseline, _fit(line, font, size, width * 0.8))
+        canvas.showPage()
+    canvas.save()
+    return out.getvalue()
 
 
 def preview_png(pdf, *, dpi=150, page=1):

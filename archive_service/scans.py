@@ -7,12 +7,15 @@ nothing behind. The same content is stored once. Downloads are watermarked copie
 import hashlib
 import os
 import re
+import subprocess
 import tempfile
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+import zxingcpp
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.utils import ImageReader
@@ -30,6 +33,7 @@ MAGIC = [(b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG),
 PDF_TAIL = 1024  # where a PDF's %%EOF marker must be
 IMAGE_DPI = 300  # assumed when an image does not say
 MAX_FILENAME = 120
+COVER_DPI = 100  # cover QR codes are large: enough to read them, fast to render
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,15 @@ class StoredScan:
     media_type: str
     pages: int
     is_new: bool
+
+
+@dataclass(frozen=True)
+class Received:
+    path: Path
+    sha256: str
+    size: int
+    media_type: str
+    pages: int
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,15 @@ class ScanStore:
 
     def put(self, stream):
         """Store what `stream` (a binary file-like object) yields; returns a StoredScan."""
+        with self.receiving(stream) as upload:
+            is_new = self._link_into_place(upload.path, self.path(upload.sha256))
+        return StoredScan(sha256=upload.sha256, size=upload.size, media_type=upload.media_type,
+                          pages=upload.pages, is_new=is_new)
+
+    @contextmanager
+    def receiving(self, stream):
+        """A checked upload in a temporary file inside the store, removed when the block ends
+        (unless `put` has linked it into place first)."""
         staging = self.root / "tmp"
         staging.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=staging, prefix="upload-")
@@ -70,10 +92,9 @@ class ScanStore:
                 out.flush()
                 os.fsync(out.fileno())
             media_type, pages = inspect(temp, max_pixels=self.max_pixels)
-            is_new = self._link_into_place(temp, self.path(sha256))
+            yield Received(path=temp, sha256=sha256, size=size, media_type=media_type, pages=pages)
         finally:
             temp.unlink(missing_ok=True)
-        return StoredScan(sha256=sha256, size=size, media_type=media_type, pages=pages, is_new=is_new)
 
     def _link_into_place(self, temp, final):
         """Atomically publish `temp` as `final`; False when that content is already stored."""
@@ -284,3 +305,29 @@ def _draw_watermark(canvas, width, height, lines, font):
     canvas.setFont(font, max(6.0, size / 2))
     canvas.setFillColorRGB(0.6, 0.1, 0.1, alpha=0.8)
     canvas.drawString(size / 2, size / 2, text)
+
+
+def page_qr_texts(path, *, dpi=COVER_DPI):
+    """For each page of a PDF, the texts of the QR codes on it (pages rasterized by pdftoppm)."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-gray", "-png", "-r", str(dpi), str(path), f"{folder}/page"],
+                       check=True, capture_output=True, timeout=1800)
+        pages = sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        return [_qr_texts(png) for png in pages]
+
+
+def _qr_texts(png):
+    with Image.open(png) as page:
+        return [r.text for r in zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)]
+
+
+def pdf_of_pages(path, pages):
+    """A new PDF holding the given pages (0-based) of the PDF at `path`, in order."""
+    with open(path, "rb") as f:
+        reader = PdfReader(f, strict=False)
+        writer = PdfWriter()
+        for index in pages:
+            writer.add_page(reader.pages[index])
+        out = BytesIO()
+        writer.write(out)
+    return out.getvalue()

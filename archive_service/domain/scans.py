@@ -36,3 +36,43 @@ def file_complete(total_expected, whole_file_scans, item_expected, item_scans):
     each_item = bool(item_expected) and all(
         item_expected[item] in item_scans.get(item, ()) for item in item_expected)
     return whole or each_item
+
+
+COVER_PREFIX = "ARCHIVE-COVER:"
+
+
+def cover_payload(archive_no):
+    """What a cover sheet's QR says: distinct from a box label, so a label photographed inside
+    the documents never splits a batch."""
+    return COVER_PREFIX + archive_no
+
+
+def cover_code(texts):
+    """The archive number named by the first cover QR among a page's QR texts, or None."""
+    for text in texts:
+        if text.startswith(COVER_PREFIX) and len(text) > len(COVER_PREFIX):
+            return text[len(COVER_PREFIX):]
+    return None
+
+
+@dataclass(frozen=True)
+class Segment:
+    archive_no: str
+    cover_page: int
+    pages: tuple[int, ...]
+
+
+def split_at_covers(page_covers):
+    """Cut a batch at its cover pages. `page_covers[i]` is the archive number on page i's cover,
+    or None for a document page. Returns (segments, pages before any cover): pages without a
+    cover before them are reported, never assigned by guessing."""
+    segments, loose, current = [], [], None
+    for index, code in enumerate(page_covers):
+        if code is not None:
+            current = Segment(code, index, ())
+            segments.append(current)
+        elif current is None:
+            loose.append(index)
+        else:
+            segments[-1] = current = Segment(current.archive_no, current.cover_page, (*current.pages, index))
+    return segments, loose

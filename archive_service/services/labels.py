@@ -5,6 +5,7 @@ from ..db import transaction
 from ..domain.customers import BUSINESSES
 from ..domain.errors import InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
+from ..domain.scans import cover_payload
 from ..models import ArchiveFile, Location
 from . import audit
 from .archives import LEVEL_NAMES
@@ -51,6 +52,26 @@ def print_labels(actor, codes, layout_name, *, start=1, show_customer=False, now
     with transaction():
         audit.record(actor, "labels.print", "labels", "", {
             "codes": codes, "layout": layout_name, "start": start, "customer_shown": show_customer}, now=now)
+    return pdf
+
+
+def cover_sheets(actor, codes, *, now):
+    """Cover sheets (扫描分隔页) for batch scanning: one A4 page per archive file, put in front of
+    its pages so a batch can be cut into files by reading the covers back."""
+    require_permission(actor, "scans.upload")
+    require(0 < len(codes) <= MAX_LABELS, InvalidInput, "label.count", f"一次可打印 1 到 {MAX_LABELS} 张分隔页",
+            errors={"codes": f"1–{MAX_LABELS} 个档号"})
+    covers = []
+    for code in codes:
+        archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == code)
+        if archive is None:
+            raise NotFound("label.unknown_code", f"找不到档号 {code}", errors={"codes": code})
+        covers.append(labels.Label(cover_payload(code), (
+            code, f"{archive.year}年 {BUSINESSES[archive.business]} {archive.project.title}",
+            "扫描分隔页:请放在本档案扫描页之前")))
+    pdf = labels.render_cover_pdf(covers)
+    with transaction():
+        audit.record(actor, "scans.covers", "labels", "", {"codes": codes}, now=now)
     return pdf
 
 

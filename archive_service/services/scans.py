@@ -3,13 +3,15 @@ watermarked downloads. Every upload, view and download is audited.
 
 The file lands in the store before the row is written: a failure in between leaves an
 unreferenced file, which `sweep` removes later; a row never points at a missing file."""
+from io import BytesIO
+
 from ..db import transaction
-from ..domain.errors import Conflict, InvalidInput, NotFound, require
+from ..domain.errors import Conflict, InvalidInput, NotFound, UnsupportedType, require
 from ..domain.permissions import require_permission
-from ..domain.scans import Reconciliation, file_complete
+from ..domain.scans import Reconciliation, cover_code, file_complete, split_at_covers
 from ..domain.timeutil import LOCAL_TZ, iso_local, to_db
 from ..models import ArchiveFile, HandoverItem, ScanFile
-from ..scans import sanitize_filename
+from ..scans import PDF, page_qr_texts, pdf_of_pages, sanitize_filename
 from . import audit
 
 
@@ -100,6 +102,45 @@ def download(actor, scan_id, *, store, now):
         audit.record(actor, "scan.download", "scan", scan.id,
                      {"archive_no": scan.archive.archive_no, "sha256": scan.sha256}, now=now)
     return f"{scan.archive.archive_no}-scan-{scan.id}.pdf", copy
+
+
+def upload_batch(actor, stream, *, filename, store, now):
+    """A scanning station's batch: one PDF holding several files, each behind its cover sheet.
+    Every file whose cover names a known number gets its own scan, reconciled with its list.
+    Pages before the first cover and covers naming unknown numbers are reported, never guessed."""
+    require_permission(actor, "scans.upload")
+    name = sanitize_filename(filename)
+    with store.receiving(stream) as batch:
+        require(batch.media_type == PDF, UnsupportedType, "scan.batch_not_pdf", "批量扫描只接受 PDF 文件")
+        segments, loose = split_at_covers([cover_code(texts) for texts in page_qr_texts(batch.path)])
+        filed, refused = [], []
+        for segment in segments:
+            problem = _segment_problem(segment)
+            if problem:
+                refused.append({"cover_page": segment.cover_page + 1, "archive_no": segment.archive_no,
+                                "pages": [p + 1 for p in segment.pages], "reason": problem})
+                continue
+            part = BytesIO(pdf_of_pages(batch.path, segment.pages))
+            pages = f"{segment.pages[0] + 1}-{segment.pages[-1] + 1}"
+            filed.append(upload(actor, segment.archive_no, part, filename=f"{name} 第{pages}页", store=store, now=now))
+    report = {"sha256": batch.sha256, "pages": batch.pages, "files": filed, "refused_covers": refused,
+              "pages_without_cover": [p + 1 for p in loose], "complete": not refused and not loose}
+    with transaction():
+        audit.record(actor, "scan.batch", "batch", batch.sha256[:16], {
+            "filename": name, "pages": batch.pages, "files": [f["archive_no"] for f in filed],
+            "refused_covers": refused, "pages_without_cover": report["pages_without_cover"]}, now=now)
+    return report
+
+
+def _segment_problem(segment):
+    archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == segment.archive_no)
+    if archive is None:
+        return "分隔页上的档号不存在"
+    if archive.status == "voided":
+        return "该档号已作废"
+    if not segment.pages:
+        return "分隔页后没有扫描页"
+    return None
 
 
 def sweep(store, *, now, grace_seconds=3600):

@@ -1,5 +1,5 @@
 """R18 for scans, as a pure rule: the scanned pages against the pages on the list."""
-from archive_service.domain.scans import Reconciliation, file_complete
+from archive_service.domain.scans import Reconciliation, cover_code, cover_payload, file_complete, split_at_covers
 
 
 def test_r18_scan_page_count_matches_list():
@@ -21,3 +21,17 @@ def test_r18_a_file_is_complete_by_one_whole_scan_or_by_every_item():
     assert file_complete(10, [], items, {1: [2], 2: [7, 8]})
     assert not file_complete(10, [], items, {1: [2]})
     assert not file_complete(0, [], {}, {})
+
+
+def test_r18_a_batch_is_cut_at_cover_pages_and_loose_pages_are_reported():
+    covers = [None, "XD-2026-0001", None, None, "XD-2026-0002", "XD-2026-0003", None]
+    segments, loose = split_at_covers(covers)
+    assert loose == [0]
+    assert [(s.archive_no, s.cover_page, s.pages) for s in segments] == [
+        ("XD-2026-0001", 1, (2, 3)), ("XD-2026-0002", 4, ()), ("XD-2026-0003", 5, (6,))]
+
+
+def test_only_a_cover_qr_counts_as_a_cover():
+    assert cover_code(["XD-2026-0001", cover_payload("XD-2026-0002")]) == "XD-2026-0002"
+    assert cover_code(["XD-2026-0001"]) is None
+    assert cover_code([cover_payload("")]) is None

@@ -102,3 +102,11 @@ def test_preview_is_a_png_of_the_first_page():
 
     with Image.open(io.BytesIO(png)) as image:
         assert image.size == (171, 114)  # 60×40 mm at 72 dpi, rounded up
+
+
+def test_cover_sheets_are_one_a4_page_each_and_their_qr_reads_at_100_dpi():
+    pdf = labels.render_cover_pdf([labels.Label("ARCHIVE-COVER:XD-2026-0001", ("XD-2026-0001", "扫描分隔页")),
+                                   labels.Label("ARCHIVE-COVER:XD-2026-0002", ("XD-2026-0002",))])
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
+    found = decode_pdf(pdf, dpi=100)
+    assert found == {("QRCode", "ARCHIVE-COVER:XD-2026-0001"): 1, ("QRCode", "ARCHIVE-COVER:XD-2026-0002"): 1}

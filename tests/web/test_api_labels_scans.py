@@ -229,3 +229,44 @@ def test_orphan_sweep_keeps_every_file_a_scan_record_names(app, received, monkey
     assert [p.name for p in stored_files(app)] == [kept]
     usage = CliRunner().invoke(main, ["scans", "usage"])
     assert usage.output.startswith("1 file(s)")
+
+
+def batch_pdf(*parts):
+    """One PDF of the given PDFs' pages, in order, as a scanner would deliver a stack."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_r18_a_batch_is_cut_at_cover_sheets_and_what_cannot_be_placed_is_reported(received):
+    from archive_service import labels
+    from archive_service.domain.scans import cover_payload
+
+    arch, no = received["arch"], received["no"]
+    cover = arch.get(f"/scans/covers.pdf?codes={no}")
+    assert cover.status_code == 200 and cover.mimetype == "application/pdf"
+    stranger = labels.render_cover_pdf([labels.Label(cover_payload("XD-2099-9999"), ("XD-2099-9999",))])
+    stack = batch_pdf(scanfiles.pdf(1), cover.data, scanfiles.pdf(TOTAL_PAGES), stranger, scanfiles.pdf(2))
+    r = arch.post("/scans/batches", data={"file": (io.BytesIO(stack), "batch.pdf", "application/pdf")},
+                  content_type="multipart/form-data")
+    assert r.status_code == 200, r.get_json()
+    report = r.get_json()
+    assert report["pages"] == 1 + 1 + TOTAL_PAGES + 1 + 2 and report["complete"] is False
+    assert [(f["archive_no"], f["pages"], f["complete"]) for f in report["files"]] == [(no, TOTAL_PAGES, True)]
+    assert report["pages_without_cover"] == [1]
+    assert [(c["archive_no"], c["cover_page"], c["pages"]) for c in report["refused_covers"]] == [
+        ("XD-2099-9999", 26, [27, 28])]
+    assert arch.get(f"/archives/{no}/scans").get_json()["complete"] is True
+    assert audited("scan.batch") and len(audited("scan.upload")) == 1
+
+
+def test_a_batch_must_be_a_pdf(received):
+    r = received["arch"].post("/scans/batches", data={
+        "file": (io.BytesIO(scanfiles.image("PNG")), "batch.png", "image/png")}, content_type="multipart/form-data")
+    assert r.status_code == 415 and r.get_json()["code"] == "scan.batch_not_pdf"
+    assert rows(ScanFile) == []

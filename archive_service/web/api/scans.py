@@ -4,10 +4,10 @@ from flask_smorest.fields import Upload
 from marshmallow import fields
 
 from ...scans import ScanStore
-from ...services import scans
+from ...services import labels, scans
 from ..context import current_actor, now, setting
 from .base import api_blueprint
-from .schemas import ApiSchema
+from .schemas import ApiSchema, Str
 
 bp = api_blueprint("scans", "Scans: stored by content, counted against the handover list (R18), "
                             "downloaded with a watermark and audited (R19)")
@@ -53,3 +53,26 @@ def download(scan_id):
     filename, data = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class CoverArgs(ApiSchema):
+    codes = Str(required=True, metadata={"description": "archive numbers, comma-separated"})
+
+
+@bp.get("/scans/covers.pdf")
+@bp.arguments(CoverArgs, location="query")
+@bp.response(200, content_type="application/pdf")
+def covers(args):
+    """Cover sheets for batch scanning: one page per archive file, with a QR of its number."""
+    pdf = labels.cover_sheets(current_actor(), labels.parse_codes(args["codes"]), now=now())
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": 'inline; filename="covers.pdf"'})
+
+
+@bp.post("/scans/batches")
+@bp.arguments(ScanUpload, location="files")
+@bp.response(200)
+def batch(files):
+    """One PDF of several files, each behind its cover sheet: cut at the covers and filed; pages
+    without a readable cover and covers with unknown numbers are reported, not guessed."""
+    upload = files["file"]
+    return scans.upload_batch(current_actor(), upload.stream, filename=upload.filename, store=scan_store(), now=now())
