@@ -18,8 +18,9 @@ SIGNERS = (("A", "移交人(A角)"), ("B", "审核移交人(B角)"), ("archivist
 WIDTH, HEIGHT = A4
 MARGIN = 18 * mm
 ROW = 6.5 * mm
-COLUMNS = ((0, "序号"), (14 * mm, "部分"), (48 * mm, "资料名称"), (128 * mm, "页数"), (143 * mm, "合同"),
-           (156 * mm, "附件"))
+COLUMNS = ((0, "序号/编号"), (30 * mm, "部分"), (62 * mm, "资料名称"), (136 * mm, "页数"), (149 * mm, "合同"),
+           (162 * mm, "附件"))
+TITLE_CHARS = 22
 
 
 class FontMissing(RuntimeError):
@@ -27,11 +28,11 @@ class FontMissing(RuntimeError):
 
 
 def _register_font(path=FONT_PATH):
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
     if not Path(path).is_file():
         raise FontMissing(f"CJK font not found at {path}: install Debian's fonts-wqy-microhei "
                           "(apt-get install fonts-wqy-microhei)")
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
     pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
 
 
@@ -39,7 +40,7 @@ def render(view, record_url, font_path=FONT_PATH):
     """PDF bytes: one copy per party, each starting on a new page."""
     _register_font(font_path)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
+    canvas = Canvas(buffer, pagesize=A4, initialFontName=FONT, initialFontSize=9)
     canvas.setTitle(f"移交清单 {view['project']['code']}")
     for _role, label in COPIES:
         _Copy(canvas, view, record_url, label).draw()
@@ -110,7 +111,7 @@ class _Copy:
         self.c.line(MARGIN, self.y - 2, WIDTH - MARGIN, self.y - 2)
         self.line()
         for n, item in enumerate(self.view["items"], 1):
-            cells = (item.get("number") or str(n), f"{item['part']} {item['part_name']}", item["title"][:40],
+            cells = (item.get("number") or str(n), f"{item['part']} {item['part_name']}", item["title"][:TITLE_CHARS],
                      item["pages"], "是" if item["contract"] else "", "附件" if item["attachment"] else "")
             for (x, _), value in zip(COLUMNS, cells, strict=True):
                 self.text(x, value, 8 if x == 0 and item.get("number") else 9)
@@ -136,6 +137,8 @@ class _Copy:
 
     def _signatures(self):
         self.line(4 * mm)
+        if self.y < MARGIN + 40 * mm:
+            self.line(HEIGHT)
         latest = {}
         for sig in self.view["signatures"]:
             latest[sig["role"]] = sig

@@ -59,6 +59,13 @@ def clean_items(items, *, allow_empty=False):
     return cleaned
 
 
+def clean_template(items):
+    """A checklist template: the same lines as a list, without page counts."""
+    require(isinstance(items, list), InvalidInput, "handover.invalid_items", "items 必须是数组",
+            errors={"items": "必须是数组"})
+    return clean_items([{**i, "pages": 1} if isinstance(i, dict) else i for i in items])
+
+
 def in_order(items):
     """Items in the fixed order of the four parts (R8), stable within a part."""
     return sorted(items, key=lambda i: (i["part"], i.get("position", 0)))

@@ -28,7 +28,7 @@ PERMISSIONS = {
     "projects.create": {MANAGER, ARCHIVIST},
     "projects.view_all": {ARCHIVIST, EXECUTIVE, AUDITOR, APPROVER},
     "handovers.receive": {ARCHIVIST},
-    "handovers.view_all": {ARCHIVIST, EXECUTIVE, AUDITOR},
+    "handovers.view_all": {ARCHIVIST, EXECUTIVE, AUDITOR, APPROVER},
     "checklists.edit": {ADMIN, ARCHIVIST},
     "extensions.decide": {APPROVER},
     "locations.manage": {ARCHIVIST},

@@ -60,9 +60,9 @@ def create_location(actor, *, code, name, parent=None, now):
             "位置名称不能为空且不超过 100 字", errors={"name": "1–100 字"})
     with transaction():
         parent_row = _location(parent, "parent") if parent is not None else None
-        level = LEVELS[LEVELS.index(parent_row.level) + 1] if parent_row else "room"
         require(not parent_row or parent_row.level != "box", InvalidInput, "location.too_deep",
                 "档案盒下不能再建位置", errors={"parent": "档案盒下不能再建位置"})
+        level = LEVELS[LEVELS.index(parent_row.level) + 1] if parent_row else "room"
         require(not Location.select().where(Location.code == code).exists(), Conflict, "location.exists",
                 f"位置编码 {code} 已存在")
         location = Location.create(code=code, name=name.strip(), level=level, parent=parent_row,

@@ -1,4 +1,6 @@
 """Customers and projects (the objects a handover list belongs to)."""
+from decimal import Decimal
+
 from ..db import transaction
 from ..domain import customers as rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
@@ -7,6 +9,8 @@ from ..domain.timeutil import iso_local, parse_date, to_db
 from ..models import Customer, Handover, Project, User
 from . import audit, deadlines
 from .paging import page_by_id_desc
+
+CENT = Decimal("0.01")
 
 
 def customer_view(customer, actor):
@@ -99,7 +103,8 @@ def project_view(project, *, now, handover=None):
     return {"id": project.id, "code": project.code, "customer_id": project.customer_id,
             "customer_name": project.customer.name, "business": project.business,
             "business_name": rules.BUSINESSES[project.business], "title": project.title,
-            "amount": str(project.amount), "a_user": project.a_user.username, "b_user": project.b_user.username,
+            "amount": str(Decimal(project.amount).quantize(CENT)),
+            "a_user": project.a_user.username, "b_user": project.b_user.username,
             "a_user_name": project.a_user.display_name, "b_user_name": project.b_user.display_name,
             "ended_on": project.ended_on.isoformat(),
             "deadlines": deadlines.of_project(project, handover).as_dict(),

@@ -51,8 +51,7 @@ def checklist(actor, business):
 def set_checklist(actor, business, items, *, now):
     require_permission(actor, "checklists.edit")
     _business(business)
-    with_pages = [{**i, "pages": 1} if isinstance(i, dict) else i for i in (items if isinstance(items, list) else [])]
-    cleaned = rules.clean_items(with_pages if isinstance(items, list) else items)
+    cleaned = rules.clean_template(items)
     with transaction():
         ChecklistEntry.delete().where(ChecklistEntry.business == business).execute()
         for position, item in enumerate(rules.in_order(cleaned)):

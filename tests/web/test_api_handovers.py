@@ -2,7 +2,7 @@
 import pytest
 
 from archive_service.db import database
-from archive_service.models import ArchiveFile, AuditEntry, Handover, HandoverItem, RegisterEntry
+from archive_service.models import ArchiveFile, AuditEntry, Extension, Handover, HandoverItem, RegisterEntry
 
 ITEMS = [{"part": 1, "title": "审批表", "pages": 2, "attachment": False, "contract": False},
          {"part": 2, "title": "借款合同", "pages": 5, "attachment": False, "contract": True},
@@ -83,3 +83,106 @@ def test_r6_r7_r11_r12_r13_full_flow_with_supplement_round(world):
     assert again.status_code == 409 and again.get_json()["code"] == "handover.already_received"
     ledger = arch.get("/archives?year=2026&business=loan").get_json()
     assert [row["archive_no"] for row in ledger["items"]] == ["XD-2026-0001"]
+
+
+def changes_counted():
+    return count(Handover), count(HandoverItem), count(ArchiveFile), count(RegisterEntry), count(AuditEntry)
+
+
+@pytest.mark.parametrize(("items", "code"), [
+    ([{**ITEMS[0], "pages": 0}], "handover.invalid_pages"),
+    ([{**ITEMS[0], "pages": -2}], "handover.invalid_pages"),
+    ([], "handover.empty_list"),
+    ([{**ITEMS[0], "part": 5}], "handover.unknown_part"),
+    ([ITEMS[2]], "handover.nothing_numbered"),
+])
+def test_r6_r8_r9_bad_lists_are_422_with_zh_cn_codes_and_change_nothing(world, items, code):
+    before = changes_counted()
+    r = world["a"].post(f"/projects/{world['project']['id']}/handovers", json={"items": items})
+    assert r.status_code == 422 and r.mimetype == "application/problem+json"
+    body = r.get_json()
+    assert body["code"] == code and any("\u4e00" <= ch <= "\u9fff" for ch in body["detail"])
+    assert changes_counted() == before
+
+
+@pytest.mark.parametrize("pages", [2.5, "3", None])
+def test_r6_non_integer_pages_are_422_field_errors(world, pages):
+    before = changes_counted()
+    r = world["a"].post(f"/projects/{world['project']['id']}/handovers", json={"items": [{**ITEMS[0], "pages": pages}]})
+    assert r.status_code == 422 and r.get_json()["code"] == "request.invalid"
+    assert "items.0.pages" in r.get_json()["errors"]
+    assert changes_counted() == before
+
+
+def test_r5_b_cannot_write_or_submit_as_a_and_outsider_sees_nothing(world, api):
+    pid = world["project"]["id"]
+    outsider = api("zhao", "manager")
+    before = changes_counted()
+    r = world["b"].post(f"/projects/{pid}/handovers", json={"items": ITEMS})
+    assert r.status_code == 403 and r.get_json()["code"] == "handover.not_a_role"
+    assert outsider.get(f"/projects/{pid}").status_code == 404
+    assert changes_counted() == before
+    hid = world["a"].post(f"/projects/{pid}/handovers", json={"items": ITEMS}).get_json()["id"]
+    r = world["b"].post(f"/handovers/{hid}/submit")
+    assert r.status_code == 403 and r.get_json()["code"] == "handover.not_a_role"
+    r = outsider.post(f"/handovers/{hid}/submit")
+    assert r.status_code == 404 and r.get_json()["code"] == "handover.not_found"
+
+
+def test_r7_same_step_twice_is_409(world):
+    hid = world["a"].post(f"/projects/{world['project']['id']}/handovers", json={"items": ITEMS}).get_json()["id"]
+    assert world["a"].post(f"/handovers/{hid}/submit").status_code == 200
+    before = changes_counted()
+    r = world["a"].post(f"/handovers/{hid}/submit")
+    assert r.status_code == 409 and r.get_json()["code"] == "handover.cannot_submit"
+    assert r.get_json()["details"]["state"] == "submitted"
+    r = world["a"].post(f"/handovers/{hid}/supplement", json={"items": []})
+    assert r.status_code == 409 and r.get_json()["code"] == "handover.cannot_supplement"
+    assert changes_counted() == before
+
+
+def test_r10_extension_refusals_and_approval_over_http(world, api):
+    hid = world["a"].post(f"/projects/{world['project']['id']}/handovers", json={"items": ITEMS}).get_json()["id"]
+    before = changes_counted(), count(Extension)
+    r = world["a"].post(f"/handovers/{hid}/extensions", json={"step": "a_to_b", "until": "2026-10-20"})
+    assert r.status_code == 422 and r.get_json()["code"] == "extension.reason_required"
+    r = world["a"].post(f"/handovers/{hid}/extensions", json={"step": "a_to_b", "until": "2026-10-09",
+                                                               "reason": "出差"})
+    assert r.status_code == 409 and r.get_json()["code"] == "extension.not_later"
+    assert (changes_counted(), count(Extension)) == before
+    ext = world["a"].post(f"/handovers/{hid}/extensions", json={"step": "a_to_b", "until": "2026-10-16",
+                                                                 "reason": "客户未签回合同"})
+    assert ext.status_code == 201
+    approver = api("sun", "approver")
+    assert world["b"].post(f"/extensions/{ext.get_json()['id']}/decision", json={"approve": True}).status_code == 403
+    d = approver.post(f"/extensions/{ext.get_json()['id']}/decision", json={"approve": True, "note": "同意"})
+    assert d.status_code == 200 and d.get_json()["state"] == "approved"
+    project = world["a"].get(f"/projects/{world['project']['id']}").get_json()
+    assert project["deadlines"]["a_to_b"]["due"] == "2026-10-16"
+
+
+def test_r6_checklist_template_prefills_and_can_be_edited(world, api):
+    tpl = world["a"].get("/checklists/loan").get_json()
+    assert tpl["custom"] is False and {i["part"] for i in tpl["items"]} == {1, 2, 3, 4}
+    r = world["a"].put("/checklists/loan", json={"items": [{"part": 1, "title": "审批表"}]})
+    assert r.status_code == 403
+    r = world["arch"].put("/checklists/loan", json={"items": [{"part": 2, "title": "借款合同", "contract": True},
+                                                               {"part": 1, "title": "审批表"}]})
+    assert r.status_code == 200 and [i["title"] for i in r.get_json()["items"]] == ["审批表", "借款合同"]
+    assert world["arch"].get("/checklists/none").get_json()["code"] == "checklist.unknown_business"
+
+
+def test_r10_my_lists_and_tasks(world):
+    hid = world["a"].post(f"/projects/{world['project']['id']}/handovers", json={"items": ITEMS}).get_json()["id"]
+    mine = world["a"].get("/handovers/mine").get_json()
+    assert [h["id"] for h in mine["as_a"]] == [hid] and mine["as_b"] == []
+    assert world["b"].get("/handovers/mine").get_json()["as_b"][0]["due"] == "2026-10-10"
+    assert world["a"].get("/tasks").get_json()["items"][0]["kind"] == "submit"
+    assert world["a"].get("/handovers/inbox").status_code == 403
+
+
+def test_openapi_lists_the_handover_paths(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/projects", "/api/v1/handovers/{handover_id}/receive", "/api/v1/register",
+                 "/api/v1/archives/{archive_no}", "/api/v1/handovers/{handover_id}/list.pdf"):
+        assert path in spec["paths"]

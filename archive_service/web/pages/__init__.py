@@ -5,7 +5,7 @@ from flask_login import LoginManager, current_user
 from ...domain.permissions import ROLES, allowed
 from ...services import users
 from ..context import client_addr
-from . import auth, home
+from . import archives, auth, customers, handovers, home
 from .auth import SessionUser
 
 
@@ -23,7 +23,7 @@ def init_pages(app):
 
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
-    for bp in (auth.bp, home.bp):
+    for bp in (auth.bp, home.bp, customers.bp, handovers.bp, archives.bp):
         app.register_blueprint(bp)
 
 
@@ -39,6 +39,15 @@ NAV_ITEMS = [
     ("admin.users", "用户管理", "users.manage"),
     ("admin.calendar", "工作日历", "calendar.edit"),
     ("admin.audit", "审计日志", "audit.view"),
+    ("handover_pages.tasks", "我的任务", None),
+    ("handover_pages.mine", "我的移交", None),
+    ("handover_pages.inbox", "待接收档案", "handovers.receive"),
+    ("handover_pages.pending_extensions", "延期审批", "extensions.decide"),
+    ("customer_pages.find_projects", "项目", None),
+    ("customer_pages.find_customers", "客户", "customers.view"),
+    ("archive_pages.ledger", "档案台帐", "archives.view"),
+    ("archive_pages.register", "档案登记本", "register.view"),
+    ("archive_pages.locations", "存放位置", "locations.manage"),
 ]
 
 

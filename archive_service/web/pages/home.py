@@ -2,7 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import calendar
+from ...services import archives, calendar
 from ..context import current_actor, now
 
 bp = Blueprint("home", __name__)
@@ -33,4 +33,7 @@ def scan():
 @login_required
 def lookup(code):
     current_actor()
+    archive_no = archives.find_archive_no(code.strip())
+    if archive_no:
+        return redirect(url_for("archive_pages.detail", archive_no=archive_no))
     return render_template("lookup.html", code=code), 404

@@ -1,0 +1,56 @@
+"""Archive pages: the ledger, one file, the registration book, storage locations."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ...services import archives
+from ..context import current_actor, now
+
+bp = Blueprint("archive_pages", __name__)
+
+
+@bp.get("/archives")
+@login_required
+def ledger():
+    args = {k: request.args.get(k) or None for k in ("year", "business", "status", "q", "cursor")}
+    page = archives.ledger(current_actor(), **args)
+    return render_template("archives/ledger.html", page=page, args=args)
+
+
+@bp.get("/archives/<path:archive_no>")
+@login_required
+def detail(archive_no):
+    actor = current_actor()
+    return render_template("archives/detail.html", f=archives.get_archive(actor, archive_no, now=now()),
+                           locations=archives.list_locations(actor)["items"])
+
+
+@bp.post("/archives/<path:archive_no>/move")
+@login_required
+def move(archive_no):
+    archives.move(current_actor(), archive_no, request.form.get("location", ""), request.form.get("note", ""),
+                  now=now())
+    flash("已移动存放位置。", "success")
+    return redirect(url_for(".detail", archive_no=archive_no))
+
+
+@bp.get("/register")
+@login_required
+def register():
+    args = {"date_from": request.args.get("from") or None, "date_to": request.args.get("to") or None}
+    book = archives.register(current_actor(), now=now(), cursor=request.args.get("cursor") or None, **args)
+    return render_template("archives/register.html", book=book, args=args)
+
+
+@bp.get("/locations")
+@login_required
+def locations():
+    return render_template("archives/locations.html", rows=archives.list_locations(current_actor())["items"])
+
+
+@bp.post("/locations")
+@login_required
+def create_location():
+    archives.create_location(current_actor(), code=request.form.get("code", "").strip(),
+                             name=request.form.get("name", ""), parent=request.form.get("parent") or None, now=now())
+    flash("位置已创建。", "success")
+    return redirect(url_for(".locations"))

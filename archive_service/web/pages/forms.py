@@ -1,0 +1,46 @@
+"""Reading the handover forms: numbered rows of part/title/pages/attachment/contract."""
+MAX_ROWS = 500
+
+
+def _int_or_raw(value):
+    value = (value or "").strip()
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def item_rows(form):
+    """Rows with a page count; rows whose page count is blank are left out (a checklist line the
+    file does not have). Bad numbers are passed on as given so the service refuses them with its
+    own code."""
+    items = []
+    for n in range(MAX_ROWS):
+        if f"title-{n}" not in form:
+            continue
+        title, pages = form.get(f"title-{n}", "").strip(), form.get(f"pages-{n}", "").strip()
+        if not pages:
+            continue
+        items.append({"part": _int_or_raw(form.get(f"part-{n}")), "title": title, "pages": _int_or_raw(pages),
+                      "attachment": form.get(f"attachment-{n}") == "on",
+                      "contract": form.get(f"contract-{n}") == "on"})
+    return items
+
+
+def missing_rows(form):
+    rows = []
+    for n in range(MAX_ROWS):
+        title, reason = form.get(f"missing-title-{n}"), form.get(f"missing-reason-{n}")
+        if title is None:
+            continue
+        if title.strip() or (reason or "").strip():
+            rows.append({"title": title, "reason": reason or ""})
+    return rows
+
+
+def checks(form):
+    found = []
+    for key, value in form.items():
+        if key.startswith("check-"):
+            found.append({"item_id": _int_or_raw(key[6:]), "pages": _int_or_raw(value)})
+    return found
