@@ -44,13 +44,22 @@ def parse_codes(text):
 
 def print_labels(actor, codes, layout_name, *, start=1, show_customer=False, now):
     """PDF bytes of one label per code (a code may repeat for several copies)."""
+    return _render(actor, codes, layout_name, start, show_customer, now, "labels.print")
+
+
+def preview(actor, codes, layout_name, *, start=1, show_customer=False, now):
+    """PNG of the first page, to check the sheet before printing."""
+    return labels.preview_png(_render(actor, codes, layout_name, start, show_customer, now, "labels.preview"))
+
+
+def _render(actor, codes, layout_name, start, show_customer, now, action):
     require_permission(actor, "labels.print")
     require(0 < len(codes) <= MAX_LABELS, InvalidInput, "label.count", f"一次可打印 1 到 {MAX_LABELS} 张标签",
             errors={"codes": f"1–{MAX_LABELS} 个编号"})
     batch = [label_for(code, show_customer=show_customer) for code in codes]
     pdf = labels.render_pdf(batch, layout_name, start=start)
     with transaction():
-        audit.record(actor, "labels.print", "labels", "", {
+        audit.record(actor, action, "labels", "", {
             "codes": codes, "layout": layout_name, "start": start, "customer_shown": show_customer}, now=now)
     return pdf
 

@@ -99,6 +99,12 @@ def test_bad_label_requests_are_problem_json(received, query, status, code):
     assert r.get_json()["code"] == code
 
 
+def test_a_preview_png_shows_the_first_page_and_is_audited(received):
+    r = received["arch"].get(f"/labels.png?codes={received['no']}&layout=thermal-60x40")
+    assert r.status_code == 200 and r.mimetype == "image/png" and r.data[:4] == b"\x89PNG"
+    assert audited("labels.preview")
+
+
 def test_only_archivists_and_custodians_print_labels(received, api):
     assert received["manager"].get(f"/labels.pdf?codes={received['no']}").status_code == 403
     assert api("zhao", "custodian").get(f"/labels.pdf?codes={received['no']}").status_code == 200

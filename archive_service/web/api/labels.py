@@ -27,6 +27,16 @@ def labels_pdf(args):
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": 'inline; filename="labels.pdf"'})
 
 
+@bp.get("/labels.png")
+@bp.arguments(LabelArgs, location="query")
+@bp.response(200, content_type="image/png")
+def labels_png(args):
+    """The first page of the same labels as an image, to check before printing."""
+    png = labels.preview(current_actor(), labels.parse_codes(args["codes"]), args["layout"],
+                         start=args["start"], show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
+    return Response(png, mimetype="image/png")
+
+
 @bp.get("/label-layouts")
 @bp.response(200)
 def layouts():
