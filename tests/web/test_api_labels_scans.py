@@ -276,3 +276,8 @@ def test_a_batch_must_be_a_pdf(received):
         "file": (io.BytesIO(scanfiles.image("PNG")), "batch.png", "image/png")}, content_type="multipart/form-data")
     assert r.status_code == 415 and r.get_json()["code"] == "scan.batch_not_pdf"
     assert rows(ScanFile) == []
+
+
+def test_an_upload_without_a_file_is_422_in_chinese(received):
+    r = received["arch"].post(f"/archives/{received['no']}/scans", data={}, content_type="multipart/form-data")
+    assert r.status_code == 422 and r.get_json()["errors"] == {"file": "请选择要上传的文件"}

@@ -14,7 +14,8 @@ bp = api_blueprint("scans", "Scans: stored by content, counted against the hando
 
 
 class ScanUpload(ApiSchema):
-    file = Upload(required=True, metadata={"description": "PDF, JPEG, PNG or TIFF; type decided by content"})
+    file = Upload(required=True, error_messages={"required": "请选择要上传的文件"},
+                  metadata={"description": "PDF, JPEG, PNG or TIFF; type decided by content"})
 
 
 class ScanItem(ApiSchema):
