@@ -151,3 +151,15 @@ def test_r19_image_scans_download_as_watermarked_pdf_pages(store, fmt, frames):
 
 def test_every_refusal_is_an_archive_error():
     assert all(issubclass(b[2], ArchiveError) for b in BAD_FILES)
+
+
+def test_the_same_content_uploaded_at_once_by_several_stations_is_stored_once(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = scanfiles.pdf(5)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: store.put(io.BytesIO(data)), range(6)))
+    assert {r.sha256 for r in results} == {results[0].sha256}
+    assert sum(r.is_new for r in results) == 1
+    assert store.usage() == scans.Usage(files=1, bytes=len(data))
+    assert list((store.root / "tmp").iterdir()) == []
