@@ -5,60 +5,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from archive_service.db import database
-from archive_service.models import AuditEntry, ScanFile
+from archive_service.models import ScanFile
 from benchmarks.decode import decode_pdf
 from tests import scanfiles
-
-ITEMS = [{"part": 1, "title": "审批表", "pages": 2, "attachment": False, "contract": False},
-         {"part": 2, "title": "借款合同", "pages": 8, "attachment": False, "contract": True},
-         {"part": 3, "title": "调查报告", "pages": 12, "attachment": False, "contract": False},
-         {"part": 4, "title": "营业执照", "pages": 1, "attachment": False, "contract": False}]
-TOTAL_PAGES = 23
-
-
-def rows(model, *where):
-    with database.connection_context():
-        return list(model.select().where(*where)) if where else list(model.select())
-
-
-def audited(action):
-    return [e for e in rows(AuditEntry) if e.action == action]
-
-
-def stored_files(app):
-    from pathlib import Path
-
-    root = Path(app.config["SCANS_DIR"])
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
-
-
-@pytest.fixture
-def received(api):
-    """An archive file received through the API, with the list of ITEMS (23 pages)."""
-    a, b, arch = api("zhang", "manager"), api("wang", "manager"), api("li", "archivist", "custodian")
-    cust = arch.post("/customers", json={"name": "李四商贸有限公司", "kind": "enterprise",
-                                         "id_number": "91110000MA00000000"})
-    proj = arch.post("/projects", json={
-        "code": "P-2026-001", "customer_id": cust.get_json()["id"], "business": "loan", "title": "流动资金贷款",
-        "amount": 800000, "a_user": "zhang", "b_user": "wang", "ended_on": "2026-03-02"})
-    hid = a.post(f"/projects/{proj.get_json()['id']}/handovers", json={"items": ITEMS}).get_json()["id"]
-    assert a.post(f"/handovers/{hid}/submit").status_code == 200
-    assert b.post(f"/handovers/{hid}/review", json={"decision": "accept", "missing": []}).status_code == 200
-    items = arch.get(f"/handovers/{hid}").get_json()["items"]
-    assert arch.post("/locations", json={"code": "R1", "name": "一号档案室", "parent": None}).status_code == 201
-    done = arch.post(f"/handovers/{hid}/receive", json={
-        "checks": [{"item_id": i["id"], "pages": i["pages"]} for i in items], "location": "R1"})
-    assert done.status_code == 200, done.get_json()
-    return {"arch": arch, "manager": a, "no": done.get_json()["archive_no"], "items": items}
-
-
-def upload(client, archive_no, data, filename="scan.pdf", item_id=None):
-    form = {"file": (io.BytesIO(data), filename, "application/pdf")}
-    if item_id is not None:
-        form["item_id"] = str(item_id)
-    return client.post(f"/archives/{archive_no}/scans", data=form, content_type="multipart/form-data")
-
+from tests.web.scan_world import TOTAL_PAGES, audited, rows, stored_files, upload
 
 # ---- labels ------------------------------------------------------------------------------------
 

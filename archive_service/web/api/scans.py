@@ -3,9 +3,8 @@ from flask import Response
 from flask_smorest.fields import Upload
 from marshmallow import fields
 
-from ...scans import ScanStore
 from ...services import labels, scans
-from ..context import current_actor, now, setting
+from ..context import current_actor, now, scan_store
 from .base import api_blueprint
 from .schemas import ApiSchema, Str
 
@@ -21,10 +20,6 @@ class ScanUpload(ApiSchema):
 class ScanItem(ApiSchema):
     item_id = fields.Integer(load_default=None, error_messages={"invalid": "必须是整数"},
                              metadata={"description": "the handover item scanned; omit for the whole file"})
-
-
-def scan_store():
-    return ScanStore(setting("SCANS_DIR"), max_bytes=setting("MAX_CONTENT_LENGTH"))
 
 
 @bp.post("/archives/<archive_no>/scans")

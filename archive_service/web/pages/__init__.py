@@ -5,7 +5,7 @@ from flask_login import LoginManager, current_user
 from ...domain.permissions import ROLES, allowed
 from ...services import users
 from ..context import client_addr
-from . import archives, auth, customers, handovers, home
+from . import archives, auth, customers, handovers, home, scans
 from .auth import SessionUser
 
 
@@ -23,7 +23,7 @@ def init_pages(app):
 
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
-    for bp in (auth.bp, home.bp, customers.bp, handovers.bp, archives.bp):
+    for bp in (auth.bp, home.bp, customers.bp, handovers.bp, archives.bp, scans.bp):
         app.register_blueprint(bp)
 
 
@@ -48,6 +48,8 @@ NAV_ITEMS = [
     ("archive_pages.ledger", "档案台帐", "archives.view"),
     ("archive_pages.register", "档案登记本", "register.view"),
     ("archive_pages.locations", "存放位置", "locations.manage"),
+    ("scan_pages.label_form", "标签打印", "labels.print"),
+    ("scan_pages.batch_form", "批量扫描", "scans.upload"),
 ]
 
 
