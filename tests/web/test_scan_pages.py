@@ -70,3 +70,8 @@ def test_the_navigation_offers_labels_and_batches_to_archivists_only(received, b
     api("zhao", "manager")
     assert "标签打印" in browser_login("li").get("/").get_data(as_text=True)
     assert "标签打印" not in browser_login("zhao").get("/").get_data(as_text=True)
+
+
+def test_the_archive_page_links_to_its_scans_and_labels(received, browser_login):
+    page = browser_login("li").get(f"/archives/{received['no']}").get_data(as_text=True)
+    assert f"/archives/{received['no']}/scans" in page and f"/labels?codes={received['no']}" in page
