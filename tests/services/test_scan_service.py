@@ -101,3 +101,14 @@ def test_r19_listing_and_downloading_are_audited_per_reader(world, store, make_a
     assert name == f"{no}-scan-{scan['id']}.pdf" and pdf[:5] == b"%PDF-"
     reads = [(e.actor, e.action) for e in AuditEntry.select().where(AuditEntry.actor == "shen")]
     assert reads == [("shen", "scan.list"), ("shen", "scan.download")]
+
+
+def test_r19_a_chinese_archive_number_downloads_under_its_own_name(world, store, make_actor):
+    from archive_service.models import ArchiveFile
+
+    no = world.received()["archive_no"]
+    ArchiveFile.update(archive_no="档-2026-0001").where(ArchiveFile.archive_no == no).execute()
+    scan = scan_service.upload(world.arch, "档-2026-0001", io.BytesIO(scanfiles.pdf(1)), filename="a.pdf",
+                               store=store, now=NOW)
+    name, _ = scan_service.download(world.arch, scan["id"], store=store, now=NOW)
+    assert name.startswith("档-2026-0001")

@@ -75,3 +75,15 @@ def test_the_navigation_offers_labels_and_batches_to_archivists_only(received, b
 def test_the_archive_page_links_to_its_scans_and_labels(received, browser_login):
     page = browser_login("li").get(f"/archives/{received['no']}").get_data(as_text=True)
     assert f"/archives/{received['no']}/scans" in page and f"/labels?codes={received['no']}" in page
+
+
+def test_a_download_name_in_chinese_is_sent_safely(received, browser_login):
+    from archive_service.db import database
+    from archive_service.models import ArchiveFile
+
+    with database.connection_context():
+        ArchiveFile.update(archive_no="档-2026-0001").where(ArchiveFile.archive_no == received["no"]).execute()
+    client = browser_login("li")
+    post_file(client, "/archives/档-2026-0001/scans", scanfiles.pdf(1))
+    r = client.get("/scans/1")
+    assert r.status_code == 200 and "filename*=UTF-8''%E6%A1%A3-2026-0001" in r.headers["Content-Disposition"]

@@ -1,5 +1,7 @@
 """Scans of archive files: upload with page reconciliation, the file's scans, watermarked download."""
-from flask import Response
+from io import BytesIO
+
+from flask import Response, send_file
 from flask_smorest.fields import Upload
 from marshmallow import fields
 
@@ -47,8 +49,7 @@ def of_archive(archive_no):
 def download(scan_id):
     """The scan as PDF, every page watermarked with the viewer and the time; audited."""
     filename, data = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
 class CoverArgs(ApiSchema):

@@ -1,6 +1,8 @@
 """Pages for labels and scans: print labels and cover sheets, upload and reconcile scans (R18),
 download watermarked copies (R19), file a scanned batch."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
 from ...services import labels, scans
@@ -67,8 +69,7 @@ def upload(archive_no):
 @login_required
 def download(scan_id):
     filename, data = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
 @bp.get("/scans/covers.pdf")
