@@ -18,6 +18,7 @@ from pathlib import Path
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -33,6 +34,7 @@ MAGIC = [(b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG),
 PDF_TAIL = 1024  # where a PDF's %%EOF marker must be
 IMAGE_DPI = 300  # assumed when an image does not say
 MAX_FILENAME = 120
+WATERMARK_XOBJECT = "/ArchiveWatermark"
 COVER_DPI = 100  # cover QR codes are large: enough to read them, fast to render
 
 
@@ -246,16 +248,55 @@ def watermarked_pdf(path, media_type, lines, *, font_path=FONT_PATH):
 
 
 def _watermark_pdf(path, lines, font):
+    """Each page gets the watermark as a shared form XObject drawn after its own content: pages
+    are not re-parsed, so a long scan is watermarked in about the time it takes to copy it."""
     writer = PdfWriter(clone_from=PdfReader(path))
-    overlays = {}
+    forms, open_state = {}, writer._add_object(_stream(b"q\n"))
     for page in writer.pages:
-        size = (float(page.mediabox.width), float(page.mediabox.height))
-        if size not in overlays:
-            overlays[size] = _overlay(*size, lines, font)
-        page.merge_page(overlays[size])
+        box = page.mediabox
+        size = (float(box.width), float(box.height))
+        if size not in forms:
+            forms[size] = writer._add_object(_form_xobject(_overlay(*size, lines, font), writer))
+        _resources(page)["/XObject"][NameObject(WATERMARK_XOBJECT)] = forms[size]
+        draw = f"\nQ q 1 0 0 1 {float(box.left):g} {float(box.bottom):g} cm {WATERMARK_XOBJECT} Do Q\n"
+        page[NameObject("/Contents")] = ArrayObject(
+            [open_state, *_content_refs(page), writer._add_object(_stream(draw.encode()))])
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _stream(data):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _form_xobject(overlay, writer):
+    """The overlay page as a form XObject of `writer`, with its fonts copied over."""
+    form = _stream(overlay.get_contents().get_data())
+    form.update({NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+                 NameObject("/BBox"): overlay.mediabox,
+                 NameObject("/Resources"): overlay["/Resources"].clone(writer)})
+    return form
+
+
+def _resources(page):
+    """The page's resource dictionary (shared ones stay shared), with an /XObject dictionary in it."""
+    if "/Resources" not in page:
+        page[NameObject("/Resources")] = DictionaryObject()
+    resources = page["/Resources"]
+    if "/XObject" not in resources:
+        resources[NameObject("/XObject")] = DictionaryObject()
+    return resources
+
+
+def _content_refs(page):
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    resolved = contents.get_object()
+    return list(resolved) if isinstance(resolved, ArrayObject) else [contents]
 
 
 def _overlay(width, height, lines, font):

@@ -4,10 +4,12 @@ import os
 from datetime import UTC, datetime
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import RectangleObject
 
 from archive_service import scans
 from archive_service.domain.errors import ArchiveError, InvalidInput, TooLarge, UnsupportedType
+from benchmarks.decode import rasterize
 from tests import scanfiles
 
 NOW = datetime(2026, 10, 9, 2, 0, tzinfo=UTC)
@@ -163,3 +165,17 @@ def test_the_same_content_uploaded_at_once_by_several_stations_is_stored_once(st
     assert sum(r.is_new for r in results) == 1
     assert store.usage() == scans.Usage(files=1, bytes=len(data))
     assert list((store.root / "tmp").iterdir()) == []
+
+
+def test_r19_the_watermark_lands_on_pages_whose_box_does_not_start_at_zero(store, tmp_path):
+    writer = PdfWriter()
+    writer.append(io.BytesIO(scanfiles.text_pdf(2)))
+    for page in writer.pages:
+        page.mediabox = RectangleObject([50, 60, 645, 902])
+    out = io.BytesIO()
+    writer.write(out)
+    stored = store.put(io.BytesIO(out.getvalue()))
+    copy = store.watermarked(stored.sha256, stored.media_type, ("查阅人 王五",))
+    assert len(rasterize(copy, tmp_path, dpi=30)) == 2  # poppler renders every page of the copy
+    for page in PdfReader(io.BytesIO(copy)).pages:
+        assert "查阅人 王五" in page.extract_text()
