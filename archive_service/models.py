@@ -247,7 +247,7 @@ class RegisterEntry(BaseModel):
 
     archive = ForeignKeyField(ArchiveFile, backref="register_entries", on_delete="RESTRICT")
     day = DateField(index=True)
-    file_name = CharField(max_length=300)
+    file_name = CharField(max_length=320)
     handed_over_by = ForeignKeyField(User, on_delete="RESTRICT")
     received_by = ForeignKeyField(User, on_delete="RESTRICT")
     handed_over_signature = ForeignKeyField(Signature, on_delete="RESTRICT")

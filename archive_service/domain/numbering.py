@@ -20,6 +20,7 @@ DEFAULT_PATTERN = "{business}-{year}-{seq:04d}"
 SEGMENTS = ("business", "fonds", "category", "year", "retention", "org", "seq")
 SEGMENT_RE = re.compile(r"^[0-9A-Za-z]{1,16}$")
 MAX_ITEMS = 999
+MAX_LENGTH = 60  # the stored archive number, with room for "-HT99" item and contract suffixes
 MAX_CONTRACTS = 99
 
 
@@ -42,6 +43,9 @@ class NumberingScheme:
             used = name in pattern_fields(self.pattern)
             require(not used or SEGMENT_RE.match(value), InvalidInput, "numbering.invalid_segment",
                     f"{name} 必须是 1–16 位字母或数字", errors={name: "1–16 位字母或数字"})
+        longest = max((self.archive_no(b, 2026, 99999) for b in BUSINESS_CODES), key=len)
+        require(len(longest) <= MAX_LENGTH, InvalidInput, "numbering.too_long",
+                f"档号不能超过 {MAX_LENGTH} 个字符", errors={"pattern": f"档号不超过 {MAX_LENGTH} 字符"})
 
     def series(self, business, year):
         """The key of the sequence a number belongs to: the number with its `seq` left out."""

@@ -258,9 +258,12 @@ def _int_filter(value, field):
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        raise InvalidInput("request.invalid_filter", f"{field} 必须是整数", errors={field: "必须是整数"}) from None
+        number = None
+    require(number is not None and 1 <= number <= 9999, InvalidInput, "request.invalid_filter",
+            f"{field} 必须是 1–9999 的整数", errors={field: "必须是 1–9999 的整数"})
+    return number
 
 
 def ledger(actor, *, year=None, business=None, status=None, q=None, limit=None, cursor=None):

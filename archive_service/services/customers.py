@@ -11,6 +11,13 @@ from . import audit, deadlines
 from .paging import page_by_id_desc
 
 CENT = Decimal("0.01")
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(value):
+    """`value` when it can be a row id (a whole number the database can hold), else None."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
+    return value if ok else None
 
 
 def customer_view(customer, actor):
@@ -33,7 +40,7 @@ def create_customer(actor, *, name, kind, id_number, now):
 
 
 def _customer(customer_id):
-    customer = Customer.get_or_none(Customer.id == customer_id) if isinstance(customer_id, int) else None
+    customer = Customer.get_or_none(Customer.id == customer_id) if row_id(customer_id) else None
     if customer is None:
         raise NotFound("customer.not_found", f"找不到客户 {customer_id}")
     return customer
@@ -83,7 +90,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
         audit.record(actor, "project.create", "project", project.id,
                      {"code": code, "a_user": a.username, "b_user": b.username,
                       "ended_on": ended_on.isoformat()}, now=now)
-    return project_view(project, now=now)
+    return project_view(project)
 
 
 def is_party(actor, project):
@@ -92,13 +99,13 @@ def is_party(actor, project):
 
 def load_project(actor, project_id):
     """A project the actor may see: its A, its B, or a role that sees all (others: 404)."""
-    project = Project.get_or_none(Project.id == project_id)
+    project = Project.get_or_none(Project.id == project_id) if row_id(project_id) else None
     if project is None or not (is_party(actor, project) or allowed(actor.roles, "projects.view_all")):
         raise NotFound("project.not_found", f"找不到项目 {project_id}")
     return project
 
 
-def project_view(project, *, now, handover=None):
+def project_view(project, handover=None):
     handover = handover or Handover.get_or_none(Handover.project == project.id)
     return {"id": project.id, "code": project.code, "customer_id": project.customer_id,
             "customer_name": project.customer.name, "business": project.business,
@@ -116,10 +123,10 @@ def get_project(actor, project_id, *, now):
     project = load_project(actor, project_id)
     with transaction():
         audit.record(actor, "project.read", "project", project.id, now=now)
-    return project_view(project, now=now)
+    return project_view(project)
 
 
-def find_projects(actor, *, q=None, business=None, limit=None, cursor=None, now):
+def find_projects(actor, *, q=None, business=None, limit=None, cursor=None):
     """Projects the actor may see, newest first; `q` matches code, title or customer name."""
     query = Project.select(Project).join(Customer)
     if not allowed(actor.roles, "projects.view_all"):
@@ -131,4 +138,4 @@ def find_projects(actor, *, q=None, business=None, limit=None, cursor=None, now)
                 "业务类型必须是 loan 或 guarantee",
                 errors={"business": "loan 或 guarantee"})
         query = query.where(Project.business == business)
-    return page_by_id_desc(query, Project.id, limit=limit, cursor=cursor, view=lambda p: project_view(p, now=now))
+    return page_by_id_desc(query, Project.id, limit=limit, cursor=cursor, view=project_view)

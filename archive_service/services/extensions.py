@@ -8,7 +8,7 @@ from ..domain.permissions import require_permission
 from ..domain.timeutil import parse_date, to_db
 from ..models import Extension
 from . import audit, deadlines, handovers
-from .customers import is_party
+from .customers import is_party, row_id
 
 STEP_DONE = {deadline_rules.A_TO_B: (rules.SUBMITTED, rules.ACCEPTED, rules.RECEIVED),
              deadline_rules.B_TO_ARCHIVE: (rules.ACCEPTED, rules.RECEIVED)}
@@ -48,7 +48,8 @@ def decide(actor, extension_id, *, approve, note="", now):
     require(isinstance(note, str) and len(note) <= MAX_REASON, InvalidInput, "request.invalid_field",
             "备注过长", errors={"note": f"不超过 {MAX_REASON} 字"})
     with transaction():
-        ext = for_update(Extension.select().where(Extension.id == extension_id)).get_or_none()
+        ext = (for_update(Extension.select().where(Extension.id == extension_id)).get_or_none()
+               if row_id(extension_id) else None)
         if ext is None:
             raise NotFound("extension.not_found", f"找不到延期申请 {extension_id}")
         require(ext.state == "pending", Conflict, "extension.already_decided", "该延期申请已审批")

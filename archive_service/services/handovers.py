@@ -22,7 +22,7 @@ from ..models import (
     SupplementRequest,
 )
 from . import audit, calendar, deadlines
-from .customers import is_party, load_project
+from .customers import is_party, load_project, row_id
 
 A, B, ARCHIVIST = "A", "B", "archivist"
 ROLE_NAMES = {A: "A角", B: "B角", ARCHIVIST: "档案管理员"}
@@ -63,16 +63,11 @@ def set_checklist(actor, business, items, *, now):
 
 # ---- loading and viewing ---------------------------------------------------------------------
 
-def _load_for_update(handover_id):
-    handover = for_update(Handover.select().where(Handover.id == handover_id)).get_or_none()
-    if handover is None:
-        raise NotFound("handover.not_found", f"找不到移交清单 {handover_id}")
-    return handover
-
-
 def load_visible(actor, handover_id, *, lock=False):
-    """A list the actor may see: its project's A or B, or a role that sees all (others: 404)."""
-    handover = _load_for_update(handover_id) if lock else Handover.get_or_none(Handover.id == handover_id)
+    """A list the actor may see: its project's A or B, or a role that sees all (others: 404).
+    `lock` holds the row until the transaction ends, so each step happens once."""
+    query = Handover.select().where(Handover.id == handover_id)
+    handover = (for_update(query) if lock else query).get_or_none() if row_id(handover_id) else None
     if handover is None or not (is_party(actor, handover.project) or allowed(actor.roles, "handovers.view_all")):
         raise NotFound("handover.not_found", f"找不到移交清单 {handover_id}")
     return handover
@@ -318,7 +313,7 @@ def _summary(handover, cal, today):
             "state_name": rules.STATE_NAMES[handover.state], "deadlines": dl.as_dict(), "current_step": step,
             "due": due.due.isoformat(),
             "urgency": None if handover.state == rules.RECEIVED else deadline_rules.urgency(cal, today, due.due),
-            "items": len(items), "pages": sum(i.pages for i in items),
+            "item_count": len(items), "pages": sum(i.pages for i in items),
             "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time}}
 
 

@@ -2,6 +2,7 @@
 from ..domain.errors import InvalidInput
 
 PAGE_MAX = 500
+MAX_ID = 2**63 - 1  # the largest id either database can hold
 
 
 def page_size(limit, default=100):
@@ -19,9 +20,12 @@ def page_size(limit, default=100):
 
 def cursor_id(cursor):
     try:
-        return int(cursor)
+        value = int(cursor)
     except (TypeError, ValueError):
-        raise InvalidInput("request.invalid_cursor", "cursor 无效", errors={"cursor": "无效"}) from None
+        value = None
+    if value is None or not 0 <= value <= MAX_ID:
+        raise InvalidInput("request.invalid_cursor", "cursor 无效", errors={"cursor": "无效"})
+    return value
 
 
 def page_by_id_desc(query, id_field, *, limit, cursor, view):

@@ -5,7 +5,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import AuditEntry
-from archive_service.services import customers, extensions, handovers
+from archive_service.services import archives, audit, customers, extensions, handovers
 from tests.conftest import NOW
 from tests.services.handover_world import ITEMS, World, snapshot
 
@@ -230,3 +230,23 @@ def test_r10_task_lists_show_each_persons_due_days(world):
     handovers.review(world.b, h["id"], "accept", now=NOW)
     assert [t["kind"] for t in handovers.tasks(world.arch, now=NOW)] == ["receive"]
     assert [r["id"] for r in handovers.inbox(world.arch, now=NOW)] == [h["id"]]
+
+
+def test_r10_supplement_round_restarts_b_days_but_not_a_days(world):
+    h = handovers.submit(world.a, world.draft()["id"], now=NOW)
+    handovers.review(world.b, h["id"], "return", [{"title": "身份证", "reason": "未附"}], now=NOW)
+    tuesday = datetime(2026, 10, 13, 2, 0, tzinfo=UTC)
+    h = handovers.supplement(world.a, h["id"], [{"part": 4, "title": "身份证", "pages": 1}], now=tuesday)
+    assert h["deadlines"]["a_to_b"]["due"] == "2026-10-10"
+    assert h["deadlines"]["b_to_archive"]["due"] == "2026-10-15"
+    assert h["on_time"]["a_to_b"] is True  # recorded at A's first submission
+
+
+def test_r19_every_step_is_audited_in_its_transaction_and_the_chain_holds(world):
+    world.received()
+    actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
+    for action in ("project.create", "handover.create", "handover.submit", "handover.review", "handover.receive"):
+        assert action in actions
+    assert audit.verify_chain()["ok"] is True
+    archives.get_archive(world.arch, "XD-2026-0001", now=NOW)
+    assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().action == "archive.read"

@@ -57,3 +57,9 @@ def test_r9_attachments_are_not_numbered_and_items_follow_part_order():
 def test_r13_seq_must_be_positive():
     with pytest.raises(InvalidInput):
         NumberingScheme().archive_no("loan", 2026, 0)
+
+
+def test_r13_numbers_longer_than_the_ledger_holds_are_refused():
+    with pytest.raises(InvalidInput) as refused:
+        NumberingScheme(pattern="{fonds}{fonds}{fonds}{fonds}-{year}-{seq:04d}", fonds="F" * 16)
+    assert refused.value.code == "numbering.too_long"

@@ -186,3 +186,68 @@ def test_openapi_lists_the_handover_paths(client):
     for path in ("/api/v1/projects", "/api/v1/handovers/{handover_id}/receive", "/api/v1/register",
                  "/api/v1/archives/{archive_no}", "/api/v1/handovers/{handover_id}/list.pdf"):
         assert path in spec["paths"]
+
+
+def test_ids_and_cursors_beyond_the_database_range_are_404_or_422_not_500(world):
+    arch, huge = world["arch"], "9" * 25
+    assert arch.get(f"/handovers/{huge}").get_json()["code"] == "handover.not_found"
+    assert arch.get(f"/projects/{huge}").get_json()["code"] == "project.not_found"
+    assert arch.post(f"/extensions/{huge}/decision", json={"approve": True}).status_code in (403, 404)
+    r = arch.post("/projects", json={**{k: world["project"][k] for k in ("business", "title", "ended_on")},
+                                     "code": "C-002", "customer_id": int(huge), "amount": 1,
+                                     "a_user": "zhang", "b_user": "wang"})
+    assert r.status_code == 404 and r.get_json()["code"] == "customer.not_found"
+    for query in (f"cursor={huge}", f"year={huge}", "year=abc", "business=car"):
+        r = arch.get(f"/archives?{query}")
+        assert r.status_code == 422, query
+    assert arch.get(f"/register?cursor={huge}").status_code == 422
+
+
+def _received(world):
+    a, b, arch, pid = world["a"], world["b"], world["arch"], world["project"]["id"]
+    hid = a.post(f"/projects/{pid}/handovers", json={"items": ITEMS}).get_json()["id"]
+    a.post(f"/handovers/{hid}/submit")
+    b.post(f"/handovers/{hid}/review", json={"decision": "accept", "missing": []})
+    arch.post("/locations", json={"code": "R1", "name": "一号档案室", "parent": None})
+    items = arch.get(f"/handovers/{hid}").get_json()["items"]
+    before = changes_counted()
+    r = arch.post(f"/handovers/{hid}/receive", json={"checks": [], "location": "R1"})
+    assert r.status_code == 422 and r.get_json()["code"] == "handover.checks_required"
+    assert changes_counted() == before
+    checks = [{"item_id": i["id"], "pages": i["pages"]} for i in items]
+    assert arch.post(f"/handovers/{hid}/receive", json={"checks": checks, "location": "R1"}).status_code == 200
+    return hid
+
+
+def test_r22_move_and_r13_void_over_http(world):
+    _received(world)
+    arch = world["arch"]
+    assert arch.post("/locations", json={"code": "R1-C1", "name": "一号柜", "parent": "R1"}).status_code == 201
+    r = arch.post("/locations", json={"code": "X", "name": "x", "parent": "NOPE"})
+    assert r.status_code == 422 and r.get_json()["code"] == "location.not_found"
+    moved = arch.post("/archives/XD-2026-0001/move", json={"location": "R1-C1", "note": "上柜"}).get_json()
+    assert moved["location"]["path"] == "R1/R1-C1" and len(moved["moves"]) == 2
+    assert world["a"].post("/archives/XD-2026-0001/move", json={"location": "R1"}).status_code == 403
+    voided = arch.post("/archives/XD-2026-0001/void", json={"reason": "立卷错误"}).get_json()
+    assert voided["status"] == "voided" and voided["void_reason"] == "立卷错误"
+    again = arch.post("/archives/XD-2026-0001/void", json={"reason": "again"})
+    assert again.status_code == 409 and again.get_json()["code"] == "archive.already_voided"
+    assert arch.get("/archives?status=voided").get_json()["items"][0]["archive_no"] == "XD-2026-0001"
+
+
+def test_r13_numbering_pattern_is_configurable_by_admin_only(world, api):
+    admin = api("root", "admin")
+    assert world["arch"].get("/numbering").get_json()["example"] == "XD-2026-0001"
+    r = admin.put("/numbering", json={"pattern": "{fonds}-{category}·{year}-{retention}-{org}-{seq:04d}",
+                                      "fonds": "J001", "retention": "D10", "org": "YW"})
+    assert r.status_code == 200 and r.get_json()["example"] == "J001-KH·2026-D10-YW-0001"
+    bad = admin.put("/numbering", json={"pattern": "{year}"})
+    assert bad.status_code == 422 and bad.get_json()["code"] == "numbering.invalid_pattern"
+    assert world["arch"].put("/numbering", json={"pattern": "{year}-{seq}"}).status_code == 403
+
+
+def test_r12_register_is_for_archivist_and_auditor_only(world, api):
+    _received(world)
+    assert api("aud", "auditor").get("/register").get_json()["items"][0]["archive_no"] == "XD-2026-0001"
+    assert world["a"].get("/register").status_code == 403
+    assert world["a"].get("/archives/XD-2026-0001").status_code == 403

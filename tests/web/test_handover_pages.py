@@ -80,6 +80,7 @@ def test_r11_receive_screen_shows_every_difference_then_receives(setup, browser_
     r = client.post(f"/handovers/{hid}/receive", data=wrong)
     assert r.status_code == 409
     assert "核对不一致" in r.get_data(as_text=True) and "清点 3 页" in r.get_data(as_text=True)
+    assert 'value="R1"' in r.get_data(as_text=True)  # what was entered stays on the screen
     assert count(ArchiveFile) == 0
     right = {**wrong, f"check-{items[0]['id']}": "2"}
     r = client.post(f"/handovers/{hid}/receive", data=right)
@@ -103,8 +104,8 @@ def test_r10_inbox_sorted_by_due_and_coloured(setup, browser_login, app):
     html = browser_login("li").get("/handovers/inbox").get_data(as_text=True)
     rows = html.split("<tbody>")[1]
     assert rows.index("C-OLD") < rows.index("C-NEW")
-    assert 'class="due-late"' in rows
-    assert f"/handovers/{on_time}/receive" in rows
+    assert 'class="due-late table-danger"' in rows
+    assert f"/handovers/{on_time}/receive" in rows and "<td>3 / 12</td>" in rows
 
 
 def test_scanned_archive_number_opens_its_detail(setup, browser_login):
@@ -122,7 +123,7 @@ def test_my_lists_and_tasks_pages(setup, browser_login):
     setup["accepted"]()
     client = browser_login("wang")
     html = client.get("/handovers").get_data(as_text=True)
-    assert "我作为B角" in html and "C-001" in html
+    assert "我作为B角" in html and "C-001" in html and "<td>3 / 12</td>" in html and "built-in" not in html
     assert client.get("/tasks").status_code == 200
     nav = client.get("/").get_data(as_text=True)
     assert "我的移交" in nav and "档案台帐" not in nav
@@ -170,6 +171,7 @@ def test_r7_b_returns_with_a_supplement_list_and_a_supplies_through_the_pages(se
     assert r.status_code == 302
     page = client.get(f"/handovers/{hid}").get_data(as_text=True)
     assert "+身份证复印件(1页)" in page and "待B角审核" in page
+    assert "<td>1 项</td>" in page and "built-in" not in page  # totals per part
 
 
 def test_r10_extension_requested_on_the_list_and_decided_by_the_approver(setup, browser_login, api):
@@ -195,3 +197,9 @@ def test_r22_locations_page_builds_the_tree(setup, browser_login):
     r = client.post("/locations", data={"csrf_token": token, "code": "R1-C01", "name": "一号柜", "parent": "R1"})
     assert r.status_code == 302
     assert "R1/R1-C01" in client.get("/locations").get_data(as_text=True)
+
+
+def test_r6_printable_list_from_the_page(setup, browser_login):
+    hid = setup["accepted"]()
+    r = browser_login("wang").get(f"/handovers/{hid}/list.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data[:5] == b"%PDF-"

@@ -159,7 +159,7 @@ def create_project(body):
 @customers_bp.arguments(ProjectArgs, location="query")
 @customers_bp.response(200)
 def find_projects(args):
-    return customers.find_projects(current_actor(), now=now(), **args)
+    return customers.find_projects(current_actor(), **args)
 
 
 @customers_bp.get("/projects/<int:project_id>")

@@ -44,7 +44,7 @@ def customer(customer_id):
 @login_required
 def find_projects():
     args = {"q": request.args.get("q") or None, "business": request.args.get("business") or None}
-    page = customers.find_projects(current_actor(), cursor=request.args.get("cursor") or None, now=now(), **args)
+    page = customers.find_projects(current_actor(), cursor=request.args.get("cursor") or None, **args)
     return render_template("customers/projects.html", page=page, args=args, businesses=BUSINESSES,
                            customer_id=request.args.get("customer_id", ""))
 

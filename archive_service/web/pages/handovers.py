@@ -102,7 +102,7 @@ def list_pdf(handover_id):
 def receive_form(handover_id):
     actor = current_actor()
     h = handovers.get(actor, handover_id, now=now())
-    return render_template("handovers/receive.html", h=h, differences=None, entered={},
+    return render_template("handovers/receive.html", h=h, differences=None, entered={}, location="",
                            locations=archives.list_locations(actor)["items"])
 
 
@@ -120,6 +120,7 @@ def receive(handover_id):
         h = handovers.get(actor, handover_id, now=now())
         return render_template("handovers/receive.html", h=h, differences=refused.details["differences"],
                                entered={c["item_id"]: c["pages"] for c in checks},
+                               location=request.form.get("location", ""),
                                locations=archives.list_locations(actor)["items"]), 409
     flash(f"核对无误,已接收归档,档号 {archive['archive_no']}。", "success")
     return redirect(url_for("archive_pages.detail", archive_no=archive["archive_no"]))
