@@ -13,6 +13,7 @@ from ..domain.timeutil import LOCAL_TZ, iso_local, to_db
 from ..models import ArchiveFile, HandoverItem, ScanFile
 from ..scans import PDF, page_qr_texts, pdf_of_pages, sanitize_filename
 from . import audit
+from .customers import row_id
 
 
 def _load_archive(archive_no):
@@ -23,7 +24,8 @@ def _load_archive(archive_no):
 
 
 def _item_of(archive, item_id):
-    item = HandoverItem.get_or_none(HandoverItem.id == item_id, HandoverItem.handover == archive.handover_id)
+    item = HandoverItem.get_or_none(HandoverItem.id == item_id, HandoverItem.handover == archive.handover_id) \
+        if row_id(item_id) else None
     require(item is not None, InvalidInput, "scan.unknown_item", f"档案 {archive.archive_no} 中没有第 {item_id} 项",
             errors={"item_id": "不是该档案的清单项"})
     return item
@@ -92,7 +94,7 @@ def of_archive(actor, archive_no, *, now):
 def download(actor, scan_id, *, store, now):
     """(filename, PDF bytes): the scan with the viewer's name and the time on every page (R19)."""
     require_permission(actor, "scans.view")
-    scan = ScanFile.get_or_none(ScanFile.id == scan_id)
+    scan = ScanFile.get_or_none(ScanFile.id == scan_id) if row_id(scan_id) else None
     if scan is None:
         raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
     lines = (f"{actor.display_name}({actor.username})查阅", now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),

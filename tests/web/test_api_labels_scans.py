@@ -231,3 +231,11 @@ def test_a_batch_must_be_a_pdf(received):
 def test_an_upload_without_a_file_is_422_in_chinese(received):
     r = received["arch"].post(f"/archives/{received['no']}/scans", data={}, content_type="multipart/form-data")
     assert r.status_code == 422 and r.get_json()["errors"] == {"file": "请选择要上传的文件"}
+
+
+def test_ids_beyond_the_database_range_are_404_or_422_not_500(received):
+    huge = "9" * 25
+    assert received["arch"].get(f"/scans/{huge}").get_json()["code"] == "scan.not_found"
+    r = upload(received["arch"], received["no"], scanfiles.pdf(1), item_id=int(huge))
+    assert r.status_code == 422 and r.get_json()["code"] == "scan.unknown_item"
+    assert rows(ScanFile) == []
