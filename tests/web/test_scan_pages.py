@@ -87,3 +87,8 @@ def test_a_download_name_in_chinese_is_sent_safely(received, browser_login):
     post_file(client, "/archives/档-2026-0001/scans", scanfiles.pdf(1))
     r = client.get("/scans/1")
     assert r.status_code == 200 and "filename*=UTF-8''%E6%A1%A3-2026-0001" in r.headers["Content-Disposition"]
+
+
+def test_a_start_position_that_is_not_a_number_is_refused_not_guessed(received, browser_login):
+    r = browser_login("li").get(f"/labels.pdf?codes={received['no']}&start=abc")
+    assert r.status_code == 422 and "起始位置必须是正整数" in r.get_data(as_text=True)

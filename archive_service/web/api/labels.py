@@ -22,9 +22,8 @@ class LabelArgs(ApiSchema):
 @bp.response(200, content_type="application/pdf")
 def labels_pdf(args):
     """One label per code; customer names only where the company allows it."""
-    pdf = labels.print_labels(current_actor(), labels.parse_codes(args["codes"]), args["layout"],
-                              start=args["start"], show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": 'inline; filename="labels.pdf"'})
+    return Response(_render(labels.print_labels, args), mimetype="application/pdf",
+                    headers={"Content-Disposition": 'inline; filename="labels.pdf"'})
 
 
 @bp.get("/labels.png")
@@ -32,9 +31,13 @@ def labels_pdf(args):
 @bp.response(200, content_type="image/png")
 def labels_png(args):
     """The first page of the same labels as an image, to check before printing."""
-    png = labels.preview(current_actor(), labels.parse_codes(args["codes"]), args["layout"],
-                         start=args["start"], show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
-    return Response(png, mimetype="image/png")
+    return Response(_render(labels.preview, args), mimetype="image/png")
+
+
+def _render(service, args):
+    """`service` (print or preview) on the query's labels, customer names as the company decides."""
+    return service(current_actor(), labels.parse_codes(args["codes"]), args["layout"], start=args["start"],
+                   show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
 
 
 @bp.get("/label-layouts")

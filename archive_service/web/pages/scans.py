@@ -5,6 +5,7 @@ from io import BytesIO
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
+from ...domain.errors import InvalidInput, require
 from ...services import labels, scans
 from ..context import current_actor, now, scan_store, setting
 
@@ -18,31 +19,25 @@ def label_form():
                            codes=request.args.get("codes", ""))
 
 
-def _label_args():
-    return (labels.parse_codes(request.args.get("codes", "")), request.args.get("layout", "a4-3x8"),
-            _start(request.args.get("start")))
-
-
-def _start(text):
-    return int(text) if text and text.strip().isdigit() else 1
-
-
 @bp.get("/labels.pdf")
 @login_required
 def labels_pdf():
-    codes, layout, start = _label_args()
-    pdf = labels.print_labels(current_actor(), codes, layout, start=start,
-                              show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
-    return Response(pdf, mimetype="application/pdf")
+    return Response(_render(labels.print_labels), mimetype="application/pdf")
 
 
 @bp.get("/labels.png")
 @login_required
 def labels_png():
-    codes, layout, start = _label_args()
-    png = labels.preview(current_actor(), codes, layout, start=start,
-                         show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
-    return Response(png, mimetype="image/png")
+    return Response(_render(labels.preview), mimetype="image/png")
+
+
+def _render(service):
+    """`service` (print or preview) on the form's labels, customer names as the company decides."""
+    start = request.args.get("start", "").strip() or "1"
+    require(start.isdigit(), InvalidInput, "label.bad_start", "起始位置必须是正整数", errors={"start": "正整数"})
+    return service(current_actor(), labels.parse_codes(request.args.get("codes", "")),
+                   request.args.get("layout", "a4-3x8"), start=int(start),
+                   show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
 
 
 @bp.get("/archives/<path:archive_no>/scans")
