@@ -25,6 +25,7 @@ CHECKOUT_LAYOUTS = Path(__file__).parent.parent / "labels"
 POINT = 72.0  # points per inch
 QR_QUIET_MODULES = 2
 CODE128_QUIET_MODULES = 10
+MIN_BAR_MM = 0.16  # 0.155 mm bars already failed to scan back at 300 dpi
 MAX_FONT_PT = 10.0
 ELLIPSIS = "…"
 A4_MM = (210, 297)
@@ -133,8 +134,9 @@ def _draw_label(canvas, label, box, font, dpi):
     pad = min(2 * mm, height * 0.06)
     x, y, width, height = x + pad, y + pad, width - 2 * pad, height - 2 * pad
     bar_height = min(max(height * 0.28, 6 * mm), 12 * mm)
-    if _code128_can_encode(label.code):
-        _draw_code128(canvas, label.code, (x, y, width, bar_height), dpi)
+    bar_width = _code128_bar_width(label.code, width, dpi)
+    if bar_width:
+        _draw_code128(canvas, label.code, (x, y, width, bar_height), bar_width)
     top_height = height - bar_height - pad
     top_y = y + bar_height + pad
     _draw_qr(canvas, label.code, (x, top_y, top_height))
@@ -142,21 +144,25 @@ def _draw_label(canvas, label, box, font, dpi):
     _draw_lines(canvas, label.lines, (text_x, top_y, x + width - text_x, top_height), font)
 
 
-def _code128_can_encode(code):
-    return all(32 <= ord(ch) < 127 for ch in code)
-
-
-def _draw_code128(canvas, code, box, dpi):
-    """A vector Code128 across the band, bars a whole number of printer dots wide."""
-    x, y, width, height = box
+def _code128_bar_width(code, width, dpi):
+    """The narrowest bar, a whole number of printer dots where there is room, for a Code128 of
+    `code` across `width`; None when the code is not ASCII or would be too fine to scan (the QR
+    code still carries it)."""
+    if not all(32 <= ord(ch) < 127 for ch in code):
+        return None
     modules = Code128(code, barWidth=1, quiet=0).width
-    dot = POINT / dpi
     bar_width = width / (modules + 2 * CODE128_QUIET_MODULES)
+    dot = POINT / dpi
     if bar_width >= 2 * dot:
         bar_width = math.floor(bar_width / dot) * dot
+    return bar_width if bar_width >= MIN_BAR_MM * mm else None
+
+
+def _draw_code128(canvas, code, box, bar_width):
+    """A vector Code128 centred in the band."""
+    x, y, width, height = box
     barcode = Code128(code, barWidth=bar_width, barHeight=height, quiet=0, humanReadable=False)
-    left = x + (width - modules * bar_width) / 2
-    barcode.drawOn(canvas, left, y)
+    barcode.drawOn(canvas, x + (width - barcode.width) / 2, y)
 
 
 def _draw_qr(canvas, code, box):

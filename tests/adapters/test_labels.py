@@ -110,3 +110,11 @@ def test_cover_sheets_are_one_a4_page_each_and_their_qr_reads_at_100_dpi():
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
     found = decode_pdf(pdf, dpi=100)
     assert found == {("QRCode", "ARCHIVE-COVER:XD-2026-0001"): 1, ("QRCode", "ARCHIVE-COVER:XD-2026-0002"): 1}
+
+
+@pytest.mark.parametrize("name", ["a4-3x8", "thermal-60x40"])
+def test_a_code_too_long_for_a_readable_barcode_is_printed_as_qr_only(name):
+    codes = [f"XD-2026-0001-HT01-{'A' * 20}-{i}" for i in range(3)]
+    found = decode_pdf(labels.render_pdf([labels.Label(c, (c,)) for c in codes], name))
+    assert all(found[("QRCode", c)] == 1 for c in codes)
+    assert not [key for key in found if key[0] == "Code128"]
