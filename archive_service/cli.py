@@ -1,6 +1,9 @@
 """The `archive-service` command: a Flask CLI group over the same services as the web."""
+import importlib
+import json
 import signal
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -11,7 +14,9 @@ from . import create_app, migrations
 from .db import database
 from .domain.errors import ArchiveError
 from .domain.permissions import ROLES
+from .scans import ScanStore
 from .services import audit, demo, users
+from .services import scans as scan_service
 
 
 def _now():
@@ -115,3 +120,51 @@ def _prepare_demo():
         click.echo(f"  {username:<10} {', '.join(ROLES[r] for r in roles)}")
     click.echo(f"demo records: {len(demo.DEMO_CUSTOMERS)} customers with projects "
                "(a draft list, a list waiting for receipt, a filed archive)")
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["small", "full"]), default="small", show_default=True)
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="also write the results to this JSON file")
+def bench(scale, json_file):
+    """The benchmark suite: each workload's ratio to a raw baseline measured in the same run."""
+    results = _benchmarks().run(scale, report=click.echo)
+    if json_file:
+        Path(json_file).write_text(json.dumps({"scale": scale, "results": results}, ensure_ascii=False, indent=2),
+                                   encoding="utf-8")
+
+
+def _benchmarks():
+    """benchmarks/ of a source checkout (on sys.path when run from it), else the wheel's copy."""
+    try:
+        return importlib.import_module("benchmarks")
+    except ModuleNotFoundError:
+        return importlib.import_module("archive_service.benchmarks")
+
+
+@main.group("scans")
+def scans_group():
+    """The scan store."""
+
+
+def _scan_store():
+    return ScanStore(current_app.config["SCANS_DIR"], max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+
+
+@scans_group.command("sweep")
+@click.option("--grace-hours", default=1, show_default=True, type=int,
+              help="keep unreferenced files younger than this: their upload may still be committing")
+@with_appcontext
+def scans_sweep(grace_hours):
+    """Remove stored scan files that no scan record names, and abandoned partial uploads."""
+    with database.connection_context():
+        removed = scan_service.sweep(_scan_store(), now=_now(), grace_seconds=grace_hours * 3600)
+    click.echo(f"removed {len(removed)} unreferenced file(s)")
+
+
+@scans_group.command("usage")
+@with_appcontext
+def scans_usage():
+    """How many files the scan store holds and how many bytes."""
+    usage = _scan_store().usage()
+    click.echo(f"{usage.files} file(s), {usage.bytes} bytes in {current_app.config['SCANS_DIR']}")

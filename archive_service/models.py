@@ -1,5 +1,6 @@
 """The tables and their indexes. No business rules here: those live in domain/ and services/."""
 from peewee import (
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -257,3 +258,21 @@ class RegisterEntry(BaseModel):
 ALL_MODELS = [User, ApiToken, AuditEntry, AuditHead, CalendarOverride, CalendarYear, Setting,
               Customer, Project, ChecklistEntry, Handover, HandoverItem, SupplementRequest, Signature,
               Extension, Location, NumberCounter, ArchiveFile, LocationMove, RegisterEntry]
+
+
+class ScanFile(BaseModel):
+    """A scan of an archive file or of one of its items. The content lives in the scan store under
+    its sha256 (the same content is stored once, whatever row names it)."""
+
+    archive = ForeignKeyField(ArchiveFile, backref="scans", on_delete="RESTRICT")
+    item = ForeignKeyField(HandoverItem, null=True, backref="scans", on_delete="RESTRICT")
+    sha256 = CharField(max_length=64, index=True)
+    pages = IntegerField()
+    media_type = CharField(max_length=32)
+    filename = CharField(max_length=200)
+    size = BigIntegerField()
+    uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
+    uploaded_at = DateTimeField()
+
+
+ALL_MODELS.append(ScanFile)

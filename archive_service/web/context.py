@@ -2,6 +2,7 @@
 from flask import current_app, g, request
 
 from ..domain.errors import NotAuthenticated
+from ..scans import ScanStore
 
 
 def now():
@@ -22,3 +23,8 @@ def current_actor():
 
 def setting(name):
     return current_app.config[name]
+
+
+def scan_store():
+    """The scan store this app is configured with; uploads are limited like request bodies."""
+    return ScanStore(setting("SCANS_DIR"), max_bytes=setting("MAX_CONTENT_LENGTH"))

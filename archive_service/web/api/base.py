@@ -1,6 +1,9 @@
 """The API's plumbing: flask-smorest with problem+json errors and bearer-token authentication."""
 from flask import g, request
 from flask_smorest import Api, Blueprint
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 
 from ...services import users
 from ..context import client_addr, now
@@ -36,12 +39,27 @@ def _flatten(messages):
             flat[prefix or "body"] = str(value)
 
     for location, inner in messages.items():
-        walk("" if location in ("json", "query", "form", "files") else location, inner)
+        walk("" if location in ("json", "query", "form", "files", "multipart") else location, inner)
     return flat
 
 
+class ArchiveParser(FlaskParser):
+    """Adds location "multipart": the files and the fields of one multipart/form-data body."""
+
+    __location_map__ = dict(FlaskParser.__location_map__, multipart="load_multipart")
+
+    def load_multipart(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
+class ArchiveBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ArchiveParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+                                             "multipart": "multipart/form-data"}
+
+
 def api_blueprint(name, description):
-    return Blueprint(name, __name__, url_prefix="/api/v1", description=description)
+    return ArchiveBlueprint(name, __name__, url_prefix="/api/v1", description=description)
 
 
 def authenticate_request():

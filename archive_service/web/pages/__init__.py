@@ -6,7 +6,7 @@ from ...domain.permissions import ROLES, allowed
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, customers, handovers, home
+from . import admin, archives, auth, customers, handovers, home, scans
 from .auth import SessionUser
 
 
@@ -25,7 +25,7 @@ def init_pages(app):
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
     app.add_template_filter(_minute, "minute")
-    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp):
+    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp):
         app.register_blueprint(bp)
 
 
@@ -47,6 +47,8 @@ NAV_ITEMS = [
     ("archive_pages.ledger", "档案台帐", "archives.view"),
     ("archive_pages.register", "档案登记本", "register.view"),
     ("archive_pages.locations", "存放位置", "locations.manage"),
+    ("scan_pages.label_form", "标签打印", "labels.print"),
+    ("scan_pages.batch_form", "批量扫描", "scans.upload"),
     ("admin.users", "用户管理", "users.manage"),
     ("admin.calendar", "工作日历", "calendar.edit"),
     ("admin.audit", "审计日志", "audit.view"),

@@ -1,0 +1,151 @@
+"""Scans of archive files (R18, R19): upload, page-count reconciliation against the handover list,
+watermarked downloads. Every upload, view and download is audited.
+
+The file lands in the store before the row is written: a failure in between leaves an
+unreferenced file, which `sweep` removes later; a row never points at a missing file."""
+from io import BytesIO
+
+from ..db import transaction
+from ..domain.errors import Conflict, InvalidInput, NotFound, UnsupportedType, require
+from ..domain.permissions import require_permission
+from ..domain.scans import Reconciliation, cover_code, file_complete, split_at_covers
+from ..domain.timeutil import LOCAL_TZ, iso_local, to_db
+from ..models import ArchiveFile, HandoverItem, ScanFile
+from ..scans import PDF, page_qr_texts, pdf_of_pages, sanitize_filename
+from . import audit
+from .customers import row_id
+
+
+def _load_archive(archive_no):
+    archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == str(archive_no))
+    if archive is None:
+        raise NotFound("archive.not_found", f"找不到档案 {archive_no}")
+    return archive
+
+
+def _item_of(archive, item_id):
+    item = HandoverItem.get_or_none(HandoverItem.id == item_id, HandoverItem.handover == archive.handover_id) \
+        if row_id(item_id) else None
+    require(item is not None, InvalidInput, "scan.unknown_item", f"档案 {archive.archive_no} 中没有第 {item_id} 项",
+            errors={"item_id": "不是该档案的清单项"})
+    return item
+
+
+def _items(archive):
+    return list(HandoverItem.select().where(HandoverItem.handover == archive.handover_id)
+                .order_by(HandoverItem.part, HandoverItem.position))
+
+
+def _expected_pages(archive, item):
+    return item.pages if item else sum(i.pages for i in _items(archive))
+
+
+def scan_view(scan, expected):
+    return {"id": scan.id, "archive_no": scan.archive.archive_no, "item_id": scan.item_id, "sha256": scan.sha256,
+            "media_type": scan.media_type, "filename": scan.filename, "size": scan.size,
+            "uploaded_by": scan.uploaded_by.username, "uploaded_at": iso_local(scan.uploaded_at),
+            **Reconciliation(scan.pages, expected).as_dict()}
+
+
+def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
+    """Store a scan of the whole file (or of one item) and reconcile its pages with the list (R18).
+    The same content uploaded again for the same file and item gives back the first record."""
+    require_permission(actor, "scans.upload")
+    archive = _load_archive(archive_no)
+    require(archive.status != "voided", Conflict, "archive.voided", f"档号 {archive.archive_no} 已作废,不能上传扫描件")
+    item = _item_of(archive, item_id) if item_id is not None else None
+    stored = store.put(stream)
+    with transaction():
+        scan = ScanFile.get_or_none(ScanFile.archive == archive.id, ScanFile.item == (item.id if item else None),
+                                    ScanFile.sha256 == stored.sha256)
+        duplicate = scan is not None
+        if not duplicate:
+            scan = ScanFile.create(archive=archive, item=item, sha256=stored.sha256, pages=stored.pages,
+                                   media_type=stored.media_type, filename=sanitize_filename(filename),
+                                   size=stored.size, uploaded_by=actor.id, uploaded_at=to_db(now))
+        expected = _expected_pages(archive, item)
+        audit.record(actor, "scan.upload", "scan", scan.id, {
+            "archive_no": archive.archive_no, "item_id": scan.item_id, "sha256": stored.sha256,
+            "pages": stored.pages, "expected_pages": expected, "duplicate": duplicate}, now=now)
+    return {**scan_view(scan, expected), "duplicate": duplicate}
+
+
+def of_archive(actor, archive_no, *, now):
+    """The file's scans and where the page counts stand against the list (R18). Audited."""
+    require_permission(actor, "scans.view")
+    archive = _load_archive(archive_no)
+    items = _items(archive)
+    scans = list(ScanFile.select().where(ScanFile.archive == archive.id).order_by(ScanFile.id))
+    total = sum(i.pages for i in items)
+    by_item = {}
+    for scan in scans:
+        by_item.setdefault(scan.item_id, []).append(scan.pages)
+    with transaction():
+        audit.record(actor, "scan.list", "archive", archive.archive_no, {"scans": len(scans)}, now=now)
+    return {
+        "archive_no": archive.archive_no, "expected_pages": total,
+        "complete": file_complete(total, by_item.get(None, []), {i.id: i.pages for i in items}, by_item),
+        "items": [{"item_id": i.id, "title": i.title, "pages": i.pages, "scanned_pages": by_item.get(i.id, []),
+                   "complete": i.pages in by_item.get(i.id, [])} for i in items],
+        "scans": [scan_view(s, total if s.item_id is None else s.item.pages) for s in scans],
+    }
+
+
+def download(actor, scan_id, *, store, now):
+    """(filename, PDF bytes): the scan with the viewer's name and the time on every page (R19)."""
+    require_permission(actor, "scans.view")
+    scan = ScanFile.get_or_none(ScanFile.id == scan_id) if row_id(scan_id) else None
+    if scan is None:
+        raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
+    lines = (f"{actor.display_name}({actor.username})查阅", now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+             f"档号 {scan.archive.archive_no}", "机密 不得外传")
+    copy = store.watermarked(scan.sha256, scan.media_type, lines)
+    with transaction():
+        audit.record(actor, "scan.download", "scan", scan.id,
+                     {"archive_no": scan.archive.archive_no, "sha256": scan.sha256}, now=now)
+    return f"{scan.archive.archive_no}-scan-{scan.id}.pdf", copy
+
+
+def upload_batch(actor, stream, *, filename, store, now):
+    """A scanning station's batch: one PDF holding several files, each behind its cover sheet.
+    Every file whose cover names a known number gets its own scan, reconciled with its list.
+    Pages before the first cover and covers naming unknown numbers are reported, never guessed."""
+    require_permission(actor, "scans.upload")
+    name = sanitize_filename(filename)
+    with store.receiving(stream) as batch:
+        require(batch.media_type == PDF, UnsupportedType, "scan.batch_not_pdf", "批量扫描只接受 PDF 文件")
+        segments, loose = split_at_covers([cover_code(texts) for texts in page_qr_texts(batch.path)])
+        filed, refused = [], []
+        for segment in segments:
+            problem = _segment_problem(segment)
+            if problem:
+                refused.append({"cover_page": segment.cover_page + 1, "archive_no": segment.archive_no,
+                                "pages": [p + 1 for p in segment.pages], "reason": problem})
+                continue
+            part = BytesIO(pdf_of_pages(batch.path, segment.pages))
+            pages = f"{segment.pages[0] + 1}-{segment.pages[-1] + 1}"
+            filed.append(upload(actor, segment.archive_no, part, filename=f"{name} 第{pages}页", store=store, now=now))
+    report = {"sha256": batch.sha256, "pages": batch.pages, "files": filed, "refused_covers": refused,
+              "pages_without_cover": [p + 1 for p in loose], "complete": not refused and not loose}
+    with transaction():
+        audit.record(actor, "scan.batch", "batch", batch.sha256[:16], {
+            "filename": name, "pages": batch.pages, "files": [f["archive_no"] for f in filed],
+            "refused_covers": refused, "pages_without_cover": report["pages_without_cover"]}, now=now)
+    return report
+
+
+def _segment_problem(segment):
+    archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == segment.archive_no)
+    if archive is None:
+        return "分隔页上的档号不存在"
+    if archive.status == "voided":
+        return "该档号已作废"
+    if not segment.pages:
+        return "分隔页后没有扫描页"
+    return None
+
+
+def sweep(store, *, now, grace_seconds=3600):
+    """Remove stored files no scan row names (run from cron); returns the removed names."""
+    keep = {row.sha256 for row in ScanFile.select(ScanFile.sha256).distinct()}
+    return store.sweep(keep, now=now, grace_seconds=grace_seconds)

@@ -1,0 +1,92 @@
+"""Pages for labels and scans: print labels and cover sheets, upload and reconcile scans (R18),
+download watermarked copies (R19), file a scanned batch."""
+from io import BytesIO
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask_login import login_required
+
+from ...domain.errors import InvalidInput, require
+from ...services import labels, scans
+from ..context import current_actor, now, scan_store, setting
+
+bp = Blueprint("scan_pages", __name__)
+
+
+@bp.get("/labels")
+@login_required
+def label_form():
+    return render_template("scans/labels.html", layouts=labels.layouts(current_actor())["items"],
+                           codes=request.args.get("codes", ""))
+
+
+@bp.get("/labels.pdf")
+@login_required
+def labels_pdf():
+    return Response(_render(labels.print_labels), mimetype="application/pdf")
+
+
+@bp.get("/labels.png")
+@login_required
+def labels_png():
+    return Response(_render(labels.preview), mimetype="image/png")
+
+
+def _render(service):
+    """`service` (print or preview) on the form's labels, customer names as the company decides."""
+    start = request.args.get("start", "").strip() or "1"
+    require(start.isdigit(), InvalidInput, "label.bad_start", "起始位置必须是正整数", errors={"start": "正整数"})
+    return service(current_actor(), labels.parse_codes(request.args.get("codes", "")),
+                   request.args.get("layout", "a4-3x8"), start=int(start),
+                   show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
+
+
+@bp.get("/archives/<path:archive_no>/scans")
+@login_required
+def archive_scans(archive_no):
+    return render_template("scans/archive.html", s=scans.of_archive(current_actor(), archive_no, now=now()))
+
+
+@bp.post("/archives/<path:archive_no>/scans")
+@login_required
+def upload(archive_no):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择要上传的文件。", "warning")
+        return redirect(url_for(".archive_scans", archive_no=archive_no))
+    item_id = request.form.get("item_id", "")
+    done = scans.upload(current_actor(), archive_no, upload.stream, filename=upload.filename,
+                        item_id=int(item_id) if item_id.isdigit() else None, store=scan_store(), now=now())
+    flash(done["reconciliation"], "success" if done["complete"] else "warning")
+    return redirect(url_for(".archive_scans", archive_no=archive_no))
+
+
+@bp.get("/scans/<int:scan_id>")
+@login_required
+def download(scan_id):
+    filename, data = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
+    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
+
+
+@bp.get("/scans/covers.pdf")
+@login_required
+def covers():
+    pdf = labels.cover_sheets(current_actor(), labels.parse_codes(request.args.get("codes", "")), now=now())
+    return Response(pdf, mimetype="application/pdf")
+
+
+@bp.get("/scans/batch")
+@login_required
+def batch_form():
+    return render_template("scans/batch.html", report=None)
+
+
+@bp.post("/scans/batch")
+@login_required
+def batch():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择批量扫描的 PDF 文件。", "warning")
+        return redirect(url_for(".batch_form"))
+    report = scans.upload_batch(current_actor(), upload.stream, filename=upload.filename, store=scan_store(),
+                                now=now())
+    return render_template("scans/batch.html", report=report)
