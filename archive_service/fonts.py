@@ -8,7 +8,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_NAME = "WenQuanYiMicroHei"
-FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+SHIPPED_FONT = Path(__file__).parent / "assets" / "wqy-microhei.ttc"
+DEBIAN_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT_PATH = SHIPPED_FONT if SHIPPED_FONT.is_file() else DEBIAN_FONT
 
 
 class FontMissing(RuntimeError):
@@ -19,7 +21,7 @@ class FontMissing(RuntimeError):
 def cjk_font(path=FONT_PATH):
     """Register the font with reportlab once and return its name."""
     if not Path(path).is_file():
-        raise FontMissing(f"CJK font file {path} not found: install the Debian package fonts-wqy-microhei "
-                          "(apt-get install fonts-wqy-microhei); labels and watermarks need it")
+        raise FontMissing(f"CJK font file {path} not found: reinstall archive-service or install the Debian "
+                          "package fonts-wqy-microhei; labels, lists and watermarks need it")
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
     return FONT_NAME

@@ -2,17 +2,15 @@
 item with its page count, totals, supplement rounds, three signature blocks and a QR code back
 to the record. An adapter: it gets the plain view of a list and returns PDF bytes."""
 import io
-from pathlib import Path
 
 import qrcode
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-FONT = "WenQuanYiMicroHei"
+from .fonts import FONT_NAME as FONT
+from .fonts import FONT_PATH, cjk_font
+
 COPIES = (("A", "A角联"), ("B", "B角联"), ("archivist", "档案联"))
 SIGNERS = (("A", "移交人(A角)"), ("B", "审核移交人(B角)"), ("archivist", "接收人(档案管理员)"))
 WIDTH, HEIGHT = A4
@@ -23,22 +21,9 @@ COLUMNS = ((0, "序号/编号"), (30 * mm, "部分"), (62 * mm, "资料名称"),
 TITLE_CHARS = 22
 
 
-class FontMissing(RuntimeError):
-    """The CJK font is not installed: the PDF would show no Chinese."""
-
-
-def _register_font(path=FONT_PATH):
-    if not Path(path).is_file():
-        raise FontMissing(f"CJK font not found at {path}: install Debian's fonts-wqy-microhei "
-                          "(apt-get install fonts-wqy-microhei)")
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
-
-
 def render(view, record_url, font_path=FONT_PATH):
     """PDF bytes: one copy per party, each starting on a new page."""
-    _register_font(font_path)
+    cjk_font(font_path)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, initialFontName=FONT, initialFontSize=9)
     canvas.setTitle(f"移交清单 {view['project']['code']}")

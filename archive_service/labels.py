@@ -5,7 +5,6 @@ CJK font. The engine knows nothing about archives: a label is a code and some li
 (archive boxes, spines and storage locations all use it)."""
 import json
 import math
-import subprocess
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from . import raster
 from .domain.errors import InvalidInput
 from .fonts import FONT_PATH, cjk_font
 
@@ -242,10 +242,5 @@ def render_cover_pdf(labels, *, font_path=FONT_PATH):
 
 
 def preview_png(pdf, *, dpi=150, page=1):
-    """One page of a label PDF as PNG bytes, rendered by poppler's pdftoppm."""
-    try:
-        done = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
-                               "-singlefile", "-"], input=pdf, capture_output=True, check=True, timeout=60)
-    except FileNotFoundError:
-        raise RuntimeError("pdftoppm not found: install the Debian package poppler-utils") from None
-    return done.stdout
+    """One page of a label PDF as PNG bytes."""
+    return raster.page_png(pdf, dpi=dpi, page=page)

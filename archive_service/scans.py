@@ -7,7 +7,6 @@ nothing behind. The same content is stored once. Downloads are watermarked copie
 import hashlib
 import os
 import re
-import subprocess
 import tempfile
 import unicodedata
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, Na
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from . import raster
 from .domain.errors import InvalidInput, TooLarge, UnsupportedType
 from .fonts import FONT_PATH, cjk_font
 
@@ -349,17 +349,12 @@ def _draw_watermark(canvas, width, height, lines, font):
 
 
 def page_qr_texts(path, *, dpi=COVER_DPI):
-    """For each page of a PDF, the texts of the QR codes on it (pages rasterized by pdftoppm)."""
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["pdftoppm", "-gray", "-png", "-r", str(dpi), str(path), f"{folder}/page"],
-                       check=True, capture_output=True, timeout=1800)
-        pages = sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-        return [_qr_texts(png) for png in pages]
+    """For each page of a PDF, the texts of the QR codes on it."""
+    return raster.map_pages(str(path), _qr_texts, dpi=dpi, grayscale=True)
 
 
-def _qr_texts(png):
-    with Image.open(png) as page:
-        return [r.text for r in zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)]
+def _qr_texts(page):
+    return [r.text for r in zxingcpp.read_barcodes(page, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 def pdf_of_pages(path, pages):

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from archive_service import handover_pdf
+from archive_service import fonts, handover_pdf
 
 URL = "http://archive.example/handovers/7"
 
@@ -57,7 +57,7 @@ def test_r6_long_lists_continue_on_more_pages():
 
 
 def test_missing_font_is_a_clear_error(tmp_path):
-    with pytest.raises(handover_pdf.FontMissing, match="fonts-wqy-microhei"):
+    with pytest.raises(fonts.FontMissing, match="fonts-wqy-microhei"):
         handover_pdf.render(view(), URL, font_path=tmp_path / "none.ttc")
 
 

@@ -118,3 +118,7 @@ def test_a_code_too_long_for_a_readable_barcode_is_printed_as_qr_only(name):
     found = decode_pdf(labels.render_pdf([labels.Label(c, (c,)) for c in codes], name))
     assert all(found[("QRCode", c)] == 1 for c in codes)
     assert not [key for key in found if key[0] == "Code128"]
+
+
+def test_the_cjk_font_ships_with_the_package_so_pdfs_never_depend_on_the_machine():
+    assert fonts.FONT_PATH == fonts.SHIPPED_FONT and fonts.SHIPPED_FONT.is_file()
