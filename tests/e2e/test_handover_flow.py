@@ -13,6 +13,13 @@ from archive_service.models import HandoverItem
 
 pytestmark = pytest.mark.browser
 
+
+def open_menu(page, group, entry):
+    """Open a navigation group and follow one of its entries, as a person would."""
+    nav = page.get_by_role("navigation")
+    nav.get_by_role("button", name=group).click()
+    nav.get_by_role("link", name=entry, exact=True).click()
+
 # (title, pages) of the prefilled loan checklist lines this file has; the other lines stay blank.
 CHECKLIST_PAGES = {"借款申请书": 2, "项目审批表": 3, "借款合同": 10, "借款合同(客户联)": 10,
                    "项目调查报告": 15, "身份证或营业执照复印件": 1}
@@ -43,7 +50,7 @@ def _shot(page, tmp_path, name):
 def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_in, tmp_path):
     # 1. The archivist creates the customer and the project through the forms.
     sign_in("archivist")
-    page.get_by_role("navigation").get_by_role("link", name="客户", exact=True).click()
+    open_menu(page, "档案", "客户")
     new_customer = page.locator("form", has=page.get_by_role("heading", name="新建客户"))
     new_customer.get_by_label("名称").fill("钱七五金店")
     new_customer.get_by_label("类型").select_option(label="个人")
@@ -146,7 +153,7 @@ def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_
 
     # 5. The archivist receives it: one wrong count is refused with the difference, then received.
     sign_in("archivist")
-    page.get_by_role("navigation").get_by_role("link", name="待接收档案").click()
+    open_menu(page, "移交", "待接收档案")
     row = page.locator("#inbox tbody tr", has_text="XD-E2E-001")
     expect(row).to_contain_text("钱七五金店")
     row.get_by_role("link", name="核对接收").click()
@@ -196,7 +203,7 @@ def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_
     _shot(page, tmp_path, "5-archive")
 
     # 6. The register lists the file; the scan box opens it.
-    page.get_by_role("navigation").get_by_role("link", name="档案登记本").click()
+    open_menu(page, "档案", "档案登记本")
     entry = page.locator("#register tbody tr", has_text=archive_no)
     expect(entry).to_have_count(1)
     expect(entry).to_contain_text("钱七五金店")

@@ -42,3 +42,12 @@ def test_scan_box_opens_the_lookup_of_the_scanned_code(client):
     r = client.get("/scan?code=%20DA-2026-0001%20")
     assert r.status_code == 302 and r.location == "/lookup/DA-2026-0001"
     assert "DA-2026-0001" in client.get(r.location).get_data(as_text=True)
+
+
+def test_navigation_groups_show_only_what_the_role_may_use(client):
+    add_user("zhou", "auditor")
+    sign_in(client, "zhou")
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-bs-toggle="dropdown" aria-expanded="false">档案</a>' in page
+    assert ">审计日志</a>" in page and ">用户管理</a>" not in page
+    assert 'aria-expanded="false">系统管理</a>' not in page  # one entry left: a plain link

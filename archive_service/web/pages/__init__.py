@@ -34,31 +34,45 @@ def _actor_from_session():
         g.actor = current_user.actor
 
 
-# (endpoint, label, permission needed or None): the navigation, in order. Entries whose
-# endpoint is not registered are left out.
-NAV_ITEMS = [
-    ("home.dashboard", "工作台", None),
-    ("handover_pages.tasks", "我的任务", None),
-    ("handover_pages.mine", "我的移交", None),
-    ("handover_pages.inbox", "待接收档案", "handovers.receive"),
-    ("handover_pages.pending_extensions", "延期审批", "extensions.decide"),
-    ("customer_pages.find_projects", "项目", None),
-    ("customer_pages.find_customers", "客户", "customers.view"),
-    ("archive_pages.ledger", "档案台帐", "archives.view"),
-    ("archive_pages.register", "档案登记本", "register.view"),
-    ("archive_pages.locations", "存放位置", "locations.manage"),
-    ("scan_pages.label_form", "标签打印", "labels.print"),
-    ("scan_pages.batch_form", "批量扫描", "scans.upload"),
-    ("admin.users", "用户管理", "users.manage"),
-    ("admin.calendar", "工作日历", "calendar.edit"),
-    ("admin.audit", "审计日志", "audit.view"),
+# The navigation, in order: (group label or None, [(endpoint, label, permission or None)]).
+# Entries whose endpoint is not registered, or that the actor may not use, are left out; a group
+# with one entry left shows as a plain link.
+NAV_GROUPS = [
+    (None, [("home.dashboard", "工作台", None),
+            ("handover_pages.tasks", "我的任务", None)]),
+    ("移交", [("handover_pages.mine", "我的移交", None),
+             ("handover_pages.inbox", "待接收档案", "handovers.receive"),
+             ("handover_pages.pending_extensions", "延期审批", "extensions.decide")]),
+    ("档案", [("customer_pages.find_projects", "项目", None),
+             ("customer_pages.find_customers", "客户", "customers.view"),
+             ("archive_pages.ledger", "档案台帐", "archives.view"),
+             ("archive_pages.register", "档案登记本", "register.view"),
+             ("archive_pages.locations", "存放位置", "locations.manage")]),
+    ("标签与扫描", [("scan_pages.label_form", "标签打印", "labels.print"),
+                ("scan_pages.batch_form", "批量扫描", "scans.upload")]),
+    ("系统管理", [("admin.users", "用户管理", "users.manage"),
+               ("admin.calendar", "工作日历", "calendar.edit"),
+               ("admin.audit", "审计日志", "audit.view")]),
 ]
+NAV_ITEMS = [item for _, items in NAV_GROUPS for item in items]
 
 
 def _minute(stamp):
     """A service timestamp as people read it on a page: '2026-10-09T10:00:00+08:00' -> '2026-10-09 10:00'
     (the services already give Shanghai time; the API keeps the full ISO form)."""
     return stamp[:16].replace("T", " ") if stamp else ""
+
+
+def _visible_nav(actor):
+    if actor is None:
+        return []
+    groups = []
+    for label, items in NAV_GROUPS:
+        visible = [i for i in items if i[0] in current_app.view_functions
+                   and (i[2] is None or allowed(actor.roles, i[2]))]
+        if visible:
+            groups.append((label if len(visible) > 1 else None, visible))
+    return groups
 
 
 def _template_helpers():
@@ -69,6 +83,7 @@ def _template_helpers():
         "typed": (lambda name, default="": (g.typed.get(name) or [default])[0]),
         "typed_all": (lambda name, default=(): g.typed.get(name, default)),
         "nav_items": [n for n in NAV_ITEMS if n[0] in current_app.view_functions],
+        "nav_groups": _visible_nav(actor),
         "actor": actor,
         "can": (lambda action: actor is not None and allowed(actor.roles, action)),
         "role_names": ROLES,
