@@ -8,6 +8,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from .domain.timeutil import minute_text
 from .fonts import FONT_NAME as FONT
 from .fonts import FONT_PATH, cjk_font
 
@@ -95,11 +96,13 @@ class _Copy:
             self.text(x, title, 9)
         self.c.line(MARGIN, self.y - 2, WIDTH - MARGIN, self.y - 2)
         self.line()
+        numbered = bool(self.view.get("archive_no"))
         for n, item in enumerate(self.view["items"], 1):
-            cells = (item.get("number") or str(n), f"{item['part']} {item['part_name']}", item["title"][:TITLE_CHARS],
-                     item["pages"], "是" if item["contract"] else "", "附件" if item["attachment"] else "")
+            cells = (_number_cell(item, n, numbered), f"{item['part']} {item['part_name']}",
+                     item["title"][:TITLE_CHARS], item["pages"], _contract_cell(item),
+                     "附件" if item["attachment"] else "")
             for (x, _), value in zip(COLUMNS, cells, strict=True):
-                self.text(x, value, 8 if x == 0 and item.get("number") else 9)
+                self.text(x, value, 8 if x == 0 and numbered else 9)
             self.line()
 
     def _totals(self):
@@ -115,9 +118,10 @@ class _Copy:
     def _supplements(self):
         for rnd in self.view["supplements"]:
             missing = ";".join(f"{m['title']}({m['reason']})" for m in rnd["missing"])
-            self.text(0, f"第 {rnd['round']} 轮补充资料清单({rnd['requested_by']} {rnd['requested_at']}):{missing}", 8)
+            self.text(0, f"第 {rnd['round']} 轮补充资料清单({rnd['requested_by']} {minute_text(rnd['requested_at'])}):"
+                         f"{missing}", 8)
             self.line()
-            self.text(4 * mm, f"补齐时间:{rnd['answered_at'] or '未补齐'}", 8)
+            self.text(4 * mm, f"补齐时间:{minute_text(rnd['answered_at']) or '未补齐'}", 8)
             self.line()
 
     def _signatures(self):
@@ -138,8 +142,21 @@ class _Copy:
             self.y = top - 7 * mm
             self.text(x + 2 * mm, f"签字:{sig['display_name']}({sig['username']})" if sig else "签字:", 9)
             self.y = top - 13 * mm
-            self.text(x + 2 * mm, f"时间:{sig['signed_at']}" if sig else "时间:", 8)
+            self.text(x + 2 * mm, f"时间:{minute_text(sig['signed_at'])}" if sig else "时间:", 8)
             self.y = top - 19 * mm
             self.text(x + 2 * mm, f"摘要:{sig['content_hash'][:16]}" if sig else "", 7)
         self.y = top - 30 * mm
         self.text(0, f"扫码查看记录:{self.url}", 7)
+
+
+def _number_cell(item, position, numbered):
+    """Before receipt: the running position. After: the item's number; attachments have none (R9)."""
+    if not numbered:
+        return str(position)
+    return item.get("number") or "(附件不编号)"
+
+
+def _contract_cell(item):
+    if not item["contract"]:
+        return ""
+    return (item.get("contract_number") or "是").rsplit("-", 1)[-1]

@@ -40,3 +40,9 @@ def parse_date(text, field="date") -> date:
 def local_day_start(day: date) -> datetime:
     """The stored (naive UTC) moment at which local day `day` begins."""
     return to_db(datetime.combine(day, datetime.min.time(), LOCAL_TZ))
+
+
+def minute_text(stamp: str | None) -> str:
+    """An ISO timestamp from a view as people read it: '2026-10-09T10:00:00+08:00' -> '2026-10-09 10:00'
+    (views already give Shanghai time; the API keeps the full ISO form)."""
+    return stamp[:16].replace("T", " ") if stamp else ""

@@ -72,3 +72,22 @@ def test_r6_qr_code_links_back_to_the_record(tmp_path):
     png = next(tmp_path.glob("p-*.png"))
     found = [r.text for r in zxingcpp.read_barcodes(Image.open(png))]
     assert URL in found
+
+
+def test_r9_r13_numbered_list_shows_contract_numbers_and_leaves_attachments_unnumbered():
+    received = view()
+    received["items"][1]["contract_number"] = "XD-2026-0001-HT01"
+    text = text_of(handover_pdf.render(received, URL))
+    assert "\n资料1\n2\nHT01\n" in text
+    assert "\n(附件不编号)\n3 立项审批资料\n资料2\n3\n附件\n" in text
+    assert "2026-10-09 10:00" in text and "2026-10-09T10:00" not in text
+
+
+def test_r6_list_before_receipt_shows_running_positions():
+    draft = view()
+    draft["archive_no"] = None
+    for item in draft["items"]:
+        item["number"] = None
+    text = text_of(handover_pdf.render(draft, URL))
+    assert "(接收后编号)" in text and "\n3\n3 立项审批资料\n资料2\n" in text
+    assert "XD-2026-0001" not in text

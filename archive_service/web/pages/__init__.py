@@ -3,6 +3,7 @@ from flask import current_app, g, request
 from flask_login import LoginManager, current_user
 
 from ...domain.permissions import ROLES, allowed
+from ...domain.timeutil import minute_text
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
@@ -24,7 +25,7 @@ def init_pages(app):
 
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
-    app.add_template_filter(_minute, "minute")
+    app.add_template_filter(minute_text, "minute")
     for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp):
         app.register_blueprint(bp)
 
@@ -55,12 +56,6 @@ NAV_GROUPS = [
                ("admin.audit", "审计日志", "audit.view")]),
 ]
 NAV_ITEMS = [item for _, items in NAV_GROUPS for item in items]
-
-
-def _minute(stamp):
-    """A service timestamp as people read it on a page: '2026-10-09T10:00:00+08:00' -> '2026-10-09 10:00'
-    (the services already give Shanghai time; the API keeps the full ISO form)."""
-    return stamp[:16].replace("T", " ") if stamp else ""
 
 
 def _visible_nav(actor):
