@@ -13,7 +13,7 @@ from ..domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, 
 from ..domain.permissions import ROLES, require_permission
 from ..domain.timeutil import from_db, iso_local, to_db
 from ..models import ApiToken, User
-from . import audit
+from . import audit, holdings
 
 HASHER = PasswordHasher()
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
@@ -104,9 +104,9 @@ def _load(username):
 
 
 def update_user(actor, username, *, display_name=None, roles=None, active=None, department=None,
-                email=None, password=None, now, holdings_of=None):
+                email=None, password=None, now):
     """Edit an account. Accounts are never deleted, only deactivated; deactivation is refused
-    while `holdings_of(username)` says the user still holds something (R21)."""
+    while the user still handles or holds something (R21)."""
     require_permission(actor, "users.manage")
     _fields(display_name, department, email)
     require(active is None or isinstance(active, bool), InvalidInput, "request.invalid_field",
@@ -133,9 +133,9 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
         if active is not None and active != user.active:
             if not active and user.id == actor.id:
                 raise Conflict("user.cannot_deactivate_self", "不能停用自己的账号")
-            if not active and holdings_of is not None:
-                held = holdings_of(user)
-                require(not held, Conflict, "user.still_holds", "该用户仍持有档案或权证,请先办理交接",
+            if not active:
+                held = holdings.of_user(user.id)
+                require(not held, Conflict, "user.still_holds", "该用户仍经办或持有档案,请先办理交接",
                         details={"holdings": held})
             changes["active"] = [user.active, active]
             user.active = active

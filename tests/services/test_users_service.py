@@ -5,8 +5,9 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from archive_service.models import ApiToken, AuditEntry, User
-from archive_service.services import users
+from archive_service.services import archives, users
 from tests.conftest import NOW, PASSWORD
+from tests.services.handover_world import World
 
 
 def test_password_is_stored_as_an_argon2id_hash(make_actor):
@@ -81,12 +82,16 @@ def test_users_are_never_deleted_only_deactivated_and_edits_are_audited(admin, m
     assert changes == 2
 
 
-def test_r21_deactivation_refused_while_the_user_holds_something(admin, make_actor):
-    make_actor("li", "archivist")
+def test_r21_deactivation_refused_while_the_user_still_handles_a_project(admin, make_actor):
+    world = World(make_actor)
+    handover = world.accepted()
     with pytest.raises(Conflict) as refused:
-        users.update_user(admin, "li", active=False, now=NOW, holdings_of=lambda user: ["XD-2026-0001"])
+        users.update_user(admin, "wang", active=False, now=NOW)
     assert refused.value.code == "user.still_holds"
-    assert User.get(User.username == "li").active is True
+    assert [h["ref"] for h in refused.value.details["holdings"]] == ["P-1"]
+    assert User.get(User.username == "wang").active is True
+    archives.receive(world.arch, handover["id"], world.checks(handover), "R1", now=NOW)
+    assert users.update_user(admin, "wang", active=False, now=NOW)["active"] is False
 
 
 def test_admin_cannot_deactivate_themself(admin):

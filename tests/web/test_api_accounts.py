@@ -57,3 +57,16 @@ def test_wrong_field_types_are_422_with_field_errors(api):
     assert body["code"] == "request.invalid"
     assert set(body["errors"]) >= {"username", "roles", "extra"}
     assert body["errors"]["username"] == "必须是文本"
+
+
+def test_r21_patch_active_false_is_409_while_the_user_handles_a_project(api):
+    admin, arch = api("root", "admin"), api("li", "archivist")
+    api("zhang", "manager"), api("wang", "manager")
+    cust = arch.post("/customers", json={"name": "赵六", "kind": "person", "id_number": "310101198805050000"})
+    arch.post("/projects", json={"code": "C-9", "customer_id": cust.get_json()["id"], "business": "loan",
+                                 "title": "经营贷", "amount": 1000, "a_user": "zhang", "b_user": "wang",
+                                 "ended_on": "2026-09-30"})
+    r = admin.patch("/users/zhang", json={"active": False})
+    assert r.status_code == 409 and r.get_json()["code"] == "user.still_holds"
+    assert r.get_json()["details"]["holdings"][0]["ref"] == "C-9"
+    assert admin.get("/users/zhang").get_json()["active"] is True
