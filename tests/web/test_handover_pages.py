@@ -1,4 +1,5 @@
 """The handover pages (zh-CN): writing a list, the archivist's inbox and receive screen, the ledger."""
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -62,10 +63,26 @@ def test_r6_zero_pages_in_the_form_is_refused_in_chinese(setup, browser_login):
     client = browser_login("zhang")
     token = csrf_token(client, f"/projects/{p['id']}/handovers/new")
     r = client.post(f"/projects/{p['id']}/handovers", data={"csrf_token": token, "part-0": "1",
-                                                            "title-0": "审批表", "pages-0": "0"},
+                                                            "title-0": "审批表", "pages-0": "0",
+                                                            "part-1": "2", "title-1": "借款合同", "pages-1": "8",
+                                                            "contract-1": "on"},
                     headers={"Referer": f"/projects/{p['id']}/handovers/new"}, follow_redirects=True)
-    assert "页数必须是" in r.get_data(as_text=True)
+    page = r.get_data(as_text=True)
+    assert "页数必须是" in page
     assert count(Handover) == 0
+    assert 'name="pages-1" value="8"' in page and 'name="title-1" value="借款合同"' in page
+    assert re.search(r'name="contract-1"\s+checked', page) and not re.search(r'name="attachment-1"\s+checked', page)
+    assert re.search(r'<option value="2" selected>2 ', page)
+
+
+def test_a_refused_project_form_comes_back_filled_in(setup, browser_login):
+    client = browser_login("li")
+    token = csrf_token(client, "/projects")
+    form = {"csrf_token": token, "code": "C-NEW", "customer_id": "1", "business": "guarantee", "title": "担保项目",
+            "amount": "500000", "a_user": "zhang", "b_user": "zhang", "ended_on": "2026-09-30"}
+    page = client.post("/projects", data=form, headers={"Referer": "/projects"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert 'value="担保项目"' in page and 'value="C-NEW"' in page and 'value="guarantee" selected' in page
 
 
 def test_r11_receive_screen_shows_every_difference_then_receives(setup, browser_login):
