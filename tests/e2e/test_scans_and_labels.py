@@ -17,7 +17,7 @@ from pypdf import PdfReader, PdfWriter
 from archive_service.db import database
 from archive_service.models import ArchiveFile, AuditEntry, ScanFile
 from archive_service.services import demo
-from tests.e2e.test_handover_flow import open_menu
+from tests.e2e.conftest import open_menu
 
 pytestmark = pytest.mark.browser
 
