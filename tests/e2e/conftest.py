@@ -73,3 +73,10 @@ def sign_in(page):
         return page
 
     return login
+
+
+def open_menu(page, group, entry):
+    """Open a navigation group and follow one of its entries, as a person would."""
+    nav = page.get_by_role("navigation")
+    nav.get_by_role("button", name=group).click()
+    nav.get_by_role("link", name=entry, exact=True).click()

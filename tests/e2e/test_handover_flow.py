@@ -10,15 +10,9 @@ from playwright.sync_api import expect
 
 from archive_service.db import database
 from archive_service.models import HandoverItem
+from tests.e2e.conftest import open_menu
 
 pytestmark = pytest.mark.browser
-
-
-def open_menu(page, group, entry):
-    """Open a navigation group and follow one of its entries, as a person would."""
-    nav = page.get_by_role("navigation")
-    nav.get_by_role("button", name=group).click()
-    nav.get_by_role("link", name=entry, exact=True).click()
 
 # (title, pages) of the prefilled loan checklist lines this file has; the other lines stay blank.
 CHECKLIST_PAGES = {"借款申请书": 2, "项目审批表": 3, "借款合同": 10, "借款合同(客户联)": 10,
