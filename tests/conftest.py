@@ -2,6 +2,7 @@
 TEST_DATABASE_URL is set, on PostgreSQL too (each xdist worker in its own schema)."""
 import os
 import re
+import shutil
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -28,13 +29,22 @@ def _fast_password_hashing():
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """With ARCHIVE_NO_SKIP=1 (CI), a skipped PostgreSQL or browser test is a failure."""
+    """With ARCHIVE_NO_SKIP=1 (CI), a skipped PostgreSQL, browser or poppler test is a failure."""
     outcome = yield
     report = outcome.get_result()
-    must_run = item.get_closest_marker("postgres") or item.get_closest_marker("browser")
+    must_run = (item.get_closest_marker("postgres") or item.get_closest_marker("browser")
+                or "poppler" in getattr(item, "fixturenames", ()))
     if report.skipped and must_run and os.environ.get("ARCHIVE_NO_SKIP") == "1":
         report.outcome = "failed"
         report.longrepr = f"{item.nodeid}: skipped in CI, where PostgreSQL and browser tests must run"
+
+
+@pytest.fixture
+def poppler():
+    """Tests that read PDFs back use poppler (pdftoppm, pdffonts), as an outside check
+    independent of the service's own PDFium rendering."""
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils is missing: install Debian's poppler-utils to read PDFs back")
 
 
 @contextmanager

@@ -1,6 +1,5 @@
 """The printable handover list (R6): three copies, Chinese text with the font embedded, QR back to the record."""
 import io
-import shutil
 import subprocess
 
 import pytest
@@ -61,8 +60,7 @@ def test_missing_font_is_a_clear_error(tmp_path):
         handover_pdf.render(view(), URL, font_path=tmp_path / "none.ttc")
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
-def test_r6_qr_code_links_back_to_the_record(tmp_path):
+def test_r6_qr_code_links_back_to_the_record(tmp_path, poppler):
     zxingcpp = pytest.importorskip("zxingcpp")
     from PIL import Image
 

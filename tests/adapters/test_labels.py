@@ -30,7 +30,7 @@ def test_layout_labels_fit_on_the_page(name):
 
 
 @pytest.mark.parametrize("name", LAYOUTS)
-def test_r18_a_full_sheet_of_every_layout_scans_back_to_the_exact_codes(name):
+def test_r18_a_full_sheet_of_every_layout_scans_back_to_the_exact_codes(name, poppler):
     stock = labels.layout(name)
     count = max(stock.per_page, 3)
     codes = [f"DK-2026-{i:04d}" for i in range(1, count + 1)]
@@ -40,7 +40,7 @@ def test_r18_a_full_sheet_of_every_layout_scans_back_to_the_exact_codes(name):
     assert sum(found.values()) == 2 * count
 
 
-def test_location_label_and_a_chinese_code_scan_back(tmp_path):
+def test_location_label_and_a_chinese_code_scan_back(tmp_path, poppler):
     pdf = labels.render_pdf([labels.Label("R1-C01-S02", ("一号档案室", "柜 C01 层 S02")),
                              labels.Label("档案-2026-7", ("非 ASCII 编号只印 QR",))], "thermal-100x50")
     found = decode_pdf(pdf)
@@ -59,7 +59,7 @@ def test_printing_starts_at_the_first_free_position_of_a_used_sheet():
     assert stock.per_page == 24
 
 
-def test_r19_chinese_text_is_in_the_embedded_subset_font_never_stsong(tmp_path):
+def test_r19_chinese_text_is_in_the_embedded_subset_font_never_stsong(tmp_path, poppler):
     pdf = labels.render_pdf([box_label("DK-2026-0001")], "a4-3x8")
     (tmp_path / "labels.pdf").write_bytes(pdf)
     listing = subprocess.run(["pdffonts", str(tmp_path / "labels.pdf")], capture_output=True, text=True,
@@ -104,7 +104,7 @@ def test_preview_is_a_png_of_the_first_page():
         assert image.size == (171, 114)  # 60×40 mm at 72 dpi, rounded up
 
 
-def test_cover_sheets_are_one_a4_page_each_and_their_qr_reads_at_100_dpi():
+def test_cover_sheets_are_one_a4_page_each_and_their_qr_reads_at_100_dpi(poppler):
     pdf = labels.render_cover_pdf([labels.Label("ARCHIVE-COVER:XD-2026-0001", ("XD-2026-0001", "扫描分隔页")),
                                    labels.Label("ARCHIVE-COVER:XD-2026-0002", ("XD-2026-0002",))])
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
@@ -113,7 +113,7 @@ def test_cover_sheets_are_one_a4_page_each_and_their_qr_reads_at_100_dpi():
 
 
 @pytest.mark.parametrize("name", ["a4-3x8", "thermal-60x40"])
-def test_a_code_too_long_for_a_readable_barcode_is_printed_as_qr_only(name):
+def test_a_code_too_long_for_a_readable_barcode_is_printed_as_qr_only(name, poppler):
     codes = [f"XD-2026-0001-HT01-{'A' * 20}-{i}" for i in range(3)]
     found = decode_pdf(labels.render_pdf([labels.Label(c, (c,)) for c in codes], name))
     assert all(found[("QRCode", c)] == 1 for c in codes)

@@ -167,7 +167,7 @@ def test_the_same_content_uploaded_at_once_by_several_stations_is_stored_once(st
     assert list((store.root / "tmp").iterdir()) == []
 
 
-def test_r19_the_watermark_lands_on_pages_whose_box_does_not_start_at_zero(store, tmp_path):
+def test_r19_the_watermark_lands_on_pages_whose_box_does_not_start_at_zero(store, tmp_path, poppler):
     writer = PdfWriter()
     writer.append(io.BytesIO(scanfiles.text_pdf(2)))
     for page in writer.pages:

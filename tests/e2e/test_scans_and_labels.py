@@ -129,7 +129,7 @@ def _cell_of(position):
     return left * px, top * px, (left + width) * px, (top + height) * px
 
 
-def test_the_box_label_prints_at_the_chosen_position_and_scans_back(page, sign_in, tmp_path):
+def test_the_box_label_prints_at_the_chosen_position_and_scans_back(page, sign_in, tmp_path, poppler):
     sign_in("archivist")
     open_menu(page, "标签与扫描", "标签打印")
     expect(page.get_by_role("heading", name=re.compile("标签打印"))).to_be_visible()

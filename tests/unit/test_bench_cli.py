@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from archive_service.cli import main
 
 
-def test_bench_small_prints_ratios_and_writes_json(tmp_path, monkeypatch):
+def test_bench_small_prints_ratios_and_writes_json(tmp_path, monkeypatch, poppler):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/bench.db")
     out = tmp_path / "bench.json"
     result = CliRunner().invoke(main, ["bench", "--scale", "small", "--json", str(out)])

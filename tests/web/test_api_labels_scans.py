@@ -12,7 +12,7 @@ from tests.web.scan_world import TOTAL_PAGES, audited, rows, stored_files, uploa
 
 # ---- labels ------------------------------------------------------------------------------------
 
-def test_the_label_of_an_archive_file_scans_back_to_its_number(received):
+def test_the_label_of_an_archive_file_scans_back_to_its_number(received, poppler):
     r = received["arch"].get(f"/labels.pdf?codes={received['no']}&layout=a4-3x8")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     found = decode_pdf(r.data)
