@@ -3,6 +3,8 @@ from datetime import date
 
 import chinese_calendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive_service.domain.calendar import HOLIDAY, WORKDAY, WorkCalendar
 from archive_service.domain.errors import InvalidInput
@@ -12,6 +14,9 @@ def statutory(**overrides):
     holidays = frozenset(chinese_calendar.holidays)
     return WorkCalendar(holidays=holidays, makeup_workdays=frozenset(chinese_calendar.workdays),
                         confirmed_years=frozenset(range(2004, 2027)), overrides=overrides.get("overrides", {}))
+
+
+STATUTORY = statutory()
 
 
 @pytest.mark.parametrize("start, days, due", [
@@ -80,3 +85,14 @@ def test_bad_day_counts_are_refused(days):
     with pytest.raises(InvalidInput) as refused:
         statutory().add_working_days(date(2026, 1, 1), days)
     assert refused.value.code == "calendar.invalid_days"
+
+
+@given(start=st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 12, 20)), days=st.integers(1, 30))
+@settings(max_examples=300, deadline=None)
+def test_r10_the_nth_working_day_is_a_working_day_exactly_n_working_days_later(start, days):
+    cal = STATUTORY
+    due = cal.add_working_days(start, days).due
+    assert cal.is_workday(due)
+    assert cal.working_days_between(start, due) == days
+    assert due > start
+
