@@ -8,18 +8,9 @@ from ..domain.permissions import MANAGER, allowed, require_permission
 from ..domain.timeutil import iso_local, parse_date, to_db
 from ..models import Customer, Handover, Project, User
 from . import audit, deadlines
-from .paging import page_by_id_desc
+from .paging import page_by_id_desc, row_id
 
 CENT = Decimal("0.01")
-MAX_ROW_ID = 2**63 - 1
-
-
-def row_id(value):
-    """`value` when it can be a row id (a whole number the database can hold), else None."""
-    ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
-    return value if ok else None
-
-
 def customer_view(customer, actor):
     full = allowed(actor.roles, "customers.view_id_number")
     return {"id": customer.id, "name": customer.name, "kind": customer.kind,

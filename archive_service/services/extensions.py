@@ -8,7 +8,8 @@ from ..domain.permissions import require_permission
 from ..domain.timeutil import parse_date, to_db
 from ..models import Extension
 from . import audit, deadlines, handovers
-from .customers import is_party, row_id
+from .customers import is_party
+from .paging import row_id
 
 STEP_DONE = {deadline_rules.A_TO_B: (rules.SUBMITTED, rules.ACCEPTED, rules.RECEIVED),
              deadline_rules.B_TO_ARCHIVE: (rules.ACCEPTED, rules.RECEIVED)}

@@ -22,7 +22,8 @@ from ..models import (
     SupplementRequest,
 )
 from . import audit, calendar, deadlines
-from .customers import is_party, load_project, row_id
+from .customers import is_party, load_project
+from .paging import row_id
 
 A, B, ARCHIVIST = "A", "B", "archivist"
 ROLE_NAMES = {A: "A角", B: "B角", ARCHIVIST: "档案管理员"}

@@ -1,8 +1,14 @@
-"""Keyset pagination shared by every list: `?limit=&cursor=` -> {"items", "next_cursor"}."""
+"""Row ids and keyset pagination shared by every list: `?limit=&cursor=` -> {"items", "next_cursor"}."""
 from ..domain.errors import InvalidInput
 
 PAGE_MAX = 500
 MAX_ID = 2**63 - 1  # the largest id either database can hold
+
+
+def row_id(value):
+    """`value` when it can be a row id (a whole number the database can hold), else None."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    return value if ok else None
 
 
 def page_size(limit, default=100):

@@ -5,15 +5,9 @@ from flask_login import login_required
 from ...domain.customers import BUSINESSES, KINDS
 from ...services import customers
 from ..context import current_actor, now
+from . import forms
 
 bp = Blueprint("customer_pages", __name__)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
 
 
 @bp.get("/customers")
@@ -54,8 +48,9 @@ def find_projects():
 def create_project():
     form = request.form
     p = customers.create_project(current_actor(), code=form.get("code", "").strip(),
-                                 customer_id=_int(form.get("customer_id")), business=form.get("business", ""),
-                                 title=form.get("title", ""), amount=form.get("amount", ""),
+                                 customer_id=forms.int_or_raw(form.get("customer_id")),
+                                 business=form.get("business", ""), title=form.get("title", ""),
+                                 amount=form.get("amount", ""),
                                  a_user=form.get("a_user", "").strip(), b_user=form.get("b_user", "").strip(),
                                  ended_on=form.get("ended_on", ""), now=now())
     flash(f"项目 {p['code']} 已创建。", "success")

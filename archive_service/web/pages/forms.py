@@ -2,7 +2,8 @@
 MAX_ROWS = 500
 
 
-def _int_or_raw(value):
+def int_or_raw(value):
+    """An int when the text is one; otherwise the text as given, for the service to refuse."""
     value = (value or "").strip()
     try:
         return int(value)
@@ -21,7 +22,7 @@ def item_rows(form):
         title, pages = form.get(f"title-{n}", "").strip(), form.get(f"pages-{n}", "").strip()
         if not pages:
             continue
-        items.append({"part": _int_or_raw(form.get(f"part-{n}")), "title": title, "pages": _int_or_raw(pages),
+        items.append({"part": int_or_raw(form.get(f"part-{n}")), "title": title, "pages": int_or_raw(pages),
                       "attachment": form.get(f"attachment-{n}") == "on",
                       "contract": form.get(f"contract-{n}") == "on"})
     return items
@@ -42,5 +43,5 @@ def checks(form):
     found = []
     for key, value in form.items():
         if key.startswith("check-"):
-            found.append({"item_id": _int_or_raw(key[6:]), "pages": _int_or_raw(value)})
+            found.append({"item_id": int_or_raw(key[6:]), "pages": int_or_raw(value)})
     return found
