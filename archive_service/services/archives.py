@@ -218,7 +218,8 @@ def _archive_item(item):
             "contract_number": item.contract_number}
 
 
-def _load_archive(archive_no, lock=False):
+def load_archive(archive_no, lock=False):
+    """The archive file with this number (locked for update when asked); 404 when there is none."""
     query = ArchiveFile.select().where(ArchiveFile.archive_no == str(archive_no))
     archive = (for_update(query) if lock else query).get_or_none()
     if archive is None:
@@ -229,7 +230,7 @@ def _load_archive(archive_no, lock=False):
 def get_archive(actor, archive_no, *, now):
     """One file with its numbered items; reading it is audited (R19)."""
     require_permission(actor, "archives.view")
-    archive = _load_archive(archive_no)
+    archive = load_archive(archive_no)
     with transaction():
         audit.record(actor, "archive.read", "archive", archive.archive_no, now=now)
     view = archive_view(archive)
@@ -299,7 +300,7 @@ def move(actor, archive_no, location, note="", *, now):
     require(isinstance(note, str) and len(note) <= 200, InvalidInput, "request.invalid_field", "备注不超过 200 字",
             errors={"note": "不超过 200 字"})
     with transaction():
-        archive = _load_archive(archive_no, lock=True)
+        archive = load_archive(archive_no, lock=True)
         place = _location(location)
         require(archive.location_id != place.id, Conflict, "archive.same_location", "档案已在该位置")
         LocationMove.create(archive=archive, from_location=archive.location_id, to_location=place,
@@ -319,7 +320,7 @@ def void(actor, archive_no, reason, *, now):
     require(isinstance(reason, str) and 0 < len(reason.strip()) <= 500, InvalidInput, "archive.reason_required",
             "作废必须说明原因", errors={"reason": "必填"})
     with transaction():
-        archive = _load_archive(archive_no, lock=True)
+        archive = load_archive(archive_no, lock=True)
         require(archive.status != "voided", Conflict, "archive.already_voided", "该档号已作废")
         archive.status, archive.void_reason, archive.voided_at = "voided", reason.strip(), to_db(now)
         archive.save()

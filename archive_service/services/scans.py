@@ -13,14 +13,8 @@ from ..domain.timeutil import LOCAL_TZ, iso_local, to_db
 from ..models import ArchiveFile, HandoverItem, ScanFile
 from ..scans import PDF, page_qr_texts, pdf_of_pages, sanitize_filename
 from . import audit
+from .archives import load_archive
 from .paging import row_id
-
-
-def _load_archive(archive_no):
-    archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == str(archive_no))
-    if archive is None:
-        raise NotFound("archive.not_found", f"找不到档案 {archive_no}")
-    return archive
 
 
 def _item_of(archive, item_id):
@@ -51,7 +45,7 @@ def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
     """Store a scan of the whole file (or of one item) and reconcile its pages with the list (R18).
     The same content uploaded again for the same file and item gives back the first record."""
     require_permission(actor, "scans.upload")
-    archive = _load_archive(archive_no)
+    archive = load_archive(archive_no)
     require(archive.status != "voided", Conflict, "archive.voided", f"档号 {archive.archive_no} 已作废,不能上传扫描件")
     item = _item_of(archive, item_id) if item_id is not None else None
     stored = store.put(stream)
@@ -73,7 +67,7 @@ def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
 def of_archive(actor, archive_no, *, now):
     """The file's scans and where the page counts stand against the list (R18). Audited."""
     require_permission(actor, "scans.view")
-    archive = _load_archive(archive_no)
+    archive = load_archive(archive_no)
     items = _items(archive)
     scans = list(ScanFile.select().where(ScanFile.archive == archive.id).order_by(ScanFile.id))
     total = sum(i.pages for i in items)
