@@ -92,3 +92,10 @@ def test_a_download_name_in_chinese_is_sent_safely(received, browser_login):
 def test_a_start_position_that_is_not_a_number_is_refused_not_guessed(received, browser_login):
     r = browser_login("li").get(f"/labels.pdf?codes={received['no']}&start=abc")
     assert r.status_code == 422 and "起始位置必须是正整数" in r.get_data(as_text=True)
+
+
+def test_an_item_id_that_is_not_a_number_is_refused_not_taken_for_the_whole_file(app, received, browser_login):
+    client = browser_login("li")
+    r = post_file(client, f"/archives/{received['no']}/scans", scanfiles.pdf(1), item_id="abc")
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "中没有第 abc 项" in page and stored_files(app) == []

@@ -8,6 +8,7 @@ from flask_login import login_required
 from ...domain.errors import InvalidInput, require
 from ...services import labels, scans
 from ..context import current_actor, now, scan_store, setting
+from . import forms
 
 bp = Blueprint("scan_pages", __name__)
 
@@ -53,9 +54,9 @@ def upload(archive_no):
     if upload is None or not upload.filename:
         flash("请选择要上传的文件。", "warning")
         return redirect(url_for(".archive_scans", archive_no=archive_no))
-    item_id = request.form.get("item_id", "")
+    item_id = request.form.get("item_id", "").strip()
     done = scans.upload(current_actor(), archive_no, upload.stream, filename=upload.filename,
-                        item_id=int(item_id) if item_id.isdigit() else None, store=scan_store(), now=now())
+                        item_id=forms.int_or_raw(item_id) if item_id else None, store=scan_store(), now=now())
     flash(done["reconciliation"], "success" if done["complete"] else "warning")
     return redirect(url_for(".archive_scans", archive_no=archive_no))
 
