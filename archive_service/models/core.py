@@ -12,7 +12,7 @@ from peewee import (
     TextField,
 )
 
-from .db import database
+from ..db import database
 
 
 class BaseModel(Model):

@@ -1,0 +1,7 @@
+"""The tables and their indexes, one module per capability. No business rules here: those live in
+domain/ and services/. A capability adds `models/<capability>.py` with a `MODELS` list, imports it
+below and extends ALL_MODELS; every model change also ships a `migrations/mNNNN_*.py` step."""
+from .core import *  # noqa: F403
+from .core import ALL_MODELS as CORE_MODELS
+
+ALL_MODELS = [*CORE_MODELS]
