@@ -239,3 +239,19 @@ def test_ids_beyond_the_database_range_are_404_or_422_not_500(received):
     r = upload(received["arch"], received["no"], scanfiles.pdf(1), item_id=int(huge))
     assert r.status_code == 422 and r.get_json()["code"] == "scan.unknown_item"
     assert rows(ScanFile) == []
+
+
+# ---- voiding a wrong scan ------------------------------------------------------------------------
+
+def test_r18_a_wrong_scan_is_voided_through_the_api_and_a_right_one_completes_the_file(received):
+    arch, no = received["arch"], received["no"]
+    wrong = upload(arch, no, scanfiles.pdf(TOTAL_PAGES - 3)).get_json()
+    assert arch.post(f"/scans/{wrong['id']}/void", json={}).get_json()["code"] == "scan.void_reason_required"
+    voided = arch.post(f"/scans/{wrong['id']}/void", json={"reason": "扫错了档案"})
+    assert voided.status_code == 200 and voided.get_json()["voided"] is True
+    again = arch.post(f"/scans/{wrong['id']}/void", json={"reason": "again"})
+    assert again.status_code == 409 and again.get_json()["code"] == "scan.already_voided"
+    right = upload(arch, no, scanfiles.pdf(TOTAL_PAGES)).get_json()
+    listing = arch.get(f"/archives/{no}/scans").get_json()
+    assert right["complete"] is True and listing["complete"] is True
+    assert [s["voided"] for s in listing["scans"]] == [True, False] and len(audited("scan.void")) == 1

@@ -99,3 +99,18 @@ def test_an_item_id_that_is_not_a_number_is_refused_not_taken_for_the_whole_file
     r = post_file(client, f"/archives/{received['no']}/scans", scanfiles.pdf(1), item_id="abc")
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "中没有第 abc 项" in page and stored_files(app) == []
+
+
+def test_r18_voiding_on_the_page_keeps_the_scan_and_a_missing_reason_stays_on_the_form(received, browser_login):
+    client = browser_login("li")
+    post_file(client, f"/archives/{received['no']}/scans", scanfiles.pdf(2))
+    token = csrf_token(client, f"/archives/{received['no']}/scans")
+    page_url = f"http://localhost/archives/{received['no']}/scans"
+    r = client.post("/scans/1/void", data={"csrf_token": token, "scan_id": "1", "reason": " "},
+                    headers={"Referer": page_url})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "作废扫描件必须填写原因" in page and "<details" in page and "open" in page and not audited("scan.void")
+    r = client.post("/scans/1/void", data={"csrf_token": token, "scan_id": "1", "reason": "扫错了"},
+                    headers={"Referer": page_url})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "已作废" in page and "作废原因:扫错了" in page and "不计入页数核对" in page

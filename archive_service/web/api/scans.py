@@ -51,6 +51,18 @@ def download(scan_id):
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
+class VoidScan(ApiSchema):
+    reason = Str(load_default="", metadata={"description": "why the scan is wrong (required, up to 200 characters)"})
+
+
+@bp.post("/scans/<int:scan_id>/void")
+@bp.arguments(VoidScan)
+@bp.response(200)
+def void(body, scan_id):
+    """Void a wrong scan: it stays in the history with the reason and leaves the page reconciliation."""
+    return scans.void(current_actor(), scan_id, body["reason"], now=now())
+
+
 class CoverArgs(ApiSchema):
     codes = Str(required=True, metadata={"description": "archive numbers, comma-separated"})
 

@@ -68,6 +68,14 @@ def download(scan_id):
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
+@bp.post("/scans/<int:scan_id>/void")
+@login_required
+def void(scan_id):
+    scan = scans.void(current_actor(), scan_id, request.form.get("reason", ""), now=now())
+    flash(f"扫描件 {scan['filename']} 已作废,保留在记录中,不再计入页数核对。", "success")
+    return redirect(url_for(".archive_scans", archive_no=scan["archive_no"]))
+
+
 @bp.get("/scans/covers.pdf")
 @login_required
 def covers():
