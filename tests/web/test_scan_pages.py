@@ -89,9 +89,19 @@ def test_a_download_name_in_chinese_is_sent_safely(received, browser_login):
     assert r.status_code == 200 and "filename*=UTF-8''%E6%A1%A3-2026-0001" in r.headers["Content-Disposition"]
 
 
-def test_a_start_position_that_is_not_a_number_is_refused_not_guessed(received, browser_login):
-    r = browser_login("li").get(f"/labels.pdf?codes={received['no']}&start=abc")
-    assert r.status_code == 422 and "起始位置必须是正整数" in r.get_data(as_text=True)
+def test_a_start_position_that_is_not_a_number_is_refused_on_the_form_with_what_was_typed(received, browser_login):
+    r = browser_login("li").get(f"/labels.pdf?codes={received['no']},NOPE&layout=a4-2x7&start=abc")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "起始位置必须是正整数" in page and 'id="label-form"' in page
+    assert f"{received['no']},NOPE</textarea>" in page and 'value="abc"' in page
+    assert 'value="a4-2x7" data-kind="sheet" selected' in page
+
+
+def test_an_unknown_code_on_the_label_form_stays_on_the_form(received, browser_login):
+    r = browser_login("li").get("/labels.png?codes=NOPE-9&layout=thermal-60x40")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 404 and "找不到档号或位置编码 NOPE-9" in page and "NOPE-9</textarea>" in page
+    assert "返回首页" not in page
 
 
 def test_an_item_id_that_is_not_a_number_is_refused_not_taken_for_the_whole_file(app, received, browser_login):
