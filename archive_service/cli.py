@@ -148,7 +148,7 @@ def scans_group():
 
 
 def _scan_store():
-    return ScanStore(current_app.config["SCANS_DIR"], max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+    return ScanStore.from_config(current_app.config)
 
 
 @scans_group.command("sweep")
