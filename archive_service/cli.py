@@ -97,8 +97,8 @@ def serve(host, port, threads, load_demo):
     app = current_app._get_current_object()
     if load_demo:
         _prepare_demo()
-    server = create_server(app, host=host, port=port, threads=threads)
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    server = create_server(app, host=host, port=port, threads=threads)
     click.echo(f"archive-service listening on http://{host}:{port}/")
     server.run()
     click.echo("archive-service stopped")
