@@ -2,7 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import archives, calendar
+from ...services import calendar, ledgers
 from ...services import dashboard as dashboard_figures
 from ..context import current_actor, now
 
@@ -33,7 +33,7 @@ def scan():
 @login_required
 def lookup(code):
     current_actor()
-    archive_no = archives.find_archive_no(code.strip())
+    archive_no = ledgers.find_archive_no(code.strip())
     if archive_no:
         return redirect(url_for("archive_pages.detail", archive_no=archive_no))
     return render_template("lookup.html", code=code), 404
