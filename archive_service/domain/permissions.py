@@ -39,6 +39,7 @@ PERMISSIONS = {
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "numbering.edit": {ADMIN},
+    "settings.edit": {ADMIN},
 }
 
 

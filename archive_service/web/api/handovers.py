@@ -44,6 +44,31 @@ class Item(ApiSchema):
     contract = Bool(load_default=False)
 
 
+class MissingRef(ApiSchema):
+    round = Int(required=True)
+    entry = Int(required=True, metadata={"description": "0-based index in that round's missing list"})
+
+
+class SupplementItem(Item):
+    missing = Nested(MissingRef, load_default=None,
+                     metadata={"description": "the missing entry this item supplies; else matched by title"})
+
+
+class Explanation(MissingRef):
+    note = Str(required=True)
+
+
+class Correction(Item):
+    item_id = Int(required=True)
+    part = Int(load_default=None, metadata={"description": "ignored: a correction keeps the item's part"})
+
+
+class Supplement(ApiSchema):
+    items = List(Nested(SupplementItem), load_default=list)
+    explanations = List(Nested(Explanation), load_default=list)
+    corrections = List(Nested(Correction), load_default=list)
+
+
 class Items(ApiSchema):
     items = List(Nested(Item), required=True)
 
@@ -72,6 +97,15 @@ class Review(ApiSchema):
 class Check(ApiSchema):
     item_id = Int(required=True)
     pages = Int(required=True)
+
+
+class Refuse(ApiSchema):
+    checks = List(Nested(Check), required=True)
+    note = Str(load_default="")
+
+
+class ReceiptSettings(ApiSchema):
+    blind_count = Bool(required=True)
 
 
 class Receive(ApiSchema):
@@ -222,10 +256,12 @@ def review(body, handover_id):
 
 
 @handovers_bp.post("/handovers/<int:handover_id>/supplement")
-@handovers_bp.arguments(Items)
+@handovers_bp.arguments(Supplement)
 @handovers_bp.response(200)
 def supplement(body, handover_id):
-    return handovers.supplement(current_actor(), handover_id, body["items"], now=now())
+    """A answers B's missing entries: supplied (new items) or explained; may correct existing items."""
+    return handovers.supplement(current_actor(), handover_id, body["items"], explanations=body["explanations"],
+                                corrections=body["corrections"], now=now())
 
 
 @handovers_bp.get("/handovers/<int:handover_id>/list.pdf")
@@ -281,6 +317,29 @@ def decide_extension(body, extension_id):
 
 
 # ---- receipt, archive, locations, register ----
+
+@archives_bp.post("/handovers/<int:handover_id>/refuse")
+@archives_bp.arguments(Refuse)
+@archives_bp.response(200)
+def refuse(body, handover_id):
+    """The archivist refuses the receipt: back to B with the counted differences and a note."""
+    return receipt.refuse(current_actor(), handover_id, body["checks"], body["note"], now=now())
+
+
+@archives_bp.get("/settings/receipt")
+@archives_bp.response(200)
+def receipt_settings():
+    current_actor()
+    return {"blind_count": receipt.blind_count()}
+
+
+@archives_bp.put("/settings/receipt")
+@archives_bp.arguments(ReceiptSettings)
+@archives_bp.response(200)
+def set_receipt_settings(body):
+    """Blind count: the receive form hides the expected pages until the count is submitted (admin)."""
+    return receipt.set_blind_count(current_actor(), body["blind_count"], now=now())
+
 
 @archives_bp.post("/handovers/<int:handover_id>/receive")
 @archives_bp.arguments(Receive)
