@@ -181,13 +181,13 @@ def test_r7_b_returns_with_a_supplement_list_and_a_supplies_through_the_pages(se
     assert r.status_code == 302
     client = browser_login("zhang")
     page = client.get(f"/handovers/{hid}").get_data(as_text=True)
-    assert "身份证复印件(未附)" in page and "补齐并交回B角" in page
+    assert "<td>身份证复印件</td><td>未附</td>" in page and "签字并交回B角" in page and "已补 0/1" in page
     token = csrf_token(client, f"/handovers/{hid}")
     r = client.post(f"/handovers/{hid}/supplement", data={"csrf_token": token, "part-0": "4",
                                                            "title-0": "身份证复印件", "pages-0": "1"})
     assert r.status_code == 302
     page = client.get(f"/handovers/{hid}").get_data(as_text=True)
-    assert "+身份证复印件(1页)" in page and "待B角审核" in page
+    assert "+身份证复印件(1页)" in page and "待B角审核" in page and "已补齐" in page
     assert "<td>1 项</td>" in page and "built-in" not in page  # totals per part
 
 
