@@ -80,7 +80,8 @@ def handover_view(handover, cal=None):
 def extension_dict(ext):
     return {"id": ext.id, "handover_id": ext.handover_id, "step": ext.step, "until": ext.until.isoformat(),
             "reason": ext.reason, "requested_by": ext.requested_by.username,
-            "requested_by_name": ext.requested_by.display_name,
+            "requested_by_name": ext.requested_by.display_name, "project_code": ext.handover.project.code,
+            "project_title": ext.handover.project.title,
             "requested_at": iso_local(ext.requested_at), "state": ext.state,
             "decided_by": ext.decided_by.username if ext.decided_by_id else None,
             "decided_at": iso_local(ext.decided_at), "note": ext.note}

@@ -270,7 +270,11 @@ def mine(actor, *, now):
     query = Handover.select(Handover).join(Project)
     as_a = query.where(Project.a_user == actor.id).order_by(Handover.id.desc())
     as_b = query.where(Project.b_user == actor.id).order_by(Handover.id.desc())
-    return {"as_a": [summary_view(h, cal, today) for h in as_a], "as_b": [summary_view(h, cal, today) for h in as_b]}
+    lists = {"as_a": [summary_view(h, cal, today) for h in as_a], "as_b": [summary_view(h, cal, today) for h in as_b]}
+    progress = supplements.progress_of({row["id"] for rows in lists.values() for row in rows})
+    for row in (row for rows in lists.values() for row in rows):
+        row["supplement_progress"] = supplement_rules.progress_text(*progress.get(row["id"], (0, 0)))
+    return lists
 
 
 def inbox(actor, *, now):

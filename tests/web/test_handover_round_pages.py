@@ -85,3 +85,24 @@ def test_r11_the_archivist_refuses_on_the_receive_form_and_b_sees_why(setup, bro
     assert "已拒收" in done and "档案室拒收" in done and "审批表少一页" in done
     b_page = browser_login("wang").get(f"/handovers/{hid}").get_data(as_text=True)
     assert "审批表:清单 2 页,清点 1 页" in b_page and "B角签字,移交档案室" in b_page
+
+
+def test_r7_my_lists_show_how_many_missing_entries_are_answered(setup, browser_login):  # noqa: F811
+    h = draft(setup)
+    setup["a"].post(f"/handovers/{h['id']}/submit")
+    setup["b"].post(f"/handovers/{h['id']}/review", json={"decision": "return", "missing": MISSING})
+    setup["a"].post(f"/handovers/{h['id']}/supplement", json={"items": [
+        {"part": 2, "title": "抵押登记证明", "pages": 2}]})
+    assert "已补 1/2" in browser_login("zhang").get("/handovers").get_data(as_text=True)
+
+
+def test_r10_each_home_page_lists_its_own_work_and_the_approver_sees_extensions(setup, browser_login, api):  # noqa: F811
+    h = draft(setup)
+    home = browser_login("zhang").get("/").get_data(as_text=True)
+    assert 'id="home-tasks"' in home and "签字提交B角" in home and "C-001 赵六经营贷" in home
+    setup["a"].post(f"/handovers/{h['id']}/extensions", json={"step": "a_to_b", "until": "2026-12-31",
+                                                             "reason": "客户补签合同"})
+    api("sun", "approver")
+    approver_home = browser_login("sun").get("/").get_data(as_text=True)
+    assert 'id="home-extensions"' in approver_home and "客户补签合同" in approver_home
+    assert "A角移交B角" in approver_home and "C-001 赵六经营贷" in approver_home

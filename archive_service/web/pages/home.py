@@ -2,7 +2,8 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import calendar, ledgers
+from ...domain.permissions import allowed
+from ...services import calendar, extensions, handovers, ledgers
 from ...services import dashboard as dashboard_figures
 from ..context import current_actor, now
 
@@ -14,9 +15,10 @@ bp = Blueprint("home", __name__)
 def dashboard():
     actor = current_actor()
     unconfirmed = calendar.unconfirmed_years_ahead(now()) if actor.has_role("admin") else []
+    to_decide = extensions.pending(actor)["items"] if allowed(actor.roles, "extensions.decide") else None
     return render_template("dashboard.html", unconfirmed_years=unconfirmed,
-                           cards=dashboard_figures.cards(actor, now=now()),
-                           archive_empty=dashboard_figures.archive_is_empty())
+                           cards=dashboard_figures.cards(actor, now=now()), tasks=handovers.tasks(actor, now=now()),
+                           to_decide=to_decide, archive_empty=dashboard_figures.archive_is_empty())
 
 
 @bp.get("/scan")
