@@ -1,6 +1,7 @@
 """The archive ledger (档案台帐, R3) and the registration book (登记簿, R12): the filed archive
 files, read one by one or as pages, moved between places (R22) and voided (R13)."""
 from datetime import timedelta
+from urllib.parse import quote
 
 from ..db import for_update, transaction
 from ..domain import handovers as rules
@@ -8,8 +9,8 @@ from ..domain.customers import BUSINESSES
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date, to_db
-from ..models import ArchiveFile, Customer, LocationMove, Project, RegisterEntry
-from . import audit
+from ..models import ArchiveFile, Customer, HandoverItem, LocationMove, Project, RegisterEntry
+from . import audit, lookup
 from .handover_views import item_dict, item_rows
 from .locations import load_location, location_view
 from .paging import cursor_id, page_size
@@ -68,10 +69,29 @@ def get_archive(actor, archive_no, *, now):
     return view
 
 
-def find_archive_no(code):
-    """The archive number a scanned code names, or None (for the scan box)."""
-    archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == code)
-    return archive.archive_no if archive else None
+def archive_url(archive_no, item_id=None):
+    return f"/archives/{quote(archive_no)}" + (f"#item-{item_id}" if item_id else "")
+
+
+@lookup.resolver(order=10)
+def resolve_archive_no(code):
+    """A box label's archive number (档号)."""
+    row = ArchiveFile.select(ArchiveFile.id, ArchiveFile.status).where(ArchiveFile.archive_no == code).tuples().first()
+    return {"kind": "archive", "id": row[0], "status": row[1], "url": archive_url(code)} if row else None
+
+
+@lookup.resolver(order=20)
+def resolve_item_no(code):
+    """An item number, or a contract number (…-HTnn), inside a filed archive."""
+    row = (HandoverItem.select(HandoverItem.id, HandoverItem.contract_number, ArchiveFile.status,
+                               ArchiveFile.archive_no)
+           .join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover))
+           .where((HandoverItem.number == code) | (HandoverItem.contract_number == code)).tuples().first())
+    if row is None:
+        return None
+    item_id, contract_number, status, archive_no = row
+    return {"kind": "contract" if contract_number == code else "item", "id": item_id, "status": status,
+            "url": archive_url(archive_no, item_id)}
 
 
 def _ledger_row(archive):

@@ -4,7 +4,7 @@ from ..domain.errors import Conflict, InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import to_db
 from ..models import Location
-from . import audit
+from . import audit, lookup
 
 LEVELS = ("room", "cabinet", "shelf", "box")
 LEVEL_NAMES = {"room": "档案室", "cabinet": "档案柜", "shelf": "层架", "box": "档案盒"}
@@ -48,6 +48,14 @@ def create_location(actor, *, code, name, parent=None, now):
                                    created_at=to_db(now))
         audit.record(actor, "location.create", "location", code, {"name": name, "parent": parent}, now=now)
     return location_view(location)
+
+
+@lookup.resolver(order=30)
+def resolve_location_code(code):
+    """A location label (room, cabinet, shelf or box)."""
+    row = Location.select(Location.id).where(Location.code == code).tuples().first()
+    return {"kind": "location", "id": row[0], "status": "in_use", "url": f"/locations#location-{row[0]}"} \
+        if row else None
 
 
 def list_locations(actor):
