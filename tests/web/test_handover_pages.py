@@ -159,13 +159,27 @@ def test_archivist_creates_customer_and_project_through_forms(setup, browser_log
                                         "id_number": "31010119900101123X"})
     assert r.status_code == 302
     cid = r.headers["Location"].rsplit("/", 1)[1]
-    r = client.post("/projects", data={"csrf_token": token, "code": "C-900", "customer_id": cid,
+    form = client.get(f"/projects?customer_id={cid}").get_data(as_text=True)
+    assert 'value="王五" readonly' in form and '<option value="zhang" >zhang</option>' in form
+    r = client.post("/projects", data={"csrf_token": token, "code": "C-900", "customer": "31010119900101123X",
                                        "business": "guarantee", "title": "王五担保", "amount": "50000.50",
                                        "a_user": "zhang", "b_user": "wang", "ended_on": "2026-09-30"})
     assert r.status_code == 302
     html = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "2026-10-10" in html and "50000.50" in html
+    assert "2026-10-10" in html and "¥50,000.50" in html and "王五" in html
     assert "C-900" in client.get("/projects?q=王五").get_data(as_text=True)
+
+
+def test_a_project_customer_is_found_by_name_and_an_unknown_one_stays_on_the_form(setup, browser_login):
+    client = browser_login("li")
+    token = csrf_token(client, "/projects")
+    form = {"csrf_token": token, "code": "C-901", "customer": "无此客户", "business": "loan", "title": "经营贷",
+            "amount": "1234567", "a_user": "zhang", "b_user": "wang", "ended_on": "2026-09-30"}
+    page = client.post("/projects", data=form, headers={"Referer": "/projects"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "找不到客户「无此客户」" in page and 'value="无此客户"' in page and 'value="zhang" selected' in page
+    r = client.post("/projects", data={**form, "customer": "赵六"})
+    assert "¥1,234,567.00" in client.get(r.headers["Location"]).get_data(as_text=True)
 
 
 def test_r7_b_returns_with_a_supplement_list_and_a_supplies_through_the_pages(setup, browser_login):

@@ -1,5 +1,5 @@
 """The dashboard and the global scan box."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ...domain.errors import InvalidInput, NotFound
@@ -8,6 +8,7 @@ from ...services import calendar, extensions, handovers
 from ...services import dashboard as dashboard_figures
 from ...services import lookup as codes
 from ..context import current_actor, now
+from .formats import FAVICON
 
 bp = Blueprint("home", __name__)
 
@@ -21,6 +22,11 @@ def dashboard():
     return render_template("dashboard.html", unconfirmed_years=unconfirmed,
                            cards=dashboard_figures.cards(actor, now=now()), tasks=handovers.tasks(actor, now=now()),
                            to_decide=to_decide, archive_empty=dashboard_figures.archive_is_empty())
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return Response(FAVICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.get("/scan")
