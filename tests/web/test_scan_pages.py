@@ -124,3 +124,19 @@ def test_r18_voiding_on_the_page_keeps_the_scan_and_a_missing_reason_stays_on_th
                     headers={"Referer": page_url})
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "已作废" in page and "作废原因:扫错了" in page and "不计入页数核对" in page
+
+
+def test_a_file_of_the_wrong_type_is_refused_on_the_scan_page_not_on_a_bare_415_page(app, received, browser_login):
+    client = browser_login("li")
+    r = post_file(client, f"/archives/{received['no']}/scans", b"just some text", filename="notes.txt")
+    assert r.status_code == 302
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "只接受 PDF、JPEG、PNG 或 TIFF 扫描件" in page and 'id="scan-file"' in page and stored_files(app) == []
+
+
+def test_uploads_show_a_progress_bar_and_the_batch_page_says_what_to_do(received, browser_login):
+    client = browser_login("li")
+    scan_page = client.get(f"/archives/{received['no']}/scans").get_data(as_text=True)
+    assert 'data-progress="upload-progress"' in scan_page and '<progress id="upload-progress"' in scan_page
+    batch = client.get("/scans/batch").get_data(as_text=True)
+    assert 'data-progress="batch-progress"' in batch and "打印扫描分隔页" in batch and "不会自动猜测" in batch
