@@ -116,8 +116,11 @@ def _prepare_demo():
         click.echo("database already has users: demo data not loaded")
         return
     click.echo(f"demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+    names = {username: name for username, name, _roles, _department in demo.DEMO_ACCOUNTS}
     for username, _password, roles in accounts:
-        click.echo(f"  {username:<10} {', '.join(ROLES[r] for r in roles)}")
+        part = demo.DEMO_PARTS.get(username, "")
+        click.echo(f"  {username:<10} {names.get(username, username)} · {', '.join(ROLES[r] for r in roles)}"
+                   + (f" · {part}" if part else ""))
     click.echo(f"demo records: {len(demo.DEMO_CUSTOMERS)} customers with projects "
                "(a draft list, a list waiting for receipt, a filed archive)")
 

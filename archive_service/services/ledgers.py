@@ -36,6 +36,7 @@ def archive_view(archive):
         "totals": rules.totals([item_dict(i) for i in items]),
         "location": location_view(archive.location),
         "received_at": iso_local(archive.received_at), "received_by": archive.received_by.username,
+        "received_by_name": archive.received_by.display_name,
         "void_reason": archive.void_reason, "voided_at": iso_local(archive.voided_at),
     }
 

@@ -179,7 +179,7 @@ def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_
     assert archive_no in alert.inner_text()
     expect(page).to_have_title(f"档案 {archive_no} · 档案系统")
     expect(page.locator("#location")).to_contain_text("R1-C01")
-    expect(page.get_by_text("接收 2026-10-09 10:00(archivist)")).to_be_visible()
+    expect(page.get_by_text("接收 2026-10-09 10:00(李档案)")).to_be_visible()
     items = page.locator("#items tbody tr")
     expect(items).to_have_count(len(expected))
     expect(items.filter(has_text="借款申请书")).to_contain_text(f"{archive_no}-001")
