@@ -7,6 +7,7 @@ from ..db import database
 from ..domain.errors import Forbidden
 from . import errors
 from .api import init_api
+from .boundary import refuse_control_characters
 from .pages import init_pages
 
 
@@ -16,6 +17,7 @@ def init_web(app):
     app.json.ensure_ascii = False
     csrf = CSRFProtect(app)
     Bootstrap5(app)
+    app.before_request(refuse_control_characters)
     app.before_request(_open_db)
     app.teardown_request(_close_db)
     app.after_request(_security_headers)

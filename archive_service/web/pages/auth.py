@@ -1,4 +1,6 @@
 """Sign in and out."""
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import UserMixin, login_required, login_user, logout_user
 
@@ -30,12 +32,17 @@ def login():
         flash(refused.message, "danger")
         return render_template("login.html", username=request.form.get("username", "")), 401
     login_user(SessionUser(actor))
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next")))
 
 
-def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+def safe_next(target):
+    """`target` when it is a path of this service, else the dashboard. Control characters and
+    spaces go first (browsers drop them, so `/<TAB>/evil.example` would become `//evil.example`);
+    a backslash counts as a slash, as browsers read it."""
+    path = "".join(ch for ch in target or "" if ch.isprintable() and not ch.isspace()).replace("\\", "/")
+    parts = urlsplit(path)
+    if path.startswith("/") and not path.startswith("//") and not parts.scheme and not parts.netloc:
+        return path
     return url_for("home.dashboard")
 
 
