@@ -6,17 +6,18 @@ from flask_login import UserMixin, login_required, login_user, logout_user
 
 from ...domain.errors import ArchiveError
 from ...services import users
-from ..context import client_addr, now
+from ..context import client_addr, current_actor, now
 
 bp = Blueprint("auth", __name__)
 
 
 class SessionUser(UserMixin):
-    """What Flask-Login keeps for a signed-in browser: the actor."""
+    """What Flask-Login keeps for a signed-in browser: the actor, named in the session by
+    "<id>.<session version>" so that ending the user's sessions invalidates the cookie."""
 
-    def __init__(self, actor):
+    def __init__(self, actor, key):
         self.actor = actor
-        self.id = actor.id
+        self.id = key
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,7 +32,7 @@ def login():
     except ArchiveError as refused:
         flash(refused.message, "danger")
         return render_template("login.html", username=request.form.get("username", "")), 401
-    login_user(SessionUser(actor))
+    login_user(SessionUser(actor, users.session_key(actor)))
     return redirect(safe_next(request.args.get("next")))
 
 
@@ -49,6 +50,7 @@ def safe_next(target):
 @bp.post("/logout")
 @login_required
 def logout():
+    users.end_sessions(current_actor(), now=now())
     logout_user()
     flash("已退出登录", "info")
     return redirect(url_for("auth.login"))
