@@ -39,6 +39,11 @@ PERMISSIONS = {
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "numbering.edit": {ADMIN},
+    "certificates.view": {CUSTODIAN, ARCHIVIST, EXECUTIVE, AUDITOR},
+    "certificates.custody": {CUSTODIAN},
+    "certificates.move": {CUSTODIAN, ARCHIVIST},
+    "certificates.decide": {APPROVER},
+    "certificate_kinds.edit": {ADMIN},
 }
 
 

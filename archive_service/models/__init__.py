@@ -5,3 +5,7 @@ from .core import *  # noqa: F403
 from .core import ALL_MODELS as CORE_MODELS
 
 ALL_MODELS = [*CORE_MODELS]
+from .certificates import *  # noqa: F403, E402
+from .certificates import MODELS as CERTIFICATE_MODELS  # noqa: E402
+
+ALL_MODELS += CERTIFICATE_MODELS

@@ -203,6 +203,7 @@ class Location(BaseModel):
     level = CharField(max_length=16)
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     created_at = DateTimeField()
+    safe = BooleanField(default=False)  # a safe, or a drawer or bag inside one: certificates go only here (R16)
 
 
 class NumberCounter(BaseModel):
