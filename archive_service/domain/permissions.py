@@ -32,6 +32,7 @@ PERMISSIONS = {
     "checklists.edit": {ADMIN, ARCHIVIST},
     "extensions.decide": {APPROVER},
     "locations.manage": {ARCHIVIST},
+    "locations.manage_safe": {ARCHIVIST, CUSTODIAN},
     "archives.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "archives.void_number": {ARCHIVIST},
     "register.view": {ARCHIVIST, AUDITOR},

@@ -94,6 +94,7 @@ class NewLocation(ApiSchema):
     code = Str(required=True)
     name = Str(required=True)
     parent = Str(load_default=None, allow_none=True)
+    safe = Bool(load_default=False, metadata={"description": "a safe, or a drawer/bag inside one (R16)"})
 
 
 class Move(ApiSchema):
