@@ -45,7 +45,7 @@ class ListCheck(ApiSchema):
                    metadata={"description": "the safe location; required at the custodian's check"})
 
 
-class LedgerArgs(PageArgs):
+class CertificateLedgerArgs(PageArgs):
     status = Str(load_default=None)
     kind = Str(load_default=None)
     project = Str(load_default=None, metadata={"description": "project code or id"})
@@ -66,7 +66,7 @@ class NewMovement(ApiSchema):
     note = Str(load_default="")
 
 
-class Decision(ApiSchema):
+class MovementDecision(ApiSchema):
     approve = Bool(required=True)
     note = Str(load_default="")
 
@@ -75,7 +75,7 @@ class NewStocktake(ApiSchema):
     location = Str(required=True)
 
 
-class Scan(ApiSchema):
+class StocktakeScanBody(ApiSchema):
     code = Str(required=True)
     location = Str(required=True)
 
@@ -164,7 +164,7 @@ def list_pdf(handover_id):
 # ---- the ledger and movements ----
 
 @bp.get("/certificates")
-@bp.arguments(LedgerArgs, location="query")
+@bp.arguments(CertificateLedgerArgs, location="query")
 @bp.response(200)
 def ledger(args):
     """The certificate ledger (R3)."""
@@ -203,7 +203,7 @@ def pending_movements():
 
 
 @bp.post("/certificate-movements/<int:movement_id>/decision")
-@bp.arguments(Decision)
+@bp.arguments(MovementDecision)
 @bp.response(200)
 def decide(body, movement_id):
     return certificates.decide(current_actor(), movement_id, now=now(), **body)
@@ -261,7 +261,7 @@ def get_stocktake(stocktake_id):
 
 
 @bp.post("/stocktakes/<int:stocktake_id>/scan")
-@bp.arguments(Scan)
+@bp.arguments(StocktakeScanBody)
 @bp.response(200)
 def scan(body, stocktake_id):
     """One label at a place in the safe; the same label twice counts once."""

@@ -1,0 +1,147 @@
+"""The certificate calls of /api/v1 (R14–R16): the three-party flow, a dual-controlled release, a
+stock-take with one missing and one misplaced certificate, refusals with stable codes and nothing
+changed, the ledger's fixed statement count."""
+import pytest
+
+from archive_service.db import database
+from tests.services.certificate_world import CERTS, snapshot
+from tests.sqlcount import count_statements
+
+
+def _checks(listed):
+    return [{"certificate_id": c["id"], "name": c["name"], "number": c["number"], "quantity": c["quantity"]}
+            for c in listed["certificates"]]
+
+
+@pytest.fixture
+def people(api):
+    arch = api("li", "archivist", "custodian")
+    cust = arch.post("/customers", json={"name": "李四商贸有限公司", "kind": "enterprise",
+                                         "id_number": "91110000MA00000000"}).get_json()
+    a, b = api("zhang", "manager"), api("wang", "manager")
+    proj = arch.post("/projects", json={
+        "code": "P-2026-001", "customer_id": cust["id"], "business": "loan", "title": "流动资金贷款",
+        "amount": 800000, "a_user": "zhang", "b_user": "wang", "ended_on": "2026-03-02"}).get_json()
+    for code, parent in (("S9", None), ("S9-A", "S9"), ("S9-B", "S9")):
+        r = arch.post("/locations", json={"code": code, "name": "保险柜", "parent": parent, "safe": True})
+        assert r.status_code == 201 and r.get_json()["safe"] is True
+    assert arch.post("/locations", json={"code": "R1", "name": "档案室", "parent": None}).get_json()["safe"] is False
+    return {"a": a, "b": b, "arch": arch, "second": api("liu", "custodian"), "approver": api("zhao", "approver"),
+            "project": proj["id"]}
+
+
+def _stored(people, certs=CERTS, location="S9-A"):
+    listed = people["a"].post(f"/projects/{people['project']}/certificate-handovers", json={"certificates": certs})
+    assert listed.status_code == 201, listed.get_json()
+    listed = listed.get_json()
+    assert people["b"].post(f"/certificate-handovers/{listed['id']}/confirm",
+                            json={"checks": _checks(listed)}).status_code == 200
+    done = people["arch"].post(f"/certificate-handovers/{listed['id']}/confirm",
+                               json={"checks": _checks(listed), "location": location})
+    assert done.status_code == 200, done.get_json()
+    return done.get_json()
+
+
+def _refused(call, status, code):
+    with database.connection_context():
+        before = snapshot()
+    r = call()
+    assert (r.status_code, r.get_json()["code"]) == (status, code), r.get_json()
+    with database.connection_context():
+        assert snapshot() == before
+    return r.get_json()
+
+
+def test_r15_three_party_flow_through_the_api(people):
+    listed = people["a"].post(f"/projects/{people['project']}/certificate-handovers",
+                              json={"certificates": CERTS}).get_json()
+    wrong = _checks(listed)
+    wrong[0]["quantity"] = 2
+    body = _refused(lambda: people["b"].post(f"/certificate-handovers/{listed['id']}/confirm", json={"checks": wrong}),
+                    409, "certificate.check_mismatch")
+    assert body["details"]["differences"][0]["problem"] == "quantity_differs"
+    assert people["b"].post(f"/certificate-handovers/{listed['id']}/confirm",
+                            json={"checks": _checks(listed)}).status_code == 200
+    _refused(lambda: people["arch"].post(f"/certificate-handovers/{listed['id']}/confirm",
+                                         json={"checks": _checks(listed), "location": "R1"}),
+             422, "certificate.location_not_safe")
+    done = people["arch"].post(f"/certificate-handovers/{listed['id']}/confirm",
+                               json={"checks": _checks(listed), "location": "S9-A"}).get_json()
+    assert [s["role"] for s in done["signatures"]] == ["A", "B", "custodian"]
+    safe = people["arch"].get("/certificates?status=in_safe").get_json()["items"]
+    assert sorted(c["number"] for c in safe) == sorted(c["number"] for c in CERTS)
+    pdf = people["arch"].get(f"/certificate-handovers/{listed['id']}/list.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    history = people["arch"].get(f"/certificates/{safe[0]['id']}").get_json()["history"]
+    assert [h["entry"] for h in history] == ["signature"] * 3 + ["movement"]
+
+
+@pytest.mark.parametrize("change, status, code", [
+    ({"quantity": 0}, 422, "certificate.invalid_quantity"),
+    ({"quantity": -2}, 422, "certificate.invalid_quantity"),
+    ({"kind": "房产证"}, 422, "certificate.unknown_kind"),
+    ({"number": ""}, 422, "certificate.invalid_number"),
+    ({"quantity": "1"}, 422, "request.invalid"),
+])
+def test_r14_bad_certificates_are_refused_and_nothing_changes(people, change, status, code):
+    _refused(lambda: people["a"].post(f"/projects/{people['project']}/certificate-handovers",
+                                      json={"certificates": [{**CERTS[0], **change}]}), status, code)
+
+
+def test_r14_a_number_already_in_the_safe_is_refused(people):
+    _stored(people)
+    _refused(lambda: people["a"].post(f"/projects/{people['project']}/certificate-handovers",
+                                      json={"certificates": [CERTS[0]]}), 409, "certificate.number_in_safe")
+
+
+def test_r15_dual_controlled_release_through_the_api(people):
+    cert = _stored(people)["certificates"][1]
+    move = people["arch"].post(f"/certificates/{cert['id']}/release", json={
+        "recipient": "李四", "recipient_id_number": "310101197505050000", "note": "结清"}).get_json()
+    assert move["state"] == "pending_approval"
+    mid = move["movement_id"]
+    _refused(lambda: people["second"].post(f"/certificate-movements/{mid}/confirm"), 409, "certificate.not_approved")
+    assert people["approver"].post(f"/certificate-movements/{mid}/decision",
+                                   json={"approve": True, "note": "同意"}).get_json()["state"] == "pending_second"
+    _refused(lambda: people["arch"].post(f"/certificate-movements/{mid}/confirm"), 409, "certificate.dual_control")
+    assert people["second"].post(f"/certificate-movements/{mid}/confirm").status_code == 200
+    assert people["arch"].get(f"/certificates/{cert['id']}").get_json()["status"] == "released"
+    receipt = people["arch"].get(f"/certificate-movements/{mid}/receipt.pdf")
+    assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")
+    day = people["arch"].get("/certificate-days/2026-10-09").get_json()
+    assert [m["kind"] for m in day["items"]] == ["store", "store", "release"]
+    assert people["arch"].post("/certificate-days/2026-10-09/check").get_json()["checked"]["movements"] == 3
+
+
+def test_r16_stocktake_with_one_missing_and_one_misplaced_through_the_api(people):
+    first, second = (c["code"] for c in _stored(people)["certificates"])
+    take = people["arch"].post("/stocktakes", json={"location": "S9"}).get_json()
+    assert people["arch"].post(f"/stocktakes/{take['id']}/scan",
+                               json={"code": second, "location": "S9-B"}).get_json()["duplicate"] is False
+    _refused(lambda: people["arch"].post(f"/stocktakes/{take['id']}/scan", json={"code": "S9-A", "location": "S9-A"}),
+             422, "stocktake.location_label")
+    _refused(lambda: people["arch"].post(f"/stocktakes/{take['id']}/scan",
+                                         json={"code": "QZ-2026-000999", "location": "S9-A"}),
+             422, "stocktake.unknown_code")
+    result = people["arch"].post(f"/stocktakes/{take['id']}/close").get_json()
+    assert (result["missing"], result["misplaced"], result["found"]) == ([first], [second], [])
+    report = people["arch"].get(f"/stocktakes/{take['id']}/report.pdf")
+    assert report.status_code == 200 and report.data.startswith(b"%PDF")
+
+
+def test_certificate_kinds_are_listed_and_edited_by_an_admin(api, people):
+    admin = api("boss", "admin")
+    assert len(people["arch"].get("/certificate-kinds").get_json()["items"]) == 6
+    assert admin.post("/certificate-kinds", json={"code": "vehicle", "name": "机动车登记证书"}).status_code == 201
+    _refused(lambda: people["arch"].post("/certificate-kinds", json={"code": "x1", "name": "y"}), 403, "auth.forbidden")
+    assert admin.patch("/certificate-kinds/vehicle", json={"active": False}).get_json()["active"] is False
+
+
+def test_the_ledger_api_runs_the_same_statements_for_1_and_50(people):
+    _stored(people, CERTS[:1])
+    with count_statements() as one:
+        assert len(people["arch"].get("/certificates").get_json()["items"]) == 1
+    _stored(people, [{**CERTS[0], "number": f"N-{n}"} for n in range(49)], location="S9-B")
+    with count_statements() as fifty:
+        assert len(people["arch"].get("/certificates").get_json()["items"]) == 50
+    assert len(one) == len(fifty)
