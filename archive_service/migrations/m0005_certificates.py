@@ -1,6 +1,7 @@
 """Certificate custody (R14–R16): the certificate tables, and `location.safe` marking a safe or a
 drawer/bag inside one. Frozen copies of the tables as this version has them (never the live models)."""
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DateField,
@@ -113,6 +114,7 @@ def apply(db):
         class Meta:
             indexes = ((("stocktake", "certificate"), True),)
 
-    migrate(SchemaMigrator.from_database(db).add_column("location", "safe", BooleanField(default=False)))
+    safe = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
+    migrate(SchemaMigrator.from_database(db).alter_add_column("location", "safe", safe, allow_not_null=True))
     db.create_tables([CertificateKind, CertificateHandover, CertificateSignature, Certificate, CertificateMovement,
                       CertificateDayCheck, Stocktake, StocktakeScan])

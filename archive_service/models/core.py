@@ -1,5 +1,6 @@
 """The tables and their indexes. No business rules here: those live in domain/ and services/."""
 from peewee import (
+    SQL,
     BigIntegerField,
     BooleanField,
     CharField,
@@ -203,7 +204,9 @@ class Location(BaseModel):
     level = CharField(max_length=16)
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     created_at = DateTimeField()
-    safe = BooleanField(default=False)  # a safe, or a drawer or bag inside one: certificates go only here (R16)
+    # A safe, or a drawer or bag inside one: certificates go only here (R16). The database default
+    # lets the column be added to a table with rows in one step.
+    safe = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class NumberCounter(BaseModel):

@@ -14,23 +14,12 @@ from ..models import (
     CertificateMovement,
     CertificateSignature,
     Customer,
-    NumberCounter,
     Project,
     User,
 )
-from . import audit, certificate_kinds, certificates
+from . import audit, certificate_kinds, certificates, numbering
 from .customers import is_party, load_project
 from .paging import row_id
-
-
-def _label_seq(year):
-    """The next running number of the year's certificate labels (the counter row stays locked)."""
-    series = f"certificate-{year}"
-    NumberCounter.insert(series=series, last_seq=0).on_conflict_ignore().execute()
-    counter = for_update(NumberCounter.select().where(NumberCounter.series == series)).get()
-    counter.last_seq += 1
-    counter.save()
-    return counter.last_seq
 
 
 def _rows(handover):
@@ -113,7 +102,8 @@ def create(actor, project_id, entries, *, now):
                                               created_at=to_db(now), content_hash="")
         year = local_date(now).year
         for n, (entry, kind) in enumerate(zip(cleaned, kinds, strict=True)):
-            Certificate.create(code=rules.label_code(year, _label_seq(year)), handover=handover, project=project,
+            code = rules.label_code(year, numbering.next_seq(f"certificate-{year}"))
+            Certificate.create(code=code, handover=handover, project=project,
                                kind=kind, name=entry["name"], number=entry["number"], owner=entry["owner"],
                                quantity=entry["quantity"], status=rules.LISTED, position=n)
         handover.content_hash = rules.content_hash(_contents(_rows(handover)))

@@ -28,7 +28,7 @@ from ..models import (
     Project,
     User,
 )
-from . import audit, calendar, lookup
+from . import audit, calendar, locations, lookup
 from .paging import cursor_id, page_size, row_id
 
 MAX_DETAILS = 2000
@@ -65,9 +65,7 @@ def safe_location(code, field="location"):
     """The location a certificate may go to: it exists and is a safe or inside one (R16)."""
     require(isinstance(code, str) and code.strip(), InvalidInput, "certificate.location_required",
             "必须指定保险柜位置", errors={field: "必填"})
-    location = Location.get_or_none(Location.code == code.strip())
-    require(location is not None, InvalidInput, "location.not_found", f"找不到存放位置 {code}",
-            errors={field: "未知的位置编码"})
+    location = locations.load_location(code.strip(), field)
     require(location.safe, InvalidInput, "certificate.location_not_safe",
             f"位置 {location.code}({location.name})不是保险柜,权证只能存入保险柜(R16)",
             errors={field: "不是保险柜"})
@@ -192,7 +190,7 @@ def get(actor, certificate_id, *, now):
     return {**certificate_view(cert, Places()), "history": history(cert, actor)}
 
 
-@lookup.resolver
+@lookup.resolver(order=40)
 def resolve_code(code):
     """A certificate label (QZ-2026-000123) for the scan box and GET /lookup/{code}."""
     cert = Certificate.get_or_none(Certificate.code == code) if rules.is_label_code(code) else None

@@ -10,7 +10,7 @@ from archive_service.models import (
     Stocktake,
     StocktakeScan,
 )
-from archive_service.services import archives, certificate_lists, customers
+from archive_service.services import certificate_lists, customers, locations
 from tests.conftest import NOW
 
 CERTS = [{"kind": "他项权证", "name": "不动产登记证明", "number": "沪(2026)浦东新区不动产证明第0000001号",
@@ -46,10 +46,10 @@ class World:
         self.customer_id = customer["id"]
         self.projects = 0
         self.project_id = self.project()["id"]
-        archives.create_location(self.custodian, code="R1", name="一号档案室", now=NOW)
-        archives.create_location(self.custodian, code="S9", name="保险柜", safe=True, now=NOW)
-        archives.create_location(self.custodian, code="S9-A", name="上层", parent="S9", safe=True, now=NOW)
-        archives.create_location(self.custodian, code="S9-B", name="下层", parent="S9", safe=True, now=NOW)
+        locations.create_location(self.custodian, code="R1", name="一号档案室", now=NOW)
+        locations.create_location(self.custodian, code="S9", name="保险柜", safe=True, now=NOW)
+        locations.create_location(self.custodian, code="S9-A", name="上层", parent="S9", safe=True, now=NOW)
+        locations.create_location(self.custodian, code="S9-B", name="下层", parent="S9", safe=True, now=NOW)
 
     def project(self):
         self.projects += 1

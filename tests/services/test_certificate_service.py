@@ -7,12 +7,12 @@ import pytest
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Certificate, CertificateMovement, Location
 from archive_service.services import (
-    archives,
     certificate_kinds,
     certificate_lists,
     certificates,
     customers,
     labels,
+    locations,
     lookup,
 )
 from tests.conftest import NOW
@@ -177,8 +177,8 @@ def test_r16_a_stored_list_is_not_checked_again(world):
 
 def test_r16_only_a_custodian_or_archivist_may_make_a_safe(world):
     with pytest.raises(Forbidden):
-        archives.create_location(world.a, code="S7", name="保险柜", safe=True, now=NOW)
-    archives.create_location(world.second, code="S7", name="保险柜", safe=True, now=NOW)
+        locations.create_location(world.a, code="S7", name="保险柜", safe=True, now=NOW)
+    locations.create_location(world.second, code="S7", name="保险柜", safe=True, now=NOW)
     assert Location.get(Location.code == "S7").safe
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Stocktake
-from archive_service.services import archives, certificates, stocktakes
+from archive_service.services import certificates, locations, stocktakes
 from tests.conftest import NOW
 from tests.services.certificate_world import CERTS, World, snapshot
 from tests.sqlcount import count_statements
@@ -79,7 +79,7 @@ def test_r16_an_unknown_or_foreign_code_is_refused(world, code, error):
 
 def test_r16_a_scan_outside_the_safe_or_in_a_closed_stocktake_is_refused(world):
     code = world.stored()["certificates"][0]["code"]
-    archives.create_location(world.custodian, code="S8", name="二号保险柜", safe=True, now=NOW)
+    locations.create_location(world.custodian, code="S8", name="二号保险柜", safe=True, now=NOW)
     take = stocktakes.start(world.custodian, "S9", now=NOW)
     _refused(InvalidInput, "stocktake.location_outside",
              lambda: stocktakes.scan(world.custodian, take["id"], code, "S8", now=NOW))
@@ -102,7 +102,7 @@ def test_r16_a_stocktake_is_of_a_safe_one_at_a_time_by_a_custodian(world):
 
 def test_stocktake_list_runs_the_same_statements_for_1_and_50(world):
     for n in range(50):
-        archives.create_location(world.custodian, code=f"T{n}", name="保险柜", safe=True, now=NOW)
+        locations.create_location(world.custodian, code=f"T{n}", name="保险柜", safe=True, now=NOW)
     stocktakes.start(world.custodian, "T0", now=NOW)
     with count_statements() as one:
         assert len(stocktakes.recent(world.custodian)) == 1
