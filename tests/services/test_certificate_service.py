@@ -11,6 +11,7 @@ from archive_service.services import (
     certificate_lists,
     certificates,
     customers,
+    dashboard,
     labels,
     locations,
     lookup,
@@ -192,6 +193,13 @@ def test_r15_a_list_unconfirmed_after_the_next_working_day_is_overdue(world):
     certificate_lists.confirm(world.b, listed["id"], checks_of(listed), now=NOW)
     certificate_lists.confirm(world.custodian, listed["id"], checks_of(listed), "S9-A", now=NOW)
     assert certificates.overdue_lists(NOW + timedelta(days=2)) == []
+
+
+def test_r15_overdue_lists_show_on_the_dashboard(world):
+    world.listed()
+    late = {c["label"]: (c["value"], c["tone"]) for c in dashboard.cards(world.custodian, now=NOW + timedelta(days=2))}
+    assert late["逾期未入库权证清单"] == (1, "danger")
+    assert "逾期未入库权证清单" not in {c["label"] for c in dashboard.cards(world.a, now=NOW + timedelta(days=2))}
 
 
 # ---- the ledger ----

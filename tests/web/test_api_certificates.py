@@ -4,42 +4,9 @@ changed, the ledger's fixed statement count."""
 import pytest
 
 from archive_service.db import database
-from tests.services.certificate_world import CERTS, snapshot
+from tests.services.certificate_world import CERTS, checks_of, snapshot
 from tests.sqlcount import count_statements
-
-
-def _checks(listed):
-    return [{"certificate_id": c["id"], "name": c["name"], "number": c["number"], "quantity": c["quantity"]}
-            for c in listed["certificates"]]
-
-
-@pytest.fixture
-def people(api):
-    arch = api("li", "archivist", "custodian")
-    cust = arch.post("/customers", json={"name": "李四商贸有限公司", "kind": "enterprise",
-                                         "id_number": "91110000MA00000000"}).get_json()
-    a, b = api("zhang", "manager"), api("wang", "manager")
-    proj = arch.post("/projects", json={
-        "code": "P-2026-001", "customer_id": cust["id"], "business": "loan", "title": "流动资金贷款",
-        "amount": 800000, "a_user": "zhang", "b_user": "wang", "ended_on": "2026-03-02"}).get_json()
-    for code, parent in (("S9", None), ("S9-A", "S9"), ("S9-B", "S9")):
-        r = arch.post("/locations", json={"code": code, "name": "保险柜", "parent": parent, "safe": True})
-        assert r.status_code == 201 and r.get_json()["safe"] is True
-    assert arch.post("/locations", json={"code": "R1", "name": "档案室", "parent": None}).get_json()["safe"] is False
-    return {"a": a, "b": b, "arch": arch, "second": api("liu", "custodian"), "approver": api("zhao", "approver"),
-            "project": proj["id"]}
-
-
-def _stored(people, certs=CERTS, location="S9-A"):
-    listed = people["a"].post(f"/projects/{people['project']}/certificate-handovers", json={"certificates": certs})
-    assert listed.status_code == 201, listed.get_json()
-    listed = listed.get_json()
-    assert people["b"].post(f"/certificate-handovers/{listed['id']}/confirm",
-                            json={"checks": _checks(listed)}).status_code == 200
-    done = people["arch"].post(f"/certificate-handovers/{listed['id']}/confirm",
-                               json={"checks": _checks(listed), "location": location})
-    assert done.status_code == 200, done.get_json()
-    return done.get_json()
+from tests.web.certificate_people import stored_through_api
 
 
 def _refused(call, status, code):
@@ -55,18 +22,18 @@ def _refused(call, status, code):
 def test_r15_three_party_flow_through_the_api(people):
     listed = people["a"].post(f"/projects/{people['project']}/certificate-handovers",
                               json={"certificates": CERTS}).get_json()
-    wrong = _checks(listed)
+    wrong = checks_of(listed)
     wrong[0]["quantity"] = 2
     body = _refused(lambda: people["b"].post(f"/certificate-handovers/{listed['id']}/confirm", json={"checks": wrong}),
                     409, "certificate.check_mismatch")
     assert body["details"]["differences"][0]["problem"] == "quantity_differs"
     assert people["b"].post(f"/certificate-handovers/{listed['id']}/confirm",
-                            json={"checks": _checks(listed)}).status_code == 200
+                            json={"checks": checks_of(listed)}).status_code == 200
     _refused(lambda: people["arch"].post(f"/certificate-handovers/{listed['id']}/confirm",
-                                         json={"checks": _checks(listed), "location": "R1"}),
+                                         json={"checks": checks_of(listed), "location": "R1"}),
              422, "certificate.location_not_safe")
     done = people["arch"].post(f"/certificate-handovers/{listed['id']}/confirm",
-                               json={"checks": _checks(listed), "location": "S9-A"}).get_json()
+                               json={"checks": checks_of(listed), "location": "S9-A"}).get_json()
     assert [s["role"] for s in done["signatures"]] == ["A", "B", "custodian"]
     safe = people["arch"].get("/certificates?status=in_safe").get_json()["items"]
     assert sorted(c["number"] for c in safe) == sorted(c["number"] for c in CERTS)
@@ -89,13 +56,13 @@ def test_r14_bad_certificates_are_refused_and_nothing_changes(people, change, st
 
 
 def test_r14_a_number_already_in_the_safe_is_refused(people):
-    _stored(people)
+    stored_through_api(people)
     _refused(lambda: people["a"].post(f"/projects/{people['project']}/certificate-handovers",
                                       json={"certificates": [CERTS[0]]}), 409, "certificate.number_in_safe")
 
 
 def test_r15_dual_controlled_release_through_the_api(people):
-    cert = _stored(people)["certificates"][1]
+    cert = stored_through_api(people)["certificates"][1]
     move = people["arch"].post(f"/certificates/{cert['id']}/release", json={
         "recipient": "李四", "recipient_id_number": "310101197505050000", "note": "结清"}).get_json()
     assert move["state"] == "pending_approval"
@@ -114,7 +81,7 @@ def test_r15_dual_controlled_release_through_the_api(people):
 
 
 def test_r16_stocktake_with_one_missing_and_one_misplaced_through_the_api(people):
-    first, second = (c["code"] for c in _stored(people)["certificates"])
+    first, second = (c["code"] for c in stored_through_api(people)["certificates"])
     take = people["arch"].post("/stocktakes", json={"location": "S9"}).get_json()
     assert people["arch"].post(f"/stocktakes/{take['id']}/scan",
                                json={"code": second, "location": "S9-B"}).get_json()["duplicate"] is False
@@ -138,10 +105,10 @@ def test_certificate_kinds_are_listed_and_edited_by_an_admin(api, people):
 
 
 def test_the_ledger_api_runs_the_same_statements_for_1_and_50(people):
-    _stored(people, CERTS[:1])
+    stored_through_api(people, CERTS[:1])
     with count_statements() as one:
         assert len(people["arch"].get("/certificates").get_json()["items"]) == 1
-    _stored(people, [{**CERTS[0], "number": f"N-{n}"} for n in range(49)], location="S9-B")
+    stored_through_api(people, [{**CERTS[0], "number": f"N-{n}"} for n in range(49)], location="S9-B")
     with count_statements() as fifty:
         assert len(people["arch"].get("/certificates").get_json()["items"]) == 50
     assert len(one) == len(fifty)
