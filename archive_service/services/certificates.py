@@ -72,6 +72,14 @@ def safe_location(code, field="location"):
     return location
 
 
+def safe_places(actor):
+    """The safes and the places inside them, for the forms that put or find certificates there."""
+    require_permission(actor, "certificates.view")
+    places = Places()
+    return sorted(({"code": loc.code, "name": loc.name, "path": places.path(loc.id), "root": places.path(loc.id)
+                    .split("/")[0]} for loc in places.rows.values() if loc.safe), key=lambda p: p["path"])
+
+
 def people(ids):
     """{user id: display name} for the given ids, in one statement."""
     ids = {i for i in ids if i}

@@ -11,7 +11,6 @@ from ...services import (
     certificate_lists,
     certificates,
     customers,
-    locations,
     stocktakes,
 )
 from ..context import current_actor, now
@@ -22,7 +21,7 @@ NEW_ROWS = 5
 
 
 def _safes(actor):
-    return [loc for loc in locations.list_locations(actor)["items"] if loc["safe"]]
+    return certificates.safe_places(actor)
 
 
 def _pdf(data):
