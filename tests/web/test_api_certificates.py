@@ -112,3 +112,11 @@ def test_the_ledger_api_runs_the_same_statements_for_1_and_50(people):
     with count_statements() as fifty:
         assert len(people["arch"].get("/certificates").get_json()["items"]) == 50
     assert len(one) == len(fifty)
+
+
+def test_a_certificate_label_resolves_through_the_lookup_and_prints(people):
+    cert = stored_through_api(people)["certificates"][0]
+    found = people["arch"].get(f"/lookup/{cert['code'].lower()}").get_json()
+    assert found == {"kind": "certificate", "id": cert["id"], "status": "in_safe", "url": f"/certificates/{cert['id']}"}
+    label = people["arch"].get(f"/labels.pdf?codes={cert['code']}&layout=thermal-60x40")
+    assert label.status_code == 200 and label.data.startswith(b"%PDF")
