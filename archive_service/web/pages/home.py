@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from ...domain.errors import InvalidInput, NotFound
 from ...domain.permissions import allowed
-from ...services import calendar, extensions, handovers
+from ...services import calendar, certificate_desk, extensions, handovers
 from ...services import dashboard as dashboard_figures
 from ...services import lookup as codes
 from ..context import current_actor, now
@@ -21,7 +21,8 @@ def dashboard():
     to_decide = extensions.pending(actor)["items"] if allowed(actor.roles, "extensions.decide") else None
     return render_template("dashboard.html", unconfirmed_years=unconfirmed,
                            cards=dashboard_figures.cards(actor, now=now()), tasks=handovers.tasks(actor, now=now()),
-                           to_decide=to_decide, archive_empty=dashboard_figures.archive_is_empty())
+                           to_decide=to_decide, archive_empty=dashboard_figures.archive_is_empty(),
+                           certificate_work=certificate_desk.home(actor, now=now()))
 
 
 @bp.get("/favicon.ico")
