@@ -61,11 +61,11 @@ class SupplementItem(Item):
 
 
 class Explanation(MissingRef):
-    note = Str(required=True)
+    note = Text(500, multiline=True, required=True)
 
 
 class Correction(Item):
-    item_id = Int(required=True)
+    item_id = Id(required=True)
     part = Int(load_default=None, metadata={"description": "ignored: a correction keeps the item's part"})
 
 
@@ -107,7 +107,7 @@ class Check(ApiSchema):
 
 class Refuse(ApiSchema):
     checks = List(Nested(Check), required=True)
-    note = Str(load_default="")
+    note = Text(500, multiline=True, load_default="")
 
 
 class ReceiptSettings(ApiSchema):

@@ -50,7 +50,7 @@ def download(scan_id):
 
 
 class VoidScan(ApiSchema):
-    reason = Str(load_default="", metadata={"description": "why the scan is wrong (required, up to 200 characters)"})
+    reason = Text(200, load_default="", metadata={"description": "why the scan is wrong (required)"})
 
 
 @bp.post("/scans/<int:scan_id>/void")
