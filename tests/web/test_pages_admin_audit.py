@@ -9,7 +9,7 @@ from tests.web.page_helpers import add_user, count, sign_in
 
 
 def table(page):
-    return page.split('id="audit-entries"')[1]
+    return page.split('id="audit-entries"')[1].split('</table>')[0]
 
 
 def entry_ids(page):
