@@ -60,6 +60,7 @@ NAV_GROUPS = [
     ("系统管理", [("admin.users", "用户管理", "users.manage"),
                ("admin.calendar", "工作日历", "calendar.edit"),
                ("certificate_pages.kinds", "权证类别", "certificate_kinds.edit"),
+               ("admin.settings", "系统设置", "settings.edit"),
                ("admin.audit", "审计日志", "audit.view")]),
 ]
 NAV_ITEMS = [item for _, items in NAV_GROUPS for item in items]
