@@ -3,6 +3,8 @@ check of the day's movements, and what the home page lists (lists to confirm, mo
 co-sign, stock-takes open, overdue lists)."""
 from datetime import timedelta
 
+from peewee import IntegrityError
+
 from ..db import transaction
 from ..domain import certificates as rules
 from ..domain.errors import Conflict, require
@@ -55,7 +57,10 @@ def check_day(actor, day, *, now):
         still_open = [m["id"] for m in moves if m["state"] in rules.OPEN_STATES]
         require(not still_open, Conflict, "certificate.day_open_movements",
                 f"当日还有 {len(still_open)} 笔出入库未完成,请先处理", details={"movements": still_open})
-        CertificateDayCheck.create(day=day, checked_by=actor.id, checked_at=to_db(now), movements=len(moves))
+        try:
+            CertificateDayCheck.create(day=day, checked_by=actor.id, checked_at=to_db(now), movements=len(moves))
+        except IntegrityError:  # a second custodian confirmed the same day at the same moment
+            raise Conflict("certificate.day_checked", f"{day.isoformat()} 的出入库已核对确认") from None
         audit.record(actor, "certificate.day_check", "certificate_day", day.isoformat(),
                      {"movements": len(moves)}, now=now)
     return day_movements(actor, day.isoformat(), now=now)

@@ -1,4 +1,6 @@
 """The kinds of important certificate (R14): R14's six by default, editable by an admin."""
+from peewee import IntegrityError
+
 from ..db import transaction
 from ..domain import certificates as rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
@@ -67,7 +69,10 @@ def create_kind(actor, *, code, name, now):
                 "certificate_kind.exists", f"类别代码 {code} 已存在")
         _require_unique_name(name)
         last = CertificateKind.select().order_by(CertificateKind.position.desc()).first()
-        kind = CertificateKind.create(code=code, name=name, position=last.position + 1 if last else 0)
+        try:
+            kind = CertificateKind.create(code=code, name=name, position=last.position + 1 if last else 0)
+        except IntegrityError:  # the same code or name added at the same moment
+            raise Conflict("certificate_kind.exists", f"权证类别 {code}「{name}」已存在") from None
         audit.record(actor, "certificate_kind.create", "certificate_kind", code, {"name": name}, now=now)
     return kind_view(kind)
 
@@ -89,7 +94,10 @@ def update_kind(actor, code, *, name=None, active=None, now):
             kind.name = name
         if active is not None:
             kind.active = active
-        kind.save()
+        try:
+            kind.save()
+        except IntegrityError:
+            raise Conflict("certificate_kind.exists", f"权证类别「{name}」已存在") from None
         audit.record(actor, "certificate_kind.update", "certificate_kind", code,
                      {"before": before, "after": kind_view(kind)}, now=now)
     return kind_view(kind)
