@@ -3,6 +3,7 @@ from peewee import IntegrityError
 
 from ..db import transaction
 from ..domain import certificates as rules
+from ..domain.bounds import bad_character
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..models import CertificateKind
@@ -45,7 +46,7 @@ def resolve(known, text, index):
 
 
 def _clean_name(name):
-    ok = isinstance(name, str) and name.strip() and len(name.strip()) <= 100 and name.isprintable()
+    ok = isinstance(name, str) and name.strip() and len(name.strip()) <= 100 and bad_character(name) is None
     require(ok, InvalidInput, "certificate_kind.invalid_name", "类别名称不能为空且不超过 100 字",
             errors={"name": "1–100 字"})
     return name.strip()
