@@ -7,6 +7,7 @@ from peewee import IntegrityError
 
 from ..db import transaction
 from ..domain import certificates as rules
+from ..domain.bounds import check_date
 from ..domain.errors import Conflict, require
 from ..domain.permissions import allowed, require_permission
 from ..domain.timeutil import iso_local, local_date, local_day_start, parse_date, to_db
@@ -33,7 +34,7 @@ def day_movements(actor, day, *, now):
     """The day's movements (started or confirmed that local day) and whether the custodian
     confirmed them as checked."""
     require_permission(actor, "certificates.view")
-    day = parse_date(day, "day") if day else local_date(now)
+    day = check_date(parse_date(day, "day"), "day") if day else local_date(now)
     start, end = local_day_start(day), local_day_start(day + timedelta(days=1))
     moves = (CertificateMovement.select()
              .where(((CertificateMovement.started_at >= start) & (CertificateMovement.started_at < end)) |
@@ -49,7 +50,7 @@ def day_movements(actor, day, *, now):
 def check_day(actor, day, *, now):
     """The custodian confirms the day's movements as checked; open ones must be settled first."""
     require_permission(actor, "certificates.custody")
-    day = parse_date(day, "day") if day else local_date(now)
+    day = check_date(parse_date(day, "day"), "day") if day else local_date(now)
     with transaction():
         require(not CertificateDayCheck.select().where(CertificateDayCheck.day == day).exists(), Conflict,
                 "certificate.day_checked", f"{day.isoformat()} 的出入库已核对确认")

@@ -148,7 +148,7 @@ def _filter_kind(query, kind):
 
 
 def _int_or_none(text):
-    return int(text) if text.isdigit() else None
+    return int(text) if str(text).isdigit() else None
 
 
 def ledger(actor, *, status=None, kind=None, project=None, q=None, limit=None, cursor=None):

@@ -164,6 +164,8 @@ def test_r15_the_custodian_confirms_the_days_movements_as_checked(world, stored)
     assert certificate_desk.day_movements(world.custodian, "2026-10-10", now=NOW + timedelta(days=1))["items"] == []
     _refused(InvalidInput, "request.invalid_date",
              lambda: certificate_desk.check_day(world.custodian, "2026-13-01", now=NOW))
+    _refused(InvalidInput, "request.date_out_of_range",
+             lambda: certificate_desk.check_day(world.custodian, "2100-01-01", now=NOW))
 
 
 def test_day_movements_run_the_same_statements_for_1_and_50(world):
