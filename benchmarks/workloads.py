@@ -16,6 +16,7 @@ from archive_service import labels, scans
 
 SCALES = {
     "small": {"labels": 240, "decode_labels": None, "upload_mb": 32, "download_pages": 50},
+    "medium": {"labels": 1000, "decode_labels": None, "upload_mb": 200, "download_pages": 300},
     "full": {"labels": 1000, "decode_labels": 1000, "upload_mb": 200, "download_pages": 300},
 }
 LAYOUTS = ["a4-3x8", "a4-2x7", "thermal-60x40", "thermal-100x50"]

@@ -70,5 +70,5 @@ class ApiSchema(Schema):
 
 
 class PageArgs(ApiSchema):
-    limit = Int(load_default=None)
+    limit = fields.Integer(load_default=None, error_messages={"invalid": "必须是整数"})  # query text: "50"
     cursor = Str(load_default=None)
