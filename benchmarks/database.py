@@ -8,9 +8,11 @@ import secrets
 import tempfile
 import time
 from contextlib import contextmanager
+from urllib.parse import quote
 
 from archive_service import create_app
 from archive_service.db import database
+from archive_service.services import lookup
 
 from . import world as worlds
 from .loopback import minimal_app, serving
@@ -23,6 +25,7 @@ SCALES = {
 }
 PAGE = 50
 
+LOOKUP_SQL = "SELECT id, archive_no, status FROM archive_file WHERE archive_no = {p}"
 LEDGER_SQL = (
     "SELECT a.id, a.archive_no, a.status, a.business, a.year, p.code, p.title, c.name, l.code, a.received_at"
     " FROM archive_file a JOIN project p ON p.id = a.project_id JOIN customer c ON c.id = p.customer_id"
@@ -87,6 +90,44 @@ def _figures(name, ours, raw, **more):
             "raw_ms": round(raw * 1000, 3), **more}
 
 
+def lookup_call(world, _app, scale):
+    """`lookup.resolve(code)` for archive numbers against the indexed SELECT it stands for."""
+    codes = world.codes
+
+    def raw(i):
+        rows = _raw(LOOKUP_SQL, (codes[i % len(codes)],))
+        return _lookup_answer(rows)
+
+    def ours(i):
+        return lookup.resolve(codes[i % len(codes)])
+
+    _same(ours(0)["id"], raw(0)["id"], "lookup")
+    t_ours, t_raw, calls = best_of(scale["rounds"], scale["calls"], ours, raw)
+    return _figures("lookup_call", t_ours, t_raw, files=world.files, calls=calls)
+
+
+def _lookup_answer(rows):
+    if not rows:
+        return None
+    archive_id, archive_no, status = rows[0]
+    return {"kind": "archive", "id": archive_id, "status": status, "url": f"/archives/{quote(archive_no)}"}
+
+
+def lookup_http(world, app, scale):
+    """GET /api/v1/lookup/{code} (bearer token) against a minimal route running the same SELECT."""
+    codes = world.codes
+    routes = [("/lookup/<code>", LOOKUP_SQL.format(p=database.param),
+               lambda args, _query: (args["code"],), _lookup_answer)]
+    with serving(app) as ours, serving(minimal_app(world.url, routes)) as raw:
+        _sign_in(ours)
+        first = [side.get(f"{prefix}{codes[0]}") for side, prefix in ((ours, "/api/v1/lookup/"), (raw, "/lookup/"))]
+        _same(first[0], first[1], "lookup over HTTP", key="id")
+        t_ours, t_raw, calls = best_of(scale["rounds"], scale["calls"],
+                                lambda i: ours.get(f"/api/v1/lookup/{codes[i % len(codes)]}"),
+                                lambda i: raw.get(f"/lookup/{codes[i % len(codes)]}"))
+    return _figures("lookup_http", t_ours, t_raw, files=world.files, calls=calls)
+
+
 def ledger_page_http(world, app, scale):
     """A 50-row page of the ledger filtered by year and business, over HTTP, with its statements."""
     query = f"year={world.filter['year']}&business={world.filter['business']}&limit={PAGE}"
@@ -148,4 +189,4 @@ def counting():
         del db.execute_sql
 
 
-WORKLOADS = [ledger_page_http]
+WORKLOADS = [lookup_call, lookup_http, ledger_page_http]

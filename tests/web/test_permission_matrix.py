@@ -73,6 +73,7 @@ ROWS = [
     ("GET /api/v1/register", "ufoffffo"),
     ("GET /api/v1/numbering", "uooooooo"),
     ("PUT /api/v1/numbering", "uoffffff", {"category": "KH"}),
+    ("GET /api/v1/lookup/<path:code>", "uooooooo"),
     ("GET /api/v1/label-layouts", "ufooffff"),
     ("GET /api/v1/labels.pdf", "ufooffff", None, "?codes=<archive_no>"),
     ("GET /api/v1/labels.png", "ufooffff", None, "?codes=<archive_no>"),
