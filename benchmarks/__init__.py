@@ -1,7 +1,7 @@
 """Workloads of `archive-service bench`: each one measured against a raw baseline in the same run."""
 from . import database
 from .report import format_result
-from .workloads import WORKLOADS
+from .workloads import workloads_for
 from .world import postgres_url
 
 
@@ -10,7 +10,7 @@ def run(scale, report=print, postgres=None):
     The database workloads run on SQLite, and on PostgreSQL too when `postgres` (or DATABASE_URL)
     names a server: each in a scratch database or schema that is dropped afterwards."""
     results = []
-    for workload in WORKLOADS:
+    for workload in workloads_for(scale):
         result = workload(scale)
         report(format_result(result))
         results.append(result)

@@ -19,9 +19,9 @@ from .loopback import minimal_app, serving
 from .report import format_result
 
 SCALES = {
-    "small": {"files": 2_000, "calls": 200, "pages": 20, "rounds": 5},
-    "medium": {"files": 100_000, "calls": 500, "pages": 50, "rounds": 5},
-    "full": {"files": 1_000_000, "calls": 1_000, "pages": 100, "rounds": 5},
+    "small": {"files": 2_000, "calls": 200, "pages": 20, "rounds": 3, "budget": 0.25},
+    "medium": {"files": 100_000, "calls": 500, "pages": 50, "rounds": 5, "budget": 0.5},
+    "full": {"files": 1_000_000, "calls": 1_000, "pages": 100, "rounds": 5, "budget": 1.0},
 }
 PAGE = 50
 
@@ -69,14 +69,15 @@ def _raw(sql, params):
     return cursor.fetchall()
 
 
-def best_of(rounds, calls, ours, raw, budget=0.5):
-    """(ours, raw, calls): seconds per call, the best of `rounds` alternating batches. A batch has `calls`
-    calls, fewer when one of ours takes so long that a batch would pass `budget` seconds."""
+def best_of(scale, ours, raw, count="calls"):
+    """(ours, raw, calls): seconds per call, the best of the scale's rounds of alternating batches.
+    A batch has the scale's number of calls, fewer when one of ours takes so long that a batch
+    would pass the scale's budget of seconds."""
     start = time.perf_counter()
     ours(0)  # warm-up, and the measure of one call
-    calls = max(3, min(calls, int(budget / (time.perf_counter() - start))))
+    calls = max(3, min(scale[count], int(scale["budget"] / (time.perf_counter() - start))))
     best = [float("inf"), float("inf")]
-    for _ in range(rounds):
+    for _ in range(scale["rounds"]):
         for side, action in enumerate((ours, raw)):
             start = time.perf_counter()
             for i in range(calls):
@@ -102,7 +103,7 @@ def lookup_call(world, _app, scale):
         return lookup.resolve(codes[i % len(codes)])
 
     _same(ours(0)["id"], raw(0)["id"], "lookup")
-    t_ours, t_raw, calls = best_of(scale["rounds"], scale["calls"], ours, raw)
+    t_ours, t_raw, calls = best_of(scale, ours, raw)
     return _figures("lookup_call", t_ours, t_raw, files=world.files, calls=calls)
 
 
@@ -122,9 +123,8 @@ def lookup_http(world, app, scale):
         _sign_in(ours)
         first = [side.get(f"{prefix}{codes[0]}") for side, prefix in ((ours, "/api/v1/lookup/"), (raw, "/lookup/"))]
         _same(first[0], first[1], "lookup over HTTP", key="id")
-        t_ours, t_raw, calls = best_of(scale["rounds"], scale["calls"],
-                                lambda i: ours.get(f"/api/v1/lookup/{codes[i % len(codes)]}"),
-                                lambda i: raw.get(f"/lookup/{codes[i % len(codes)]}"))
+        t_ours, t_raw, calls = best_of(scale, lambda i: ours.get(f"/api/v1/lookup/{codes[i % len(codes)]}"),
+                                       lambda i: raw.get(f"/lookup/{codes[i % len(codes)]}"))
     return _figures("lookup_http", t_ours, t_raw, files=world.files, calls=calls)
 
 
@@ -139,9 +139,8 @@ def ledger_page_http(world, app, scale):
             _, page = ours.get(f"/api/v1/archives?{query}")
         _, raw_page = raw.get(f"/archives?{query}")
         _same([r["id"] for r in page["items"]], [r["id"] for r in raw_page["items"]], "ledger page")
-        t_ours, t_raw, pages = best_of(scale["rounds"], scale["pages"],
-                                       lambda i: ours.get(f"/api/v1/archives?{query}"),
-                                       lambda i: raw.get(f"/archives?{query}"))
+        t_ours, t_raw, pages = best_of(scale, lambda i: ours.get(f"/api/v1/archives?{query}"),
+                                       lambda i: raw.get(f"/archives?{query}"), count="pages")
     return _figures("ledger_page_http", t_ours, t_raw, files=world.files, rows=len(page["items"]),
                     statements=len(log), pages=pages)
 
