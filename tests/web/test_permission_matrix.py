@@ -6,7 +6,8 @@ letter per caller, in the order of CALLERS (signed-out first):
   o  let through: 2xx or 3xx (not to the login page)
   c  let through, then refused by the rules: 409
   f  forbidden: 403
-  h  hidden: 404 (the object exists but is not the caller's to see)
+  h  hidden: 404 (the object exists but is not the caller's to see, or no such object)
+  i  let through, then refused as bad input: 422
   u  not signed in: 401, or a redirect to the login page
 Rows run top to bottom and each row's callers in CALLERS order, so a row may rely on what an
 earlier row did (the last rows sign everyone out). Path parts such as <archive_no> are filled from
@@ -23,6 +24,8 @@ from tests.web.scan_world import ITEMS
 CALLERS = ("anonymous", "admin", "archivist", "custodian", "manager", "approver", "executive", "auditor")
 PDF = "__pdf__"  # a body that is a multipart upload of a one-page PDF
 
+CERT = {"kind": "不动产权证", "name": "不动产权证书", "number": "京(2026)0001", "owner": "王五", "quantity": 1}
+RELEASE = {"recipient": "王五", "recipient_id_number": "110101199001011234"}
 ITEM = [{"part": 1, "title": "审批表", "pages": 1, "attachment": False, "contract": False}]
 ROWS = [
     # ---- API ----
@@ -140,6 +143,57 @@ ROWS = [
     ("GET /scans/batch", "uooooooo"),
     ("POST /scans/batch", "ufofffff", PDF),
     ("GET /scans/covers.pdf", "ufofffff", None, "?codes=<archive_no>"),
+    # ---- certificates ----
+    ("GET /api/v1/certificate-days/<day>", "ufooffoo"),
+    ("POST /api/v1/certificate-days/<day>/check", "uffoffff"),
+    ("GET /api/v1/certificate-handovers/<int:handover_id>", "uhhhhhhh"),
+    ("POST /api/v1/certificate-handovers/<int:handover_id>/confirm", "uhhhhhhh", {"checks": [], "location": None}),
+    ("GET /api/v1/certificate-handovers/<int:handover_id>/list.pdf", "uhhhhhhh"),
+    ("GET /api/v1/certificate-handovers/overdue", "uooooooo"),
+    ("GET /api/v1/certificate-handovers/waiting", "uooooooo"),
+    ("GET /api/v1/certificate-kinds", "uooooooo"),
+    ("POST /api/v1/certificate-kinds", "uiffffff", {"code": "K{who}", "name": "种类{who}"}),
+    ("PATCH /api/v1/certificate-kinds/<code>", "uhffffff", {"name": "新名称"}),
+    ("GET /api/v1/certificate-movements", "uooooooo"),
+    ("POST /api/v1/certificate-movements/<int:movement_id>/confirm", "ufhhffff"),
+    ("POST /api/v1/certificate-movements/<int:movement_id>/decision", "uffffhff", {"approve": True, "note": ""}),
+    ("GET /api/v1/certificate-movements/<int:movement_id>/receipt.pdf", "ufhhffhh"),
+    ("GET /api/v1/certificates", "ufooffoo"),
+    ("GET /api/v1/certificates/<int:certificate_id>", "ufhhffhh"),
+    ("POST /api/v1/certificates/<int:certificate_id>/movements", "ufhhffff", {"kind": "move", "to_location": "R1"}),
+    ("POST /api/v1/certificates/<int:certificate_id>/release", "uffhffff", RELEASE),
+    ("GET /api/v1/projects/<int:project_id>/certificate-handovers", "uhohhooo"),
+    ("POST /api/v1/projects/<int:project_id>/certificate-handovers", "uhfhhfff", {"certificates": [CERT]}),
+    ("GET /api/v1/stocktakes", "ufooffoo"),
+    ("POST /api/v1/stocktakes", "uffiffff", {"location": "R1"}),
+    ("GET /api/v1/stocktakes/<int:stocktake_id>", "ufhhffhh"),
+    ("POST /api/v1/stocktakes/<int:stocktake_id>/close", "uffhffff"),
+    ("GET /api/v1/stocktakes/<int:stocktake_id>/report.pdf", "ufhhffhh"),
+    ("POST /api/v1/stocktakes/<int:stocktake_id>/scan", "uffhffff", {"code": "R1", "location": "R1"}),
+    ("GET /certificate-days", "ufooffoo"),
+    ("POST /certificate-days/<day>/check", "uffcffff"),
+    ("GET /certificate-handovers/<int:handover_id>", "uhhhhhhh"),
+    ("POST /certificate-handovers/<int:handover_id>/confirm", "uhhhhhhh"),
+    ("GET /certificate-handovers/<int:handover_id>/list.pdf", "uhhhhhhh"),
+    ("GET /certificate-kinds", "uooooooo"),
+    ("POST /certificate-kinds", "uiffffff"),
+    ("POST /certificate-kinds/<code>", "uhffffff"),
+    ("GET /certificate-movements", "uooooooo"),
+    ("POST /certificate-movements/<int:movement_id>/confirm", "ufhhffff"),
+    ("POST /certificate-movements/<int:movement_id>/decision", "uffffhff"),
+    ("GET /certificate-movements/<int:movement_id>/receipt.pdf", "ufhhffhh"),
+    ("GET /certificates", "ufooffoo"),
+    ("GET /certificates/<int:certificate_id>", "ufhhffhh"),
+    ("POST /certificates/<int:certificate_id>/move", "ufhhffff"),
+    ("POST /certificates/<int:certificate_id>/release", "uffhffff"),
+    ("POST /projects/<int:project_id>/certificate-handovers", "uiiiiiii"),
+    ("GET /projects/<int:project_id>/certificate-handovers/new", "uhohhooo"),
+    ("GET /stocktakes", "ufooffoo"),
+    ("POST /stocktakes", "uffiffff"),
+    ("GET /stocktakes/<int:stocktake_id>", "ufhhffhh"),
+    ("POST /stocktakes/<int:stocktake_id>/close", "uffhffff"),
+    ("GET /stocktakes/<int:stocktake_id>/report.pdf", "ufhhffhh"),
+    ("POST /stocktakes/<int:stocktake_id>/scan", "uffhffff"),
     # ---- last: signing out ----
     ("DELETE /api/v1/tokens/current", "uooooooo"),
     ("POST /logout", "uooooooo"),
@@ -160,7 +214,7 @@ def test_every_route_has_a_row(app):
     missing, gone = sorted(routes_of(app) - set(rows)), sorted(set(rows) - routes_of(app))
     assert not missing, f"routes without a row in the permission matrix: {missing}"
     assert not gone, f"rows for routes that no longer exist: {gone}"
-    assert all(len(row[1]) == len(CALLERS) and set(row[1]) <= set("ocfhu") for row in ROWS)
+    assert all(len(row[1]) == len(CALLERS) and set(row[1]) <= set("ocfhiu") for row in ROWS)
 
 
 @pytest.fixture
@@ -200,6 +254,7 @@ def world(app, api, received):
               "customer_id": cust.get_json()["id"], "extension_id": ext.get_json()["id"],
               "scan_id": scan.get_json()["id"], "username": "target", "day": "2026-10-12", "year": 2027,
               "business": "loan", "change": "deactivate", "filename": "css/bootstrap.min.css",
+              "certificate_id": 999999, "movement_id": 999999, "stocktake_id": 999999,
               "checks": {"checks": [{"item_id": i["id"], "pages": i["pages"]} for i in items], "location": "R1"},
               "check_form": {**{f"check-{i['id']}": i["pages"] for i in items}, "location": "R1"}}
     api("target", "manager")
@@ -222,7 +277,7 @@ def _answer(response):
     status, location = response.status_code, response.headers.get("Location", "")
     if status == 401 or (status in (302, 303) and "/login?next=" in location):
         return "u"
-    return {409: "c", 403: "f", 404: "h"}.get(status, "o" if status < 400 else str(status))
+    return {409: "c", 403: "f", 404: "h", 422: "i"}.get(status, "o" if status < 400 else str(status))
 
 
 def _call(world, who, row):
