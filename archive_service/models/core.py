@@ -228,6 +228,7 @@ class ArchiveFile(BaseModel):
     received_at = DateTimeField()
     void_reason = TextField(null=True)
     voided_at = DateTimeField(null=True)
+    imported = BooleanField(default=False)  # came from a legacy ledger, not through a handover
 
     class Meta:
         indexes = ((("series", "seq"), True),)
