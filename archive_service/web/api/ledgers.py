@@ -1,15 +1,34 @@
 """Search, ledger exports, legacy imports and statistics (R3, R23)."""
-from ...services import search
-from ..context import current_actor
+from urllib.parse import quote
+
+from flask import Response
+
+from ...services import exports, search
+from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Int, Str
 
 bp = api_blueprint("ledgers", "Search, exports, imports and statistics (R3, R23)")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SearchArgs(ApiSchema):
     q = Str(required=True, metadata={"description": "a complete number, or two or more characters of a name"})
     limit = Int(load_default=None)
+
+
+class ArchiveFilters(ApiSchema):
+    q = Str(load_default=None)
+    year = Str(load_default=None)
+    business = Str(load_default=None)
+    status = Str(load_default=None)
+
+
+def download(table):
+    """A table as a streamed attachment, named in Chinese (RFC 6266) with an ASCII fallback."""
+    ascii_name = "export." + table.filename.rsplit(".", 1)[1]
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(table.filename)}"
+    return Response(table.chunks(), mimetype=table.mimetype, headers={"Content-Disposition": disposition})
 
 
 @bp.get("/search")
@@ -18,3 +37,27 @@ class SearchArgs(ApiSchema):
 def search_all(args):
     """Files, items, projects and customers matching a number or a partial name, as the caller may see them."""
     return search.search(current_actor(), args["q"], limit=args["limit"])
+
+
+@bp.get("/search.xlsx")
+@bp.arguments(SearchArgs, location="query")
+@bp.response(200, content_type=XLSX)
+def search_xlsx(args):
+    """The search results as a workbook (audited)."""
+    return download(exports.search_results(current_actor(), "xlsx", args["q"], now=now()))
+
+
+@bp.get("/archives.xlsx")
+@bp.arguments(ArchiveFilters, location="query")
+@bp.response(200, content_type=XLSX)
+def archives_xlsx(args):
+    """The archive ledger with the list's filters as a workbook (audited); nothing matched → 422 export.empty."""
+    return download(exports.archive_ledger(current_actor(), "xlsx", args, now=now()))
+
+
+@bp.get("/archives.csv")
+@bp.arguments(ArchiveFilters, location="query")
+@bp.response(200, content_type="text/csv")
+def archives_csv(args):
+    """The archive ledger as CSV (UTF-8 with BOM, for Excel; audited)."""
+    return download(exports.archive_ledger(current_actor(), "csv", args, now=now()))

@@ -1,0 +1,65 @@
+"""Exports of the ledgers, the registration book and search results (R3, R19): every export is
+audited with what was asked for; a filter that matches nothing is refused instead of giving an
+empty file."""
+from datetime import datetime
+
+from ..db import transaction
+from ..domain.customers import BUSINESSES
+from ..domain.errors import InvalidInput
+from . import archives, audit, search, tables
+from .tables import Column
+
+PAGE = 500
+
+ARCHIVE_COLUMNS = [Column("archive_no", "档号", 18), Column("year", "年度", 8, "int"),
+                   Column("business_name", "业务类型", 10), Column("customer_name", "客户名称", 28),
+                   Column("project_code", "项目编号", 16), Column("project_title", "项目名称", 28),
+                   Column("location", "存放位置", 12), Column("status_name", "状态", 10),
+                   Column("received_at", "接收时间", 18, "datetime")]
+REGISTER_COLUMNS = [Column("date", "日期", 12, "date"), Column("archive_no", "档号", 18),
+                    Column("file_name", "档案名称", 36), Column("handed_over_by_name", "移交人", 12),
+                    Column("received_by_name", "接收人", 12), Column("at", "登记时间", 18, "datetime")]
+SEARCH_COLUMNS = [Column("kind_name", "类别", 10), Column("title", "名称/编号", 32), Column("detail", "说明", 32),
+                  Column("archive_no", "档号", 18)]
+
+
+def _local(stamp):
+    """An ISO timestamp of a view as the naive local time Excel shows."""
+    return datetime.fromisoformat(stamp).replace(tzinfo=None) if stamp else None
+
+
+def _pages(fetch):
+    """Every row of a keyset-paged list, page by page; the first page is fetched at once."""
+    page = fetch(None)
+    if not page["items"]:
+        raise InvalidInput("export.empty", "没有符合条件的记录,未生成导出文件", errors={"filter": "没有匹配的记录"})
+
+    def rows(page=page):
+        while True:
+            yield from page["items"]
+            if not page["next_cursor"]:
+                return
+            page = fetch(page["next_cursor"])
+    return rows()
+
+
+def _audited(actor, what, fmt, filters, now):
+    with transaction():
+        audit.record(actor, "export", what, "", {"format": fmt, "filters": filters}, now=now)
+
+
+def archive_ledger(actor, fmt, filters, *, now):
+    """The archive ledger (档案台帐) with the list's filters, as XLSX or CSV."""
+    tables.check_format(fmt)
+    rows = _pages(lambda cursor: archives.ledger(actor, **filters, limit=PAGE, cursor=cursor))
+    _audited(actor, "archive_ledger", fmt, filters, now)
+    return tables.write(fmt, "档案台帐", ARCHIVE_COLUMNS, (
+        {**r, "business_name": BUSINESSES[r["business"]], "received_at": _local(r["received_at"])} for r in rows))
+
+
+def search_results(actor, fmt, q, *, now):
+    tables.check_format(fmt)
+    found = search.search(actor, q, limit=500)
+    rows = _pages(lambda cursor: found)
+    _audited(actor, "search", fmt, {"q": found["query"]}, now)
+    return tables.write(fmt, "检索结果", SEARCH_COLUMNS, rows)
