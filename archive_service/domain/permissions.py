@@ -39,6 +39,9 @@ PERMISSIONS = {
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "numbering.edit": {ADMIN},
+    "imports.ledger": {ARCHIVIST},
+    "imports.projects": {ARCHIVIST, MANAGER},
+    "stats.view": {ARCHIVIST, EXECUTIVE},
 }
 
 

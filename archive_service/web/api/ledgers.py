@@ -2,8 +2,10 @@
 from urllib.parse import quote
 
 from flask import Response
+from flask_smorest.fields import Upload
 
-from ...services import exports, search
+from ...domain.errors import InvalidInput
+from ...services import exports, imports, search
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Int, Str
@@ -61,3 +63,32 @@ def archives_xlsx(args):
 def archives_csv(args):
     """The archive ledger as CSV (UTF-8 with BOM, for Excel; audited)."""
     return download(exports.archive_ledger(current_actor(), "csv", args, now=now()))
+
+
+class ImportUpload(ApiSchema):
+    file = Upload(required=True, error_messages={"required": "请选择要导入的文件"},
+                  metadata={"description": "XLSX (first sheet) or CSV in UTF-8 or GB18030"})
+    mapping = Str(load_default=None, metadata={"description": "JSON {field or usual header: header in the file}"})
+
+
+class DryRun(ApiSchema):
+    dry_run = Str(load_default="true", metadata={"description": "true (default): check only; false: import"})
+
+
+def dry_run_flag(args):
+    value = (args["dry_run"] or "").lower()
+    if value not in ("true", "false", "1", "0"):
+        raise InvalidInput("request.invalid_field", "dry_run 必须是 true 或 false", errors={"dry_run": "true 或 false"})
+    return value in ("true", "1")
+
+
+@bp.post("/imports/ledger")
+@bp.arguments(DryRun, location="query")
+@bp.arguments(ImportUpload, location="multipart")
+@bp.response(200)
+def import_ledger(args, body):
+    """A legacy ledger: `{rows, ok, errors: [{row, column, message}], created, skipped}`. A real run with
+    errors answers 422 `import.invalid_rows` with the same report in `details`, and imports nothing."""
+    upload = body["file"]
+    return imports.ledger(current_actor(), upload.read(), upload.filename or "", mapping=body["mapping"],
+                          dry_run=dry_run_flag(args), now=now())
