@@ -5,8 +5,8 @@ from datetime import datetime
 
 from ..db import transaction
 from ..domain.customers import BUSINESSES
-from ..domain.errors import InvalidInput
-from . import archives, audit, search, tables
+from ..domain.errors import InvalidInput, require
+from . import archives, audit, search, stats, tables
 from .tables import Column
 
 PAGE = 500
@@ -21,6 +21,15 @@ REGISTER_COLUMNS = [Column("date", "日期", 12, "date"), Column("archive_no", "
                     Column("received_by_name", "接收人", 12), Column("at", "登记时间", 18, "datetime")]
 SEARCH_COLUMNS = [Column("kind_name", "类别", 10), Column("title", "名称/编号", 32), Column("detail", "说明", 32),
                   Column("archive_no", "档号", 18)]
+STATS_TABLES = {
+    "by_month": ("每月接收档案", [Column("month", "月份", 8, "int"), Column("loan", "小贷", 10, "int", True),
+                              Column("guarantee", "担保", 10, "int", True), Column("total", "合计", 10, "int", True)]),
+    "on_time": ("移交及时率", [Column("user_name", "客户经理", 14), Column("step_name", "环节", 16),
+                          Column("on_time", "按时", 10, "int", True), Column("late", "逾期", 10, "int", True)]),
+    "extensions": ("延期申请", [Column("step_name", "环节", 16), Column("pending", "待审批", 10, "int", True),
+                            Column("approved", "已批准", 10, "int", True),
+                            Column("rejected", "已驳回", 10, "int", True)]),
+}
 
 
 def _local(stamp):
@@ -63,3 +72,15 @@ def search_results(actor, fmt, q, *, now):
     rows = _pages(lambda cursor: found)
     _audited(actor, "search", fmt, {"q": found["query"]}, now)
     return tables.write(fmt, "检索结果", SEARCH_COLUMNS, rows)
+
+
+def stats_table(actor, fmt, year, table, *, now):
+    """One table of the year's statistics (R23)."""
+    tables.check_format(fmt)
+    require(table in STATS_TABLES, InvalidInput, "export.invalid_table", "统计表必须是 by_month、on_time 或 extensions",
+            errors={"table": "by_month、on_time 或 extensions"})
+    found = stats.figures(actor, year, now=now)
+    rows = _pages(lambda cursor: {"items": found[table], "next_cursor": None})
+    _audited(actor, f"stats.{table}", fmt, {"year": found["year"]}, now)
+    title, columns = STATS_TABLES[table]
+    return tables.write(fmt, f"{title}{found['year']}", columns, rows)

@@ -5,7 +5,7 @@ from flask import Response
 from flask_smorest.fields import Upload
 
 from ...domain.errors import InvalidInput
-from ...services import exports, imports, search
+from ...services import exports, imports, search, stats
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Int, Str
@@ -92,3 +92,35 @@ def import_ledger(args, body):
     upload = body["file"]
     return imports.ledger(current_actor(), upload.read(), upload.filename or "", mapping=body["mapping"],
                           dry_run=dry_run_flag(args), now=now())
+
+
+class StatsArgs(ApiSchema):
+    year = Str(load_default=None, metadata={"description": "2000–2099; default: this year"})
+
+
+class StatsTableArgs(StatsArgs):
+    table = Str(load_default="by_month", metadata={"description": "by_month, on_time or extensions"})
+
+
+@bp.get("/stats")
+@bp.arguments(StatsArgs, location="query")
+@bp.response(200)
+def statistics(args):
+    """The year's figures (R23): `{received, by_month, on_time: [{user, step, on_time, late}], late, extensions,
+    loans, overdue_loans, certificates_in_safe}`."""
+    return stats.figures(current_actor(), args["year"], now=now())
+
+
+@bp.get("/stats.xlsx")
+@bp.arguments(StatsTableArgs, location="query")
+@bp.response(200, content_type=XLSX)
+def statistics_xlsx(args):
+    """One statistics table as a workbook (audited)."""
+    return download(exports.stats_table(current_actor(), "xlsx", args["year"], args["table"], now=now()))
+
+
+@bp.get("/stats.csv")
+@bp.arguments(StatsTableArgs, location="query")
+@bp.response(200, content_type="text/csv")
+def statistics_csv(args):
+    return download(exports.stats_table(current_actor(), "csv", args["year"], args["table"], now=now()))
