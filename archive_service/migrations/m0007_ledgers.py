@@ -1,7 +1,6 @@
 """Ledgers: the search index (documents and their two-character grams, filled from the existing
 customers and projects) and the `imported` marker of archive files from a legacy ledger."""
-from peewee import BooleanField, CharField, CompositeKey, ForeignKeyField, IntegerField, Model, SqliteDatabase
-from playhouse.migrate import SchemaMigrator, migrate
+from peewee import CharField, CompositeKey, ForeignKeyField, IntegerField, Model, SqliteDatabase
 
 from ..domain.search import grams, normalise
 
@@ -15,6 +14,7 @@ def apply(db):
         class Meta:
             database = db
             table_name = "search_doc"
+            legacy_table_names = False
             indexes = ((("kind", "ref"), True),)
 
     class SearchGram(Model):
@@ -24,6 +24,7 @@ def apply(db):
         class Meta:
             database = db
             table_name = "search_gram"
+            legacy_table_names = False
             primary_key = CompositeKey("gram", "doc")
 
     db.create_tables([SearchDoc, SearchGram])
@@ -38,9 +39,8 @@ def apply(db):
 
 
 def _add_imported_marker(db):
-    """SQLite adds a NOT NULL column with its default in place (playhouse would rebuild the table,
-    which its foreign keys forbid inside a transaction)."""
-    if isinstance(getattr(db, "obj", db), SqliteDatabase):  # db may be the proxy
-        db.execute_sql("ALTER TABLE archive_file ADD COLUMN imported INTEGER NOT NULL DEFAULT 0")
-    else:
-        migrate(SchemaMigrator.from_database(db).add_column("archive_file", "imported", BooleanField(default=False)))
+    """Added with its default in the database, so existing rows read false (SQLite cannot add a
+    NOT NULL column without one, and playhouse would rebuild the table, which its foreign keys
+    forbid inside a transaction)."""
+    kind = "INTEGER" if isinstance(getattr(db, "obj", db), SqliteDatabase) else "BOOLEAN"  # db may be the proxy
+    db.execute_sql(f"ALTER TABLE archive_file ADD COLUMN imported {kind} NOT NULL DEFAULT false")

@@ -1,5 +1,6 @@
 """The tables and their indexes. No business rules here: those live in domain/ and services/."""
 from peewee import (
+    SQL,
     BigIntegerField,
     BooleanField,
     CharField,
@@ -228,7 +229,7 @@ class ArchiveFile(BaseModel):
     received_at = DateTimeField()
     void_reason = TextField(null=True)
     voided_at = DateTimeField(null=True)
-    imported = BooleanField(default=False)  # came from a legacy ledger, not through a handover
+    imported = BooleanField(default=False, constraints=[SQL("DEFAULT false")])  # from a legacy ledger
 
     class Meta:
         indexes = ((("series", "seq"), True),)

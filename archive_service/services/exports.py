@@ -6,7 +6,7 @@ from datetime import datetime
 from ..db import transaction
 from ..domain.customers import BUSINESSES
 from ..domain.errors import InvalidInput, require
-from . import archives, audit, search, stats, tables
+from . import audit, ledgers, search, stats, tables
 from .tables import Column
 
 PAGE = 500
@@ -60,7 +60,7 @@ def _audited(actor, what, fmt, filters, now):
 def archive_ledger(actor, fmt, filters, *, now):
     """The archive ledger (档案台帐) with the list's filters, as XLSX or CSV."""
     tables.check_format(fmt)
-    rows = _pages(lambda cursor: archives.ledger(actor, **filters, limit=PAGE, cursor=cursor))
+    rows = _pages(lambda cursor: ledgers.ledger(actor, **filters, limit=PAGE, cursor=cursor))
     _audited(actor, "archive_ledger", fmt, filters, now)
     return tables.write(fmt, "档案台帐", ARCHIVE_COLUMNS, (
         {**r, "business_name": BUSINESSES[r["business"]], "received_at": _local(r["received_at"])} for r in rows))

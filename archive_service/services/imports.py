@@ -22,7 +22,8 @@ from ..domain.imports import Field
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_day_start, to_db
 from ..models import ArchiveFile, Customer, Handover, HandoverItem, Location, LocationMove, NumberCounter, Project
-from . import archives, audit, search_index, sheets
+from . import audit, search_index, sheets
+from .numbering import scheme as current_scheme
 
 CHUNK = 500
 LEDGER_FIELDS = [
@@ -99,7 +100,7 @@ def ledger(actor, data, filename="", *, mapping=None, dry_run=True, now):
     and changes nothing."""
     require_permission(actor, "imports.ledger")
     columns, ignored, body = table_rows(data, LEDGER_FIELDS, mapping)
-    report, scheme, seen, tops = Report(ignored, dry_run), archives.scheme(), {}, {}
+    report, scheme, seen, tops = Report(ignored, dry_run), current_scheme(), {}, {}
     readers = _ledger_readers(scheme)
     with nullcontext() if dry_run else transaction():
         for chunk in chunks(counted(body, report)):
