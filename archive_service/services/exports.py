@@ -1,11 +1,12 @@
 """Exports of the ledgers, the registration book and search results (R3, R19): every export is
 audited with what was asked for; a filter that matches nothing is refused instead of giving an
 empty file."""
-from datetime import datetime
+from datetime import date, datetime
+from itertools import chain
 
 from ..db import transaction
-from ..domain.customers import BUSINESSES
 from ..domain.errors import InvalidInput, require
+from . import archive_ledger as archive_ledger_list
 from . import audit, ledgers, search, stats, tables
 from .tables import Column
 
@@ -14,6 +15,8 @@ PAGE = 500
 ARCHIVE_COLUMNS = [Column("archive_no", "档号", 18), Column("year", "年度", 8, "int"),
                    Column("business_name", "业务类型", 10), Column("customer_name", "客户名称", 28),
                    Column("project_code", "项目编号", 16), Column("project_title", "项目名称", 28),
+                   Column("a_user_name", "A角", 10), Column("b_user_name", "B角", 10),
+                   Column("ended_on", "项目结束日", 12, "date"), Column("pages", "页数", 8, "int", True),
                    Column("location", "存放位置", 12), Column("status_name", "状态", 10),
                    Column("received_at", "接收时间", 18, "datetime")]
 REGISTER_COLUMNS = [Column("date", "日期", 12, "date"), Column("archive_no", "档号", 18),
@@ -58,12 +61,24 @@ def _audited(actor, what, fmt, filters, now):
 
 
 def archive_ledger(actor, fmt, filters, *, now):
-    """The archive ledger (档案台帐) with the list's filters, as XLSX or CSV."""
+    """The archive ledger (档案台帐) with the list's filters and order, as XLSX or CSV."""
     tables.check_format(fmt)
-    rows = _pages(lambda cursor: ledgers.ledger(actor, **filters, limit=PAGE, cursor=cursor))
+    filters = {k: v for k, v in filters.items() if v not in (None, "")}
+    rows = _pages(lambda cursor: archive_ledger_list.page(actor, **filters, limit=PAGE, cursor=cursor))
     _audited(actor, "archive_ledger", fmt, filters, now)
     return tables.write(fmt, "档案台帐", ARCHIVE_COLUMNS, (
-        {**r, "business_name": BUSINESSES[r["business"]], "received_at": _local(r["received_at"])} for r in rows))
+        {**r, "received_at": _local(r["received_at"]), "ended_on": date.fromisoformat(r["ended_on"])} for r in rows))
+
+
+def register_book(actor, fmt, date_from=None, date_to=None, *, now):
+    """The registration book (档案登记本, R12) between two dates."""
+    tables.check_format(fmt)
+    entries = ledgers.register_entries(actor, date_from=date_from, date_to=date_to)
+    first = next(entries, None)
+    rows = _pages(lambda cursor: {"items": [first] if first else [], "next_cursor": None})
+    _audited(actor, "register", fmt, {"from": date_from, "to": date_to}, now)
+    return tables.write(fmt, "档案登记本", REGISTER_COLUMNS, (
+        {**r, "date": date.fromisoformat(r["date"]), "at": _local(r["at"])} for r in chain(rows, entries)))
 
 
 def search_results(actor, fmt, q, *, now):

@@ -1,9 +1,10 @@
 """Customers, projects, handover lists, extensions, receipt, the archive ledger and register."""
 from flask import Response, request
 
-from ...services import customers, extensions, handovers, ledgers, locations, numbering, receipt
+from ...services import archive_ledger, customers, extensions, handovers, ledgers, locations, numbering, receipt
 from ..context import current_actor, now
 from .base import api_blueprint
+from .ledgers import LedgerFilters
 from .schemas import ApiSchema, Bool, Decimal, Int, List, Nested, PageArgs, Str
 
 customers_bp = api_blueprint("customers", "Customers and projects (R5)")
@@ -105,10 +106,10 @@ class Void(ApiSchema):
     reason = Str(required=True)
 
 
-class LedgerArgs(FindArgs):
-    year = Str(load_default=None)
-    business = Str(load_default=None)
-    status = Str(load_default=None)
+class LedgerArgs(LedgerFilters, PageArgs):
+    """The ledger's filters and sort, and a page."""
+
+    limit = Str(load_default=None, metadata={"description": "1–500 rows (default 100)"})  # a query string is text
 
 
 class RegisterArgs(PageArgs):
@@ -308,7 +309,7 @@ def list_locations():
 @archives_bp.response(200)
 def ledger(args):
     """The archive ledger (R3)."""
-    return ledgers.ledger(current_actor(), **args)
+    return archive_ledger.page(current_actor(), **args)
 
 
 @archives_bp.get("/archives/<archive_no>")

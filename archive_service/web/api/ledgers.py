@@ -8,7 +8,7 @@ from ...domain.errors import InvalidInput
 from ...services import exports, imports, search, stats
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Int, Str
+from .schemas import ApiSchema, Str
 
 bp = api_blueprint("ledgers", "Search, exports, imports and statistics (R3, R23)")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -16,14 +16,25 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class SearchArgs(ApiSchema):
     q = Str(required=True, metadata={"description": "a complete number, or two or more characters of a name"})
-    limit = Int(load_default=None)
+    limit = Str(load_default=None, metadata={"description": "at most this many of each kind, 1–500 (default 20)"})
 
 
-class ArchiveFilters(ApiSchema):
-    q = Str(load_default=None)
+class LedgerFilters(ApiSchema):
+    """The archive ledger's filters and order (R3), shared by the list and its exports."""
+
+    q = Str(load_default=None, metadata={"description": "part of an archive number, project code, title or customer"})
     year = Str(load_default=None)
     business = Str(load_default=None)
     status = Str(load_default=None)
+    location = Str(load_default=None, metadata={"description": "a location code: files there or anywhere inside it"})
+    manager = Str(load_default=None, metadata={"description": "username of the project's A or B"})
+    customer = Str(load_default=None, metadata={"description": "customer id"})
+    received_from = Str(load_default=None)
+    received_to = Str(load_default=None)
+    ended_from = Str(load_default=None, metadata={"description": "project end (disbursement) date from"})
+    ended_to = Str(load_default=None)
+    imported = Str(load_default=None, metadata={"description": "true: only files from a legacy ledger"})
+    sort = Str(load_default=None, metadata={"description": "id, archive_no, received_at or year; '-': descending"})
 
 
 def download(table):
@@ -50,7 +61,7 @@ def search_xlsx(args):
 
 
 @bp.get("/archives.xlsx")
-@bp.arguments(ArchiveFilters, location="query")
+@bp.arguments(LedgerFilters, location="query")
 @bp.response(200, content_type=XLSX)
 def archives_xlsx(args):
     """The archive ledger with the list's filters as a workbook (audited); nothing matched → 422 export.empty."""
@@ -58,7 +69,7 @@ def archives_xlsx(args):
 
 
 @bp.get("/archives.csv")
-@bp.arguments(ArchiveFilters, location="query")
+@bp.arguments(LedgerFilters, location="query")
 @bp.response(200, content_type="text/csv")
 def archives_csv(args):
     """The archive ledger as CSV (UTF-8 with BOM, for Excel; audited)."""
@@ -124,3 +135,23 @@ def statistics_xlsx(args):
 @bp.response(200, content_type="text/csv")
 def statistics_csv(args):
     return download(exports.stats_table(current_actor(), "csv", args["year"], args["table"], now=now()))
+
+
+class RegisterRange(ApiSchema):
+    date_from = Str(load_default=None, data_key="from")
+    date_to = Str(load_default=None, data_key="to")
+
+
+@bp.get("/register.xlsx")
+@bp.arguments(RegisterRange, location="query")
+@bp.response(200, content_type=XLSX)
+def register_xlsx(args):
+    """The registration book (R12) between two dates as a workbook (audited)."""
+    return download(exports.register_book(current_actor(), "xlsx", args["date_from"], args["date_to"], now=now()))
+
+
+@bp.get("/register.csv")
+@bp.arguments(RegisterRange, location="query")
+@bp.response(200, content_type="text/csv")
+def register_csv(args):
+    return download(exports.register_book(current_actor(), "csv", args["date_from"], args["date_to"], now=now()))
