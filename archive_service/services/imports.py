@@ -105,7 +105,9 @@ def ledger(actor, data, filename="", *, mapping=None, dry_run=True, now):
     with nullcontext() if dry_run else transaction():
         for chunk in chunks(counted(body, report)):
             good = _checked_ledger_rows(chunk, columns, readers, scheme, seen, report)
-            if not dry_run and not report.error_count:
+            if dry_run:
+                report.created += len(good)  # would be created
+            elif not report.error_count:
                 report.created += _create_files(actor, good, scheme, tops, now)
         if not dry_run:
             require(not report.error_count, InvalidInput, "import.invalid_rows",

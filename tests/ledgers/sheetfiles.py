@@ -1,4 +1,5 @@
 """Spreadsheets for the import tests, built in memory."""
+import csv
 import io
 from datetime import date
 
@@ -23,5 +24,8 @@ def xlsx(rows, header=LEDGER_HEADER, title=None):
 
 
 def csv_bytes(rows, header=LEDGER_HEADER, encoding="utf-8-sig"):
-    lines = [",".join(header)] + [",".join("" if v is None else str(v) for v in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode(encoding)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)

@@ -1,12 +1,10 @@
 """Search, ledger exports, legacy imports and statistics (R3, R23)."""
-from urllib.parse import quote
-
-from flask import Response
 from flask_smorest.fields import Upload
 
 from ...domain.errors import InvalidInput
-from ...services import exports, imports, search, stats
+from ...services import exports, imports, project_imports, search, stats
 from ..context import current_actor, now
+from ..downloads import download
 from .base import api_blueprint
 from .schemas import ApiSchema, Str
 
@@ -35,13 +33,6 @@ class LedgerFilters(ApiSchema):
     ended_to = Str(load_default=None)
     imported = Str(load_default=None, metadata={"description": "true: only files from a legacy ledger"})
     sort = Str(load_default=None, metadata={"description": "id, archive_no, received_at or year; '-': descending"})
-
-
-def download(table):
-    """A table as a streamed attachment, named in Chinese (RFC 6266) with an ASCII fallback."""
-    ascii_name = "export." + table.filename.rsplit(".", 1)[1]
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(table.filename)}"
-    return Response(table.chunks(), mimetype=table.mimetype, headers={"Content-Disposition": disposition})
 
 
 @bp.get("/search")
@@ -155,3 +146,16 @@ def register_xlsx(args):
 @bp.response(200, content_type="text/csv")
 def register_csv(args):
     return download(exports.register_book(current_actor(), "csv", args["date_from"], args["date_to"], now=now()))
+
+
+@bp.post("/imports/projects")
+@bp.arguments(DryRun, location="query")
+@bp.arguments(ImportUpload, location="multipart")
+@bp.response(200)
+def import_projects(args, body):
+    """Projects from the lending system's disbursement export (项目编号, 客户名称, 证件号码, 业务类型, 项目名称,
+    放款金额, A角, B角, 放款日期; 客户类型 optional): the disbursement date is the project's end date, so the
+    R10 clock starts there. The same row twice makes one project. Report as for the legacy ledger."""
+    upload = body["file"]
+    return project_imports.run(current_actor(), upload.read(), upload.filename or "", mapping=body["mapping"],
+                               dry_run=dry_run_flag(args), now=now())
