@@ -7,7 +7,7 @@ from ...domain.timeutil import minute_text
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, customers, handovers, home, scans
+from . import admin, archives, auth, customers, handovers, home, ledgers, scans
 from .auth import SessionUser
 
 
@@ -26,7 +26,7 @@ def init_pages(app):
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
     app.add_template_filter(minute_text, "minute")
-    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp):
+    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, ledgers.bp):
         app.register_blueprint(bp)
 
 
@@ -46,9 +46,12 @@ NAV_GROUPS = [
              ("handover_pages.pending_extensions", "延期审批", "extensions.decide")]),
     ("档案", [("customer_pages.find_projects", "项目", None),
              ("customer_pages.find_customers", "客户", "customers.view"),
+             ("ledger_pages.search_page", "档案检索", None),
              ("archive_pages.ledger", "档案台帐", "archives.view"),
              ("archive_pages.register", "档案登记本", "register.view"),
-             ("archive_pages.locations", "存放位置", "locations.manage")]),
+             ("archive_pages.locations", "存放位置", "locations.manage"),
+             ("ledger_pages.stats_page", "统计", "stats.view"),
+             ("ledger_pages.import_form", "导入", "imports.projects")]),
     ("标签与扫描", [("scan_pages.label_form", "标签打印", "labels.print"),
                 ("scan_pages.batch_form", "批量扫描", "scans.upload")]),
     ("系统管理", [("admin.users", "用户管理", "users.manage"),

@@ -3,6 +3,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from ...domain.errors import InvalidInput
+from ...domain.timeutil import LOCAL_TZ
 from ...services import archive_ledger, exports, imports, project_imports, search, stats
 from .. import charts
 from ..context import current_actor, now
@@ -36,7 +37,8 @@ def print_ledger():
     """The filtered ledger on A4 landscape, up to PRINT_LIMIT rows."""
     filters = ledger_filters()
     page = archive_ledger.page(current_actor(), limit=PRINT_LIMIT, **filters)
-    return render_template("ledgers/print.html", page=page, filters=filters, printed_at=now(),
+    printed_at = now().astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    return render_template("ledgers/print.html", page=page, filters=filters, printed_at=printed_at,
                            limit=PRINT_LIMIT)
 
 
