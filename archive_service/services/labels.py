@@ -7,18 +7,19 @@ from ..domain.errors import InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.scans import cover_payload
 from ..models import ArchiveFile, Location
-from . import audit
+from . import audit, certificates
 from .locations import LEVEL_NAMES
 
 MAX_LABELS = 1000
 
 
 def archive_lines(archive, *, show_customer):
-    """档号, year and business, short title, and the customer only if allowed."""
+    """档号 (printed largest), year and business; the project title, which names the customer, and
+    the customer only where the company allows it (ARCHIVE_LABEL_CUSTOMER)."""
     project = archive.project
-    lines = [archive.archive_no, f"{archive.year}年 {BUSINESSES[archive.business]}", project.title]
+    lines = [archive.archive_no, f"{archive.year}年 {BUSINESSES[archive.business]}"]
     if show_customer:
-        lines.append(project.customer.name)
+        lines += [project.title, project.customer.name]
     return tuple(lines)
 
 
@@ -27,14 +28,17 @@ def location_lines(location):
 
 
 def label_for(code, *, show_customer):
-    """The label of an archive number or a location code."""
+    """The label of an archive number, a location code or a certificate's label code (for its bag)."""
     archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == code)
     if archive is not None:
         return labels.Label(code, archive_lines(archive, show_customer=show_customer))
     location = Location.get_or_none(Location.code == code)
     if location is not None:
         return labels.Label(code, location_lines(location))
-    raise NotFound("label.unknown_code", f"找不到档号或位置编码 {code}", errors={"codes": code})
+    lines = certificates.label_lines(code, show_customer=show_customer)
+    if lines is not None:
+        return labels.Label(code, lines)
+    raise NotFound("label.unknown_code", f"找不到档号、位置编码或权证标签 {code}", errors={"codes": code})
 
 
 def parse_codes(text):
@@ -49,15 +53,16 @@ def print_labels(actor, codes, layout_name, *, start=1, show_customer=False, now
 
 def preview(actor, codes, layout_name, *, start=1, show_customer=False, now):
     """PNG of the first page, to check the sheet before printing."""
-    return labels.preview_png(_render(actor, codes, layout_name, start, show_customer, now, "labels.preview"))
+    return labels.preview_png(_render(actor, codes, layout_name, start, show_customer, now, "labels.preview",
+                                      outlines=True))
 
 
-def _render(actor, codes, layout_name, start, show_customer, now, action):
+def _render(actor, codes, layout_name, start, show_customer, now, action, outlines=False):
     require_permission(actor, "labels.print")
     require(0 < len(codes) <= MAX_LABELS, InvalidInput, "label.count", f"一次可打印 1 到 {MAX_LABELS} 张标签",
             errors={"codes": f"1–{MAX_LABELS} 个编号"})
     batch = [label_for(code, show_customer=show_customer) for code in codes]
-    pdf = labels.render_pdf(batch, layout_name, start=start)
+    pdf = labels.render_pdf(batch, layout_name, start=start, outlines=outlines)
     with transaction():
         audit.record(actor, action, "labels", "", {
             "codes": codes, "layout": layout_name, "start": start, "customer_shown": show_customer}, now=now)

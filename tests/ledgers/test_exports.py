@@ -22,10 +22,13 @@ def test_r3_archive_ledger_xlsx_has_headers_widths_dates_and_totals(world):
     archive = world.received()
     sheet = read_xlsx(exports.archive_ledger(world.arch, "xlsx", {"year": "2026"}, now=NOW)).active
     rows = list(sheet.iter_rows(values_only=True))
+    col = {title: n for n, title in enumerate(rows[0])}
     assert rows[0][:4] == ("档号", "年度", "业务类型", "客户名称")
     assert rows[1][0] == archive["archive_no"] and rows[1][2] == "小贷" and rows[1][3] == "李四商贸有限公司"
-    assert rows[1][8] == datetime(2026, 10, 9, 10, 0) and sheet.cell(2, 9).number_format == "yyyy-mm-dd hh:mm"
-    assert rows[2][:2] == ("合计", "1 条")
+    assert rows[1][col["接收时间"]] == datetime(2026, 10, 9, 10, 0)
+    assert sheet.cell(2, col["接收时间"] + 1).number_format == "yyyy-mm-dd hh:mm"
+    assert rows[1][col["项目结束日"]] == datetime(2026, 9, 30) and rows[1][col["页数"]] == 30
+    assert rows[2][:2] == ("合计", "1 条") and rows[2][col["页数"]] == 30
     assert sheet.column_dimensions["D"].width == 28
     assert AuditEntry.select().where(AuditEntry.action == "export").count() == 1
 

@@ -6,7 +6,7 @@ from ...services import exports, imports, project_imports, search, stats
 from ..context import current_actor, now
 from ..downloads import download
 from .base import api_blueprint
-from .schemas import ApiSchema, Str
+from .schemas import ApiSchema, FilterDate, QueryId, QueryInt, Str, Text
 
 bp = api_blueprint("ledgers", "Search, exports, imports and statistics (R3, R23)")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -14,25 +14,30 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class SearchArgs(ApiSchema):
     q = Str(required=True, metadata={"description": "a complete number, or two or more characters of a name"})
-    limit = Str(load_default=None, metadata={"description": "at most this many of each kind, 1–500 (default 20)"})
+    limit = QueryInt(load_default=None, minimum=1, maximum=500,
+                     metadata={"description": "at most this many of each kind (default 20)"})
 
 
 class LedgerFilters(ApiSchema):
     """The archive ledger's filters and order (R3), shared by the list and its exports."""
 
-    q = Str(load_default=None, metadata={"description": "part of an archive number, project code, title or customer"})
-    year = Str(load_default=None)
-    business = Str(load_default=None)
-    status = Str(load_default=None)
-    location = Str(load_default=None, metadata={"description": "a location code: files there or anywhere inside it"})
-    manager = Str(load_default=None, metadata={"description": "username of the project's A or B"})
-    customer = Str(load_default=None, metadata={"description": "customer id"})
-    received_from = Str(load_default=None)
-    received_to = Str(load_default=None)
-    ended_from = Str(load_default=None, metadata={"description": "project end (disbursement) date from"})
-    ended_to = Str(load_default=None)
-    imported = Str(load_default=None, metadata={"description": "true: only files from a legacy ledger"})
-    sort = Str(load_default=None, metadata={"description": "id, archive_no, received_at or year; '-': descending"})
+    q = Text(100, load_default=None,
+             metadata={"description": "part of an archive number, project code, title or customer"})
+    year = QueryInt(load_default=None, minimum=1, maximum=9999)
+    business = Text(16, load_default=None, metadata={"enum": ["loan", "guarantee"]})
+    status = Text(16, load_default=None, metadata={"enum": ["in_archive", "voided"]})
+    location = Text(40, load_default=None,
+                    metadata={"description": "a location code: files there or anywhere inside it"})
+    manager = Text(64, load_default=None, metadata={"description": "username of the project's A or B"})
+    customer = QueryId(load_default=None)
+    received_from = FilterDate(load_default=None)
+    received_to = FilterDate(load_default=None)
+    ended_from = FilterDate(load_default=None, metadata={"description": "project end (disbursement) date from"})
+    ended_to = FilterDate(load_default=None)
+    imported = Text(5, load_default=None, metadata={"enum": ["true", "false"],
+                                                     "description": "true: only files from a legacy ledger"})
+    sort = Text(16, load_default=None,
+                metadata={"description": "id, archive_no, received_at or year; '-': descending"})
 
 
 @bp.get("/search")
@@ -70,11 +75,13 @@ def archives_csv(args):
 class ImportUpload(ApiSchema):
     file = Upload(required=True, error_messages={"required": "请选择要导入的文件"},
                   metadata={"description": "XLSX (first sheet) or CSV in UTF-8 or GB18030"})
-    mapping = Str(load_default=None, metadata={"description": "JSON {field or usual header: header in the file}"})
+    mapping = Text(2000, load_default=None,
+                   metadata={"description": "JSON {field or usual header: header in the file}"})
 
 
 class DryRun(ApiSchema):
-    dry_run = Str(load_default="true", metadata={"description": "true (default): check only; false: import"})
+    dry_run = Text(5, load_default="true", metadata={"enum": ["true", "false"],
+                                                      "description": "true (default): check only; false: import"})
 
 
 def dry_run_flag(args):
@@ -97,11 +104,11 @@ def import_ledger(args, body):
 
 
 class StatsArgs(ApiSchema):
-    year = Str(load_default=None, metadata={"description": "2000–2099; default: this year"})
+    year = QueryInt(load_default=None, minimum=2000, maximum=2099, metadata={"description": "default: this year"})
 
 
 class StatsTableArgs(StatsArgs):
-    table = Str(load_default="by_month", metadata={"description": "by_month, on_time or extensions"})
+    table = Text(16, load_default="by_month", metadata={"enum": ["by_month", "on_time", "extensions"]})
 
 
 @bp.get("/stats")
@@ -129,8 +136,8 @@ def statistics_csv(args):
 
 
 class RegisterRange(ApiSchema):
-    date_from = Str(load_default=None, data_key="from")
-    date_to = Str(load_default=None, data_key="to")
+    date_from = FilterDate(load_default=None, data_key="from")
+    date_to = FilterDate(load_default=None, data_key="to")
 
 
 @bp.get("/register.xlsx")
