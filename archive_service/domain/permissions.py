@@ -46,6 +46,9 @@ PERMISSIONS = {
     "certificates.move": {CUSTODIAN, ARCHIVIST},
     "certificates.decide": {APPROVER},
     "certificate_kinds.edit": {ADMIN},
+    "imports.ledger": {ARCHIVIST},
+    "imports.projects": {ARCHIVIST, MANAGER},
+    "stats.view": {ARCHIVIST, EXECUTIVE},
 }
 
 
