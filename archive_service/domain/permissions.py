@@ -39,6 +39,13 @@ PERMISSIONS = {
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "numbering.edit": {ADMIN},
+    "projects.reassign": {ARCHIVIST, ADMIN},
+    "retention.set": {ARCHIVIST},
+    "retention.defaults": {ADMIN},
+    "appraisals.view": {ARCHIVIST, APPROVER, AUDITOR},
+    "disposals.create": {ARCHIVIST},
+    "disposals.decide": {APPROVER},
+    "disposals.destroy": {ARCHIVIST},
 }
 
 

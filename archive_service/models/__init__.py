@@ -3,5 +3,8 @@ domain/ and services/. A capability adds `models/<capability>.py` with a `MODELS
 below and extends ALL_MODELS; every model change also ships a `migrations/mNNNN_*.py` step."""
 from .core import *  # noqa: F403
 from .core import ALL_MODELS as CORE_MODELS
+from .departure import *  # noqa: F403
+from .departure import MODELS as DEPARTURE_MODELS
 
 ALL_MODELS = [*CORE_MODELS]
+ALL_MODELS += DEPARTURE_MODELS

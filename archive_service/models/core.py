@@ -228,6 +228,7 @@ class ArchiveFile(BaseModel):
     received_at = DateTimeField()
     void_reason = TextField(null=True)
     voided_at = DateTimeField(null=True)
+    retention = CharField(max_length=16, default="permanent")
 
     class Meta:
         indexes = ((("series", "seq"), True),)
@@ -273,6 +274,7 @@ class ScanFile(BaseModel):
     size = BigIntegerField()
     uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
     uploaded_at = DateTimeField()
+    removed_at = DateTimeField(null=True)  # content removed when its file was destroyed (R23)
 
 
 ALL_MODELS.append(ScanFile)
