@@ -38,6 +38,7 @@ def scan_view(scan, expected):
     return {"id": scan.id, "archive_no": scan.archive.archive_no, "item_id": scan.item_id, "sha256": scan.sha256,
             "media_type": scan.media_type, "filename": scan.filename, "size": scan.size,
             "uploaded_by": scan.uploaded_by.username, "uploaded_at": iso_local(scan.uploaded_at),
+            "removed_at": iso_local(scan.removed_at),
             **Reconciliation(scan.pages, expected).as_dict()}
 
 
@@ -47,6 +48,8 @@ def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
     require_permission(actor, "scans.upload")
     archive = load_archive(archive_no)
     require(archive.status != "voided", Conflict, "archive.voided", f"档号 {archive.archive_no} 已作废,不能上传扫描件")
+    require(archive.status != "destroyed", Conflict, "archive.destroyed",
+            f"档案 {archive.archive_no} 已销毁,不能上传扫描件")
     item = _item_of(archive, item_id) if item_id is not None else None
     stored = store.put(stream)
     with transaction():
@@ -91,6 +94,7 @@ def download(actor, scan_id, *, store, now):
     scan = ScanFile.get_or_none(ScanFile.id == scan_id) if row_id(scan_id) else None
     if scan is None:
         raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
+    require(scan.removed_at is None, NotFound, "scan.removed", f"扫描件 {scan_id} 已随档案销毁而删除")
     lines = (f"{actor.display_name}({actor.username})查阅", now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
              f"档号 {scan.archive.archive_no}", "机密 不得外传")
     copy = store.watermarked(scan.sha256, scan.media_type, lines)
@@ -134,12 +138,15 @@ def _segment_problem(segment):
         return "分隔页上的档号不存在"
     if archive.status == "voided":
         return "该档号已作废"
+    if archive.status == "destroyed":
+        return "该档案已销毁"
     if not segment.pages:
         return "分隔页后没有扫描页"
     return None
 
 
 def sweep(store, *, now, grace_seconds=3600):
-    """Remove stored files no scan row names (run from cron); returns the removed names."""
-    keep = {row.sha256 for row in ScanFile.select(ScanFile.sha256).distinct()}
+    """Remove stored files no live scan row names (run from cron); returns the removed names.
+    Scans removed with a destroyed file keep their row but no longer keep their content."""
+    keep = {row.sha256 for row in ScanFile.select(ScanFile.sha256).where(ScanFile.removed_at.is_null()).distinct()}
     return store.sweep(keep, now=now, grace_seconds=grace_seconds)
