@@ -5,6 +5,7 @@ from datetime import timedelta
 from ..db import for_update, transaction
 from ..domain import handovers as rules
 from ..domain import numbering
+from ..domain import retention as retention_rules
 from ..domain.customers import BUSINESSES
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
@@ -21,12 +22,12 @@ from ..models import (
     Setting,
     Signature,
 )
-from . import audit, handovers
+from . import audit, handovers, retention_defaults
 from .paging import cursor_id, page_size
 
 LEVELS = ("room", "cabinet", "shelf", "box")
 LEVEL_NAMES = {"room": "档案室", "cabinet": "档案柜", "shelf": "层架", "box": "档案盒"}
-STATUSES = {"in_archive": "在库", "voided": "已作废"}
+STATUSES = {"in_archive": "在库", "voided": "已作废", "destroyed": "已销毁"}
 NUMBERING_KEY = "numbering"
 
 
@@ -171,7 +172,7 @@ def _number(handover, items, actor, place, now):
     archive_no = s.archive_no(project.business, year, seq)
     archive = ArchiveFile.create(archive_no=archive_no, series=series, seq=seq, handover=handover, project=project,
                                  business=project.business, year=year, location=place, received_by=actor.id,
-                                 received_at=to_db(now))
+                                 received_at=to_db(now), retention=retention_defaults.default_period(project.business))
     numbers = numbering.item_numbers(archive_no, [(i.part, i.position, i.attachment, i.contract) for i in items])
     for item, num in zip(items, numbers, strict=True):
         if num.number:
@@ -208,7 +209,15 @@ def archive_view(archive):
         "location": location_view(archive.location),
         "received_at": iso_local(archive.received_at), "received_by": archive.received_by.username,
         "void_reason": archive.void_reason, "voided_at": iso_local(archive.voided_at),
+        **retention_fields(archive),
     }
+
+
+def retention_fields(archive):
+    """The file's retention period (R23); its period ends on 31 December, counted from the year after its own."""
+    end = retention_rules.period_end(archive.year, archive.retention)
+    return {"retention": archive.retention, "retention_name": retention_rules.NAMES[archive.retention],
+            "period_end": end.isoformat() if end else None}
 
 
 def _archive_item(item):
@@ -252,7 +261,7 @@ def _ledger_row(archive):
             "status_name": STATUSES[archive.status], "business": archive.business, "year": archive.year,
             "project_code": project.code, "project_title": project.title, "customer_name": project.customer.name,
             "location": archive.location.code if archive.location_id else None,
-            "received_at": iso_local(archive.received_at)}
+            "received_at": iso_local(archive.received_at), **retention_fields(archive)}
 
 
 def _int_filter(value, field):
@@ -279,8 +288,8 @@ def ledger(actor, *, year=None, business=None, status=None, q=None, limit=None, 
                 errors={"business": "loan 或 guarantee"})
         query = query.where(ArchiveFile.business == business)
     if status:
-        require(status in STATUSES, InvalidInput, "request.invalid_filter", "status 必须是 in_archive 或 voided",
-                errors={"status": "in_archive 或 voided"})
+        require(status in STATUSES, InvalidInput, "request.invalid_filter",
+                "status 必须是 in_archive、voided 或 destroyed", errors={"status": "in_archive、voided 或 destroyed"})
         query = query.where(ArchiveFile.status == status)
     if q:
         query = query.where(ArchiveFile.archive_no.contains(q) | Project.title.contains(q) |

@@ -12,6 +12,7 @@ from ..domain.timeutil import iso_local, local_date, to_db
 from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Project, ScanFile, User
 from . import audit, retention
 from . import scans as scan_service
+from .archives import retention_fields
 from .paging import page_by_id_desc, row_id
 
 PENDING, APPROVED, REJECTED, DESTROYED = "pending", "approved", "rejected", "destroyed"
@@ -171,7 +172,7 @@ def _entries(disposal):
             .join(ArchiveFile).join(Project).join(Customer)
             .where(DisposalEntry.disposal == disposal.id).order_by(ArchiveFile.archive_no))
     return [{"archive_no": e.archive.archive_no, "year": e.archive.year, "status": e.archive.status,
-             **retention.retention_view(e.archive), "project_code": e.archive.project.code,
+             **retention_fields(e.archive), "project_code": e.archive.project.code,
              "project_title": e.archive.project.title, "customer_name": e.archive.project.customer.name}
             for e in rows]
 

@@ -1,60 +1,21 @@
 """Retention periods (保管期限) and the yearly appraisal list (鉴定, R23).
 
 Every file has a period (permanent, 30 years, 10 years). A received file gets its business's
-default (an admin setting); the archivist changes a file's period with a reason, audited."""
-import json
-
+default (services/retention_defaults.py); the archivist changes a file's period with a reason, audited."""
 from peewee import JOIN
 
 from ..db import transaction
 from ..domain import retention as rules
-from ..domain.customers import BUSINESSES
 from ..domain.errors import Conflict, InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date
-from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Project, Setting
+from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Project
 from . import audit
-from .archives import load_archive
+from .archives import load_archive, retention_fields
 from .paging import cursor_id, page_size
 
-DEFAULTS_KEY = "retention_defaults"
 OPEN_DISPOSAL_STATES = ("pending", "approved")
 REASON_MAX = 200
-
-
-def defaults():
-    """{business: period}: what an admin set, else 30 years for every business."""
-    row = Setting.get_or_none(Setting.key == DEFAULTS_KEY)
-    stored = json.loads(row.value) if row else {}
-    return {b: stored.get(b, rules.DEFAULT) for b in BUSINESSES}
-
-
-def defaults_view():
-    return {"defaults": defaults(), "periods": rules.NAMES}
-
-
-def set_defaults(actor, values, *, now):
-    """Change the default period of one or more businesses (admin); files already received keep theirs."""
-    require_permission(actor, "retention.defaults")
-    require(isinstance(values, dict) and values and set(values) <= set(BUSINESSES), InvalidInput,
-            "retention.invalid_defaults", "按业务类型(loan、guarantee)填写默认保管期限",
-            errors={"defaults": "loan / guarantee → permanent、30y 或 10y"})
-    new = {**defaults(), **{b: rules.clean_period(p, b) for b, p in values.items()}}
-    with transaction():
-        (Setting.insert(key=DEFAULTS_KEY, value=json.dumps(new))
-         .on_conflict(conflict_target=[Setting.key], update={Setting.value: json.dumps(new)}).execute())
-        audit.record(actor, "retention.defaults", "setting", DEFAULTS_KEY, new, now=now)
-    return defaults_view()
-
-
-def default_for(business):
-    return defaults()[business]
-
-
-def retention_view(archive):
-    end = rules.period_end(archive.year, archive.retention)
-    return {"retention": archive.retention, "retention_name": rules.NAMES[archive.retention],
-            "period_end": end.isoformat() if end else None}
 
 
 def set_period(actor, archive_no, period, reason, *, now):
@@ -75,7 +36,7 @@ def set_period(actor, archive_no, period, reason, *, now):
         archive.save()
         audit.record(actor, "archive.retention", "archive", archive.archive_no,
                      {"from": before, "to": period, "reason": reason.strip()}, now=now)
-    return {"archive_no": archive.archive_no, **retention_view(archive)}
+    return {"archive_no": archive.archive_no, **retention_fields(archive)}
 
 
 def due_condition(appraisal_year):
@@ -111,7 +72,7 @@ def appraisal(actor, year, *, limit=None, cursor=None, now):
     rows = rows[:limit]
     listed = open_listings(r.id for r in rows)
     today = local_date(now)
-    items = [{"archive_no": r.archive_no, "year": r.year, "business": r.business, **retention_view(r),
+    items = [{"archive_no": r.archive_no, "year": r.year, "business": r.business, **retention_fields(r),
               "expired": rules.has_ended(r.year, r.retention, today), "disposal_id": listed.get(r.id),
               "project_code": r.project.code, "project_title": r.project.title,
               "customer_name": r.project.customer.name} for r in rows]

@@ -1,7 +1,7 @@
 """Retention periods, the appraisal list and disposal lists (R23 鉴定/销毁)."""
 from flask import Response, request
 
-from ...services import disposals, retention
+from ...services import disposals, retention, retention_defaults
 from ..context import current_actor, now, scan_store
 from .base import api_blueprint
 from .schemas import ApiSchema, Bool, Dict, List, PageArgs, Str
@@ -50,14 +50,14 @@ def set_period(body, archive_no):
 @bp.response(200)
 def get_defaults():
     """The default period of each business, given to files when they are received."""
-    return retention.defaults_view()
+    return retention_defaults.defaults_view()
 
 
 @bp.put("/retention/defaults")
 @bp.arguments(Defaults)
 @bp.response(200)
 def set_defaults(body):
-    return retention.set_defaults(current_actor(), body["defaults"], now=now())
+    return retention_defaults.set_defaults(current_actor(), body["defaults"], now=now())
 
 
 @bp.get("/appraisals")
