@@ -97,8 +97,8 @@ def serve(host, port, threads, load_demo):
     app = current_app._get_current_object()
     if load_demo:
         _prepare_demo()
-    server = create_server(app, host=host, port=port, threads=threads)
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    server = create_server(app, host=host, port=port, threads=threads)
     click.echo(f"archive-service listening on http://{host}:{port}/")
     server.run()
     click.echo("archive-service stopped")
@@ -148,7 +148,7 @@ def scans_group():
 
 
 def _scan_store():
-    return ScanStore(current_app.config["SCANS_DIR"], max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+    return ScanStore.from_config(current_app.config)
 
 
 @scans_group.command("sweep")

@@ -6,7 +6,6 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 
 def apply(db):
-    db = getattr(db, "obj", db)  # the bound database behind the proxy
     class Base(Model):
         class Meta:
             database = db
@@ -59,9 +58,9 @@ def apply(db):
         class Meta:
             indexes = ((("disposal", "archive"), True),)
 
+    # NOT NULL with a database default in one statement: files received before retention existed
+    # are permanent, and SQLite needs no table rebuild (which the foreign keys onto it would refuse).
+    db.execute_sql("ALTER TABLE archive_file ADD COLUMN retention VARCHAR(16) NOT NULL DEFAULT 'permanent'")
     migrator = SchemaMigrator.from_database(db)
-    migrate(
-        migrator.add_column("archive_file", "retention", CharField(max_length=16, default="permanent")),
-        migrator.add_column("scan_file", "removed_at", DateTimeField(null=True)),
-    )
+    migrate(migrator.add_column("scan_file", "removed_at", DateTimeField(null=True)))
     db.create_tables([Transfer, Reassignment, Disposal, DisposalEntry])

@@ -1,5 +1,6 @@
 """The tables and their indexes. No business rules here: those live in domain/ and services/."""
 from peewee import (
+    SQL,
     BigIntegerField,
     BooleanField,
     CharField,
@@ -228,7 +229,7 @@ class ArchiveFile(BaseModel):
     received_at = DateTimeField()
     void_reason = TextField(null=True)
     voided_at = DateTimeField(null=True)
-    retention = CharField(max_length=16, default="permanent")
+    retention = CharField(max_length=16, default="permanent", constraints=[SQL("DEFAULT 'permanent'")])
 
     class Meta:
         indexes = ((("series", "seq"), True),)

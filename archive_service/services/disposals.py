@@ -12,7 +12,7 @@ from ..domain.timeutil import iso_local, local_date, to_db
 from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Project, ScanFile, User
 from . import audit, retention
 from . import scans as scan_service
-from .archives import retention_fields
+from .ledgers import retention_fields
 from .paging import page_by_id_desc, row_id
 
 PENDING, APPROVED, REJECTED, DESTROYED = "pending", "approved", "rejected", "destroyed"

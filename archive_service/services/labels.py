@@ -8,7 +8,7 @@ from ..domain.permissions import require_permission
 from ..domain.scans import cover_payload
 from ..models import ArchiveFile, Location
 from . import audit
-from .archives import LEVEL_NAMES
+from .locations import LEVEL_NAMES
 
 MAX_LABELS = 1000
 

@@ -11,7 +11,7 @@ from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date
 from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Project
 from . import audit
-from .archives import load_archive, retention_fields
+from .ledgers import load_archive, retention_fields
 from .paging import cursor_id, page_size
 
 OPEN_DISPOSAL_STATES = ("pending", "approved")

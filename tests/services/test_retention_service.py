@@ -10,7 +10,7 @@ import pytest
 from archive_service import scans as store_module
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import ArchiveFile, AuditEntry, Disposal, DisposalEntry, ScanFile
-from archive_service.services import archives, disposals, retention, retention_defaults
+from archive_service.services import disposals, ledgers, retention, retention_defaults
 from archive_service.services import scans as scan_service
 from tests import scanfiles
 from tests.conftest import NOW
@@ -47,10 +47,10 @@ def filed(world, year, period="10y"):
 
 
 def test_r23_a_received_file_gets_its_business_default_and_admins_change_the_default(world):
-    assert archives.get_archive(world.arch, world.received()["archive_no"], now=NOW)["retention"] == "30y"
+    assert ledgers.get_archive(world.arch, world.received()["archive_no"], now=NOW)["retention"] == "30y"
     retention_defaults.set_defaults(world.admin, {"guarantee": "permanent"}, now=NOW)
     no = world.received(business="guarantee")["archive_no"]
-    assert archives.get_archive(world.arch, no, now=NOW)["retention_name"] == "永久"
+    assert ledgers.get_archive(world.arch, no, now=NOW)["retention_name"] == "永久"
     assert retention_defaults.defaults() == {"loan": "30y", "guarantee": "permanent"}
     with pytest.raises(Forbidden):
         retention_defaults.set_defaults(world.arch, {"loan": "10y"}, now=NOW)
@@ -94,7 +94,7 @@ def test_r23_appraisal_lists_the_files_whose_period_ends_by_the_year(world):
     filed(world, 2017)                   # ends 2027-12-31
     filed(world, 2014, "permanent")      # never
     voided = filed(world, 2013)
-    archives.void(world.arch, voided, "编号错误", now=NOW)
+    ledgers.void(world.arch, voided, "编号错误", now=NOW)
     assert [i["archive_no"] for i in retention.appraisal(world.arch, 2024, now=NOW)["items"]] == [old]
     due = retention.appraisal(world.approver, "2026", now=NOW)["items"]
     assert [(i["archive_no"], i["expired"]) for i in due] == [(old, True), (this_year, False)]
@@ -128,9 +128,9 @@ def test_r23_a_file_past_its_period_is_appraised_approved_and_destroyed_keeping_
     assert approved["state"] == "approved" and approved["decided_by"] == "sun" and not approved["remove_scans"]
     done = disposals.destroy(world.arch, listed["id"], store=store, now=NOW)
     assert done["state"] == "destroyed" and done["destroyed_by"] == "li"
-    row = archives.get_archive(world.arch, no, now=NOW)
+    row = ledgers.get_archive(world.arch, no, now=NOW)
     assert row["status"] == "destroyed" and row["archive_no"] == no and row["status_name"] == "已销毁"
-    assert [r["archive_no"] for r in archives.ledger(world.arch, status="destroyed")["items"]] == [no]
+    assert [r["archive_no"] for r in ledgers.ledger(world.arch, status="destroyed")["items"]] == [no]
     assert AuditEntry.select().where(AuditEntry.action == "archive.destroy", AuditEntry.object_id == no).exists()
     assert retention.appraisal(world.arch, 2024, now=NOW)["items"] == []
 

@@ -1,7 +1,7 @@
 """Customers, projects, handover lists, extensions, receipt, the archive ledger and register."""
 from flask import Response, request
 
-from ...services import archives, customers, extensions, handovers
+from ...services import customers, extensions, handovers, ledgers, locations, numbering, receipt
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Bool, Decimal, Int, List, Nested, PageArgs, Str
@@ -287,20 +287,20 @@ def decide_extension(body, extension_id):
 @archives_bp.response(200)
 def receive(body, handover_id):
     """Item-by-item check (R11); on a match: numbered, registered, filed."""
-    return archives.receive(current_actor(), handover_id, body["checks"], body["location"], now=now())
+    return receipt.receive(current_actor(), handover_id, body["checks"], body["location"], now=now())
 
 
 @archives_bp.post("/locations")
 @archives_bp.arguments(NewLocation)
 @archives_bp.response(201)
 def create_location(body):
-    return archives.create_location(current_actor(), now=now(), **body)
+    return locations.create_location(current_actor(), now=now(), **body)
 
 
 @archives_bp.get("/locations")
 @archives_bp.response(200)
 def list_locations():
-    return archives.list_locations(current_actor())
+    return locations.list_locations(current_actor())
 
 
 @archives_bp.get("/archives")
@@ -308,20 +308,20 @@ def list_locations():
 @archives_bp.response(200)
 def ledger(args):
     """The archive ledger (R3)."""
-    return archives.ledger(current_actor(), **args)
+    return ledgers.ledger(current_actor(), **args)
 
 
 @archives_bp.get("/archives/<archive_no>")
 @archives_bp.response(200)
 def get_archive(archive_no):
-    return archives.get_archive(current_actor(), archive_no, now=now())
+    return ledgers.get_archive(current_actor(), archive_no, now=now())
 
 
 @archives_bp.post("/archives/<archive_no>/move")
 @archives_bp.arguments(Move)
 @archives_bp.response(200)
 def move(body, archive_no):
-    return archives.move(current_actor(), archive_no, body["location"], body["note"], now=now())
+    return ledgers.move(current_actor(), archive_no, body["location"], body["note"], now=now())
 
 
 @archives_bp.post("/archives/<archive_no>/void")
@@ -329,7 +329,7 @@ def move(body, archive_no):
 @archives_bp.response(200)
 def void(body, archive_no):
     """Withdraw a number; it stays in the ledger with the reason."""
-    return archives.void(current_actor(), archive_no, body["reason"], now=now())
+    return ledgers.void(current_actor(), archive_no, body["reason"], now=now())
 
 
 @archives_bp.get("/register")
@@ -337,14 +337,14 @@ def void(body, archive_no):
 @archives_bp.response(200)
 def register(args):
     """The registration book (R12)."""
-    return archives.register(current_actor(), now=now(), **args)
+    return ledgers.register(current_actor(), now=now(), **args)
 
 
 @archives_bp.get("/numbering")
 @archives_bp.response(200)
 def get_numbering():
     current_actor()
-    return archives.scheme_view()
+    return numbering.scheme_view()
 
 
 @archives_bp.put("/numbering")
@@ -352,4 +352,4 @@ def get_numbering():
 @archives_bp.response(200)
 def set_numbering(body):
     """The archive-number pattern (DA/T 13-2022 segments)."""
-    return archives.set_scheme(current_actor(), now=now(), **body)
+    return numbering.set_scheme(current_actor(), now=now(), **body)
