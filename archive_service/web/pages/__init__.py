@@ -7,7 +7,7 @@ from ...domain.timeutil import minute_text
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, customers, handovers, home, scans
+from . import admin, archives, auth, customers, departure, handovers, home, retention, scans
 from .auth import SessionUser
 
 
@@ -26,7 +26,8 @@ def init_pages(app):
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
     app.add_template_filter(minute_text, "minute")
-    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp):
+    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, departure.bp,
+               retention.bp):
         app.register_blueprint(bp)
 
 
@@ -48,11 +49,13 @@ NAV_GROUPS = [
              ("customer_pages.find_customers", "客户", "customers.view"),
              ("archive_pages.ledger", "档案台帐", "archives.view"),
              ("archive_pages.register", "档案登记本", "register.view"),
-             ("archive_pages.locations", "存放位置", "locations.manage")]),
+             ("archive_pages.locations", "存放位置", "locations.manage"),
+             ("retention_pages.appraisals", "鉴定与销毁", "appraisals.view")]),
     ("标签与扫描", [("scan_pages.label_form", "标签打印", "labels.print"),
                 ("scan_pages.batch_form", "批量扫描", "scans.upload")]),
     ("系统管理", [("admin.users", "用户管理", "users.manage"),
                ("admin.calendar", "工作日历", "calendar.edit"),
+               ("retention_pages.defaults", "保管期限", "retention.defaults"),
                ("admin.audit", "审计日志", "audit.view")]),
 ]
 NAV_ITEMS = [item for _, items in NAV_GROUPS for item in items]
