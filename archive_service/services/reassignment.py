@@ -18,7 +18,8 @@ REASON_MAX = 200
 
 
 def clean_reason(reason, field="reason"):
-    require(isinstance(reason, str) and reason.strip() and len(reason.strip()) <= REASON_MAX, InvalidInput,
+    require(isinstance(reason, str) and reason.strip() and len(reason.strip()) <= REASON_MAX
+            and reason.isprintable(), InvalidInput,
             "reassignment.reason_required", f"必须说明原因(不超过 {REASON_MAX} 字)",
             errors={field: f"1–{REASON_MAX} 字"})
     return reason.strip()

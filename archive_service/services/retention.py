@@ -22,7 +22,8 @@ def set_period(actor, archive_no, period, reason, *, now):
     """The archivist changes a file's period, giving a reason; audited."""
     require_permission(actor, "retention.set")
     period = rules.clean_period(period)
-    require(isinstance(reason, str) and reason.strip() and len(reason.strip()) <= REASON_MAX, InvalidInput,
+    require(isinstance(reason, str) and reason.strip() and len(reason.strip()) <= REASON_MAX
+            and reason.isprintable(), InvalidInput,
             "retention.reason_required", f"变更保管期限必须说明原因(不超过 {REASON_MAX} 字)",
             errors={"reason": f"1–{REASON_MAX} 字"})
     with transaction():

@@ -199,6 +199,7 @@ def test_r21_naming_the_other_roles_person_swaps_a_and_b(world):
     ({}, InvalidInput, "reassignment.nobody_named"),
     ({"a_user": "jieban", "reason": " "}, InvalidInput, "reassignment.reason_required"),
     ({"a_user": "jieban", "reason": "x" * 201}, InvalidInput, "reassignment.reason_required"),
+    ({"a_user": "jieban", "reason": "调岗\x00"}, InvalidInput, "reassignment.reason_required"),
 ])
 def test_r21_bad_reassignment_is_refused_and_nothing_changes(world, make_actor, change, error, code):
     make_actor("retired", "manager")

@@ -73,6 +73,7 @@ def test_r23_a_2015_file_kept_10_years_ends_2025_12_31_and_the_change_is_audited
     (None, "x", InvalidInput, "retention.invalid_period"),
     ("10y", "", InvalidInput, "retention.reason_required"),
     ("10y", "x" * 201, InvalidInput, "retention.reason_required"),
+    ("10y", "短期\x1b保管", InvalidInput, "retention.reason_required"),
     ("30y", "x", Conflict, "retention.unchanged"),
 ])
 def test_r23_bad_period_change_is_refused_and_nothing_changes(world, period, reason, error, code):

@@ -21,6 +21,10 @@ AUDIT_ACTIONS = {
     "token.issue": "签发令牌", "token.revoke": "撤销令牌", "calendar.override": "设置日历调整",
     "calendar.override_remove": "删除日历调整", "calendar.confirm_year": "确认年度日历",
     "audit.read": "查阅审计日志",
+    "user.departure": "离职交接", "transfer.print": "打印交接清单", "project.reassign": "变更A角/B角",
+    "archive.retention": "变更保管期限", "retention.defaults": "设置默认保管期限", "disposal.create": "编制销毁清单",
+    "disposal.decide": "审批销毁清单", "disposal.destroy": "执行销毁", "archive.destroy": "档案销毁",
+    "disposal.print": "打印销毁清单",
 }
 CHAIN_BREAKS = {"missing": "缺失", "broken_link": "链接断开", "edited": "内容被篡改", "inserted": "被插入"}
 
