@@ -5,6 +5,9 @@ from .core import *  # noqa: F403
 from .core import ALL_MODELS as CORE_MODELS
 from .departure import *  # noqa: F403
 from .departure import MODELS as DEPARTURE_MODELS
+from .sessions import *  # noqa: F403
+from .sessions import MODELS as SESSIONS_MODELS
 
 ALL_MODELS = [*CORE_MODELS]
+ALL_MODELS += SESSIONS_MODELS
 ALL_MODELS += DEPARTURE_MODELS

@@ -30,9 +30,10 @@ class User(BaseModel):
     department = CharField(max_length=100, default="")
     email = CharField(max_length=255, default="")
     active = BooleanField(default=True)
-    failed_logins = IntegerField(default=0)
-    locked_until = DateTimeField(null=True)
     created_at = DateTimeField()
+    # Raised by logout, a password change and deactivation: a browser session signed in under an
+    # older version is no longer accepted (services/users.session_key).
+    session_version = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         table_name = "app_user"

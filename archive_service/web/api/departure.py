@@ -5,22 +5,22 @@ from ...domain.errors import InvalidInput, require
 from ...services import departure, reassignment
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, List, Str
+from .schemas import ApiSchema, List, Text
 
 bp = api_blueprint("departure", "Departure handover and reassignment of a project's A or B (R21)")
 
 
 class Departure(ApiSchema):
-    successor = Str(load_default=None, metadata={"description": "the successor's username"})
-    jieban = Str(load_default=None, metadata={"description": "接办人: the same as `successor`"})
-    items = List(Str(), load_default=None, metadata={"description": "holding keys; omit to hand over everything"})
-    note = Str(load_default="")
+    successor = Text(64, load_default=None, metadata={"description": "the successor's username"})
+    jieban = Text(64, load_default=None, metadata={"description": "接办人: the same as `successor`"})
+    items = List(Text(100), load_default=None, metadata={"description": "holding keys; omit to hand over everything"})
+    note = Text(200, load_default="")
 
 
 class Reassign(ApiSchema):
-    a_user = Str(load_default=None)
-    b_user = Str(load_default=None)
-    reason = Str(required=True)
+    a_user = Text(64, load_default=None)
+    b_user = Text(64, load_default=None)
+    reason = Text(200, required=True)
 
 
 def _successor(body):

@@ -4,38 +4,38 @@ from flask import Response, request
 from ...services import disposals, retention, retention_defaults
 from ..context import current_actor, now, scan_store
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, Dict, List, PageArgs, Str
+from .schemas import ApiSchema, Bool, Dict, List, PageArgs, Text
 
 bp = api_blueprint("retention", "Retention periods, yearly appraisal and approved disposal (R23)")
 
 
 class Period(ApiSchema):
-    period = Str(required=True, metadata={"description": "permanent, 30y or 10y"})
-    reason = Str(required=True)
+    period = Text(16, required=True, metadata={"description": "permanent, 30y or 10y"})
+    reason = Text(200, required=True)
 
 
 class Defaults(ApiSchema):
-    defaults = Dict(keys=Str(), values=Str(), required=True,
+    defaults = Dict(keys=Text(16), values=Text(16), required=True,
                     metadata={"description": "{business: period}, e.g. {\"loan\": \"30y\"}"})
 
 
 class AppraisalArgs(PageArgs):
-    year = Str(required=True)
+    year = Text(8, required=True, metadata={"description": "the appraisal year, 2000–2099"})
 
 
 class NewDisposal(ApiSchema):
-    archive_nos = List(Str(), required=True)
-    reason = Str(required=True)
+    archive_nos = List(Text(80), required=True)
+    reason = Text(200, required=True)
 
 
 class DisposalDecision(ApiSchema):
     approve = Bool(required=True)
-    note = Str(load_default="")
+    note = Text(200, load_default="")
     remove_scans = Bool(load_default=False, metadata={"description": "remove the files' scans with them"})
 
 
 class DisposalArgs(PageArgs):
-    state = Str(load_default=None)
+    state = Text(16, load_default=None)
 
 
 @bp.put("/archives/<archive_no>/retention")

@@ -19,9 +19,9 @@ def init_pages(app):
     login.session_protection = "strong"
 
     @login.user_loader
-    def _load(user_id):
-        actor = users.load_actor(int(user_id), client_addr())
-        return SessionUser(actor) if actor else None
+    def _load(key):
+        actor = users.load_actor(key, client_addr())
+        return SessionUser(actor, key) if actor else None
 
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)

@@ -1,5 +1,23 @@
-"""Reading the handover forms: numbered rows of part/title/pages/attachment/contract."""
+"""Reading page forms: clean text and dates (the same boundary checks as the API's field types,
+domain/bounds.py), and the handover forms' numbered rows of part/title/pages/attachment/contract."""
+from ...domain.bounds import clean_text
+from ...domain.timeutil import parse_date
+
 MAX_ROWS = 500
+
+
+def text(form, name, max_length=200, *, multiline=False, default=""):
+    """A form field as clean, stripped text (422 naming the field for control characters or too
+    long a text); `default` when the field was not sent."""
+    value = form.get(name)
+    if value is None:
+        return default
+    return clean_text(value, name, max_length=max_length, multiline=multiline)
+
+
+def date(form, name):
+    """A form field as a date within the service's range (422 naming the field otherwise)."""
+    return parse_date(form.get(name, "").strip(), name)
 
 
 def int_or_raw(value):
