@@ -100,6 +100,7 @@ class NewLocation(ApiSchema):
     code = Text(40, required=True)
     name = Text(100, required=True)
     parent = Text(40, load_default=None, allow_none=True)
+    safe = Bool(load_default=False, metadata={"description": "a safe, or a drawer/bag inside one (R16)"})
 
 
 class Move(ApiSchema):
