@@ -9,9 +9,14 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from ..domain import certificates as certificate_rules
 from ..domain import handovers as handover_rules
-from ..models import Customer, Handover, Project
-from . import reassignment
+from ..domain.errors import Conflict, require
+from ..domain.permissions import CUSTODIAN
+from ..models import Certificate, Customer, Handover, Project, User
+from . import audit, reassignment
+
+KEPT = (certificate_rules.IN_SAFE, certificate_rules.ON_LOAN)
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,35 @@ def _move_project(item, leaver, successor, actor, transfer, now):
                                     f"离职交接 #{transfer.id}", transfer=transfer, now=now)
 
 
-KINDS = [Kind("project", "经办项目(A角/B角,含未归档的移交清单)", _open_projects, _move_project)]
+def _custodians():
+    return [u for u in User.select(User.id, User.roles_text).where(User.active) if CUSTODIAN in u.roles]
+
+
+def _custody(user_id):
+    """Custody of the safe: the certificates in the company's keeping are the custodians' charge, so
+    the last active custodian holds all of them until someone else takes the custodian role."""
+    if [u.id for u in _custodians()] != [user_id]:
+        return []
+    kept = Certificate.select().where(Certificate.status.in_(KEPT)).count()
+    if not kept:
+        return []
+    return [{"key": "custody:safe", "kind": "custody", "kind_name": "权证保管", "id": None, "ref": "保险柜",
+             "summary": f"唯一的权证管理员:在库或借出的重要权证 {kept} 件由其保管", "role": None, "open_list": None}]
+
+
+def _move_custody(item, leaver, successor, actor, transfer, now):
+    """The successor becomes a custodian (R16's keeping of the safe passes to them)."""
+    require([u.id for u in _custodians()] == [leaver.id], Conflict, "departure.already_moved",
+            "权证保管已由其他在职的权证管理员承担")
+    before = successor.roles
+    successor.roles_text = ",".join([*before, CUSTODIAN])
+    successor.save()
+    audit.record(actor, "user.update", "user", successor.username,
+                 {"roles": [before, successor.roles], "transfer": transfer.id}, now=now)
+
+
+KINDS = [Kind("project", "经办项目(A角/B角,含未归档的移交清单)", _open_projects, _move_project),
+         Kind("custody", "权证保管(保险柜)", _custody, _move_custody)]
 BY_NAME = {k.name: k for k in KINDS}
 
 

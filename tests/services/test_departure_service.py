@@ -9,6 +9,7 @@ from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, Not
 from archive_service.models import AuditEntry, Project, Reassignment, Signature, Transfer, User
 from archive_service.services import customers, departure, handovers, reassignment, users
 from tests.conftest import NOW
+from tests.services.certificate_world import World as CertificateWorld
 from tests.services.handover_world import World
 from tests.sqlcount import count_statements
 
@@ -229,3 +230,22 @@ def test_r21_no_reassignment_after_filing_nor_a_b_who_signed_as_a_nor_by_a_manag
         reassignment.reassign(world.arch, 999, a_user="jieban", reason="调岗", now=NOW)
     assert state() == before
     assert customers.get_project(world.arch, h["project_id"], now=NOW)["b_user"] == "wang"
+
+
+# ---- custody of the safe ----
+
+def test_r21_the_last_custodian_hands_the_safe_to_a_successor_before_leaving(make_actor, admin):
+    certs = CertificateWorld(make_actor)
+    certs.stored()
+    assert departure.user_holdings(admin, "liu")["items"] == []  # chen keeps the safe too
+    users.update_user(admin, "liu", active=False, now=NOW)
+    held = departure.user_holdings(admin, "chen")["items"]
+    assert [(i["key"], i["kind"]) for i in held] == [("custody:safe", "custody")] and "2 件" in held[0]["summary"]
+    with pytest.raises(Conflict) as refused:
+        users.update_user(admin, "chen", active=False, now=NOW)
+    assert refused.value.code == "user.still_holds"
+    make_actor("xu", "archivist")
+    departure.transfer(admin, "chen", successor="xu", now=NOW)
+    assert User.get(User.username == "xu").roles == ["archivist", "custodian"]
+    assert departure.user_holdings(admin, "chen")["items"] == []
+    assert users.update_user(admin, "chen", active=False, now=NOW)["active"] is False
