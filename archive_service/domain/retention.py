@@ -22,9 +22,11 @@ def clean_period(period, field="period"):
 
 def clean_year(year, field="year"):
     """An appraisal year: a whole number within 2000–2099 (text from a query string is accepted)."""
-    try:
-        value = int(year) if not isinstance(year, bool) else None
-    except (TypeError, ValueError):
+    if isinstance(year, int) and not isinstance(year, bool):
+        value = year
+    elif isinstance(year, str) and year.strip().isascii() and year.strip().isdigit():
+        value = int(year)
+    else:
         value = None
     require(value is not None and MIN_YEAR <= value <= MAX_YEAR, InvalidInput, "appraisal.invalid_year",
             f"年度必须是 {MIN_YEAR}–{MAX_YEAR} 的整数", errors={field: f"{MIN_YEAR}–{MAX_YEAR}"})
