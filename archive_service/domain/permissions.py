@@ -40,6 +40,7 @@ PERMISSIONS = {
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "numbering.edit": {ADMIN},
+    "settings.edit": {ADMIN},
     "certificates.view": {CUSTODIAN, ARCHIVIST, EXECUTIVE, AUDITOR},
     "certificates.custody": {CUSTODIAN},
     "certificates.move": {CUSTODIAN, ARCHIVIST},

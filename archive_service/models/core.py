@@ -268,7 +268,8 @@ ALL_MODELS = [User, ApiToken, AuditEntry, AuditHead, CalendarOverride, CalendarY
 
 class ScanFile(BaseModel):
     """A scan of an archive file or of one of its items. The content lives in the scan store under
-    its sha256 (the same content is stored once, whatever row names it)."""
+    its sha256 (the same content is stored once, whatever row names it). A wrong scan is voided,
+    never deleted: it stays in the history with the reason."""
 
     archive = ForeignKeyField(ArchiveFile, backref="scans", on_delete="RESTRICT")
     item = ForeignKeyField(HandoverItem, null=True, backref="scans", on_delete="RESTRICT")
@@ -279,6 +280,9 @@ class ScanFile(BaseModel):
     size = BigIntegerField()
     uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
     uploaded_at = DateTimeField()
+    voided_at = DateTimeField(null=True)
+    voided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    void_reason = TextField(null=True)
     removed_at = DateTimeField(null=True)  # content removed when its file was destroyed (R23)
 
 

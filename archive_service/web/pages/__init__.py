@@ -9,13 +9,13 @@ from ..context import client_addr
 from ..errors import typed_form
 from . import admin, archives, auth, certificates, customers, departure, handovers, home, retention, scans
 from .auth import SessionUser
+from .formats import yuan
 
 
 def init_pages(app):
     login = LoginManager(app)
     login.login_view = "auth.login"
-    login.login_message = "请先登录"
-    login.login_message_category = "warning"
+    login.login_message = None  # the login page says what to do; no warning on a first visit
     login.session_protection = "strong"
 
     @login.user_loader
@@ -26,6 +26,7 @@ def init_pages(app):
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
     app.add_template_filter(minute_text, "minute")
+    app.add_template_filter(yuan, "yuan")
     for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp,
                departure.bp, retention.bp):
         app.register_blueprint(bp)
