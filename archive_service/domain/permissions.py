@@ -39,6 +39,15 @@ PERMISSIONS = {
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "numbering.edit": {ADMIN},
+    "loans.view_all": {ARCHIVIST, CUSTODIAN, EXECUTIVE, AUDITOR, APPROVER},
+    "loans.hand_out_archive": {ARCHIVIST},
+    "loans.hand_out_certificate": {CUSTODIAN},
+    "loans.rules": {ADMIN},
+    "incidents.view": {ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE, AUDITOR},
+    "incidents.close": {APPROVER},
+    "alerts.sweep": {ADMIN},
+    "alerts.remind": {ARCHIVIST, CUSTODIAN},
+    "outbox.view": {ADMIN},
 }
 
 

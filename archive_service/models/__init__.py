@@ -3,5 +3,8 @@ domain/ and services/. A capability adds `models/<capability>.py` with a `MODELS
 below and extends ALL_MODELS; every model change also ships a `migrations/mNNNN_*.py` step."""
 from .core import *  # noqa: F403
 from .core import ALL_MODELS as CORE_MODELS
+from .loans import *  # noqa: F403
+from .loans import MODELS as LOANS_MODELS
 
 ALL_MODELS = [*CORE_MODELS]
+ALL_MODELS += LOANS_MODELS

@@ -72,3 +72,12 @@ class ApiSchema(Schema):
 class PageArgs(ApiSchema):
     limit = Int(load_default=None)
     cursor = Str(load_default=None)
+
+
+class QueryFlag(_ZhMessages, fields.Boolean):
+    """A yes/no query parameter: ?overdue=true (also 1/0, false)."""
+
+    default_error_messages = {"invalid": "必须是 true 或 false"}
+
+    def __init__(self, **kwargs):
+        super().__init__(truthy={"true", "1"}, falsy={"false", "0"}, **kwargs)
