@@ -109,7 +109,8 @@ def set_rules(actor, object_kind, rules, *, now):
             "object_kind 必须是 archive 或 certificate", errors={"object_kind": "archive 或 certificate"})
     require(isinstance(rules, list) and len(rules) <= 50, InvalidInput, "loan_rule.invalid",
             "规则必须是列表(最多 50 条)")
-    cleaned = [clean_rule(raw, n) for n, raw in enumerate(rules)]
+    cleaned = [clean_rule({"object_kind": object_kind, **raw} if isinstance(raw, dict) else raw, n)
+               for n, raw in enumerate(rules)]
     require(all(r.object_kind == object_kind for r in cleaned), InvalidInput, "loan_rule.kind_mismatch",
             f"规则的 object_kind 必须都是 {object_kind}")
     keys = [(r.use, r.requester_role) for r in cleaned]

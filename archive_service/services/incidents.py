@@ -1,5 +1,7 @@
 """Incidents found at a return (R18): a short file stays flagged until an approver closes the
 incident with a note saying what was found or done."""
+from peewee import JOIN
+
 from ..db import for_update, transaction
 from ..domain import loans as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
@@ -32,7 +34,7 @@ def _query():
             .join(Loan, on=(Incident.loan == Loan.id), attr="loan")
             .join(Borrower, on=(Loan.borrower == Borrower.id), attr="borrower").switch(Incident)
             .join(Opener, on=(Incident.opened_by == Opener.id), attr="opened_by").switch(Incident)
-            .join(Closer, "LEFT OUTER", on=(Incident.closed_by == Closer.id), attr="closed_by"))
+            .join(Closer, JOIN.LEFT_OUTER, on=(Incident.closed_by == Closer.id), attr="closed_by"))
 
 
 def find(actor, *, state=None, obj=None, limit=None, cursor=None):

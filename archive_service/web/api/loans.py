@@ -148,5 +148,4 @@ def get_rules():
 def set_rules(body, object_kind):
     """Replace the rules of `archive` or `certificate` loans: each `{use, requester_role, steps,
     max_days, max_renewals, renewal_steps}`; an empty list restores the defaults."""
-    rules = [{"object_kind": object_kind, **r} for r in body["rules"]]
-    return approvals.set_rules(current_actor(), object_kind, rules, now=now())
+    return approvals.set_rules(current_actor(), object_kind, body["rules"], now=now())
