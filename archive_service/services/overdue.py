@@ -103,7 +103,7 @@ def _late_handovers(as_of, cal, staff, escalate_after, only):
     if only is not None:
         query = query.where(Project.code == only)
     projects = list(query.order_by(Project.ended_on, Project.id))
-    extensions = _approved_extensions([p.handover.id for p in projects if _handover(p)])
+    extensions = _approved_extensions([_handover(p).id for p in projects if _handover(p)])
     approvers, archivists = _holding(staff, APPROVER), _holding(staff, ARCHIVIST)
     found = []
     for project in projects:
