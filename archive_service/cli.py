@@ -19,6 +19,7 @@ from .domain.timeutil import local_date, parse_date
 from .notify import Notifier, Settings
 from .scans import ScanStore
 from .services import alerts, audit, demo, outbox, users
+from .services import backup as backup_service
 from .services import scans as scan_service
 
 
@@ -100,8 +101,8 @@ def serve(host, port, threads, load_demo):
     app = current_app._get_current_object()
     if load_demo:
         _prepare_demo()
-    server = create_server(app, host=host, port=port, threads=threads)
     signal.signal(signal.SIGTERM, _exit_cleanly)
+    server = create_server(app, host=host, port=port, threads=threads)
     click.echo(f"archive-service listening on http://{host}:{port}/")
     server.run()
     click.echo("archive-service stopped")
@@ -151,7 +152,7 @@ def scans_group():
 
 
 def _scan_store():
-    return ScanStore(current_app.config["SCANS_DIR"], max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+    return ScanStore.from_config(current_app.config)
 
 
 @scans_group.command("sweep")
@@ -205,3 +206,38 @@ def worker_command(once, interval):
         if once:
             return
         time.sleep(interval)
+
+
+@main.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False))
+@with_appcontext
+def backup_command(dest):
+    """A consistent snapshot of the database and the scan store into the new folder DEST, with a
+    manifest of sha256 hashes; safe while the service runs."""
+    with database.connection_context():
+        manifest = _refusal_exits(backup_service.backup, dest, database_url=current_app.config["DATABASE_URL"],
+                                  store=_scan_store(), now=_now())
+    click.echo(f"backup written to {dest}: {manifest['engine']} database at version {manifest['schema_version']}, "
+               f"{len(manifest['scans'])} scan file(s)")
+
+
+@main.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def restore_command(src):
+    """Restore a backup made by `archive-service backup` into this empty instance (database named by
+    DATABASE_URL, scans in ARCHIVE_SCANS_DIR); refused when either already holds data."""
+    with database.connection_context():
+        manifest = _refusal_exits(backup_service.restore, src, database_url=current_app.config["DATABASE_URL"],
+                                  store=_scan_store(), now=_now())
+        chain = audit.verify_chain()
+    click.echo(f"restored the backup of {manifest['created_at']}: {len(manifest['scans'])} scan file(s); "
+               f"audit chain {'intact' if chain['ok'] else 'BROKEN'} ({chain['entries']} entries)")
+
+
+def _refusal_exits(call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs)
+    except ArchiveError as refused:
+        click.echo(f"错误 [{refused.code}]: {refused.message}", err=True)
+        sys.exit(1)

@@ -68,6 +68,11 @@ class ScanStore:
         self.max_bytes = max_bytes
         self.max_pixels = max_pixels
 
+    @classmethod
+    def from_config(cls, config):
+        """The store an app's settings name (web and CLI alike): uploads are limited like request bodies."""
+        return cls(config["SCANS_DIR"], max_bytes=config["MAX_CONTENT_LENGTH"])
+
     def path(self, sha256):
         if not SHA256_NAME.fullmatch(sha256):
             raise InvalidInput("scan.bad_hash", "不是有效的 SHA-256 摘要")

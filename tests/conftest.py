@@ -11,7 +11,7 @@ import psycopg2
 import pytest
 from argon2 import PasswordHasher
 
-from archive_service import create_app, migrations
+from archive_service import create_app, migrations, models
 from archive_service.db import bind, database
 from archive_service.services import users
 
@@ -71,7 +71,7 @@ def pg_schema_url():
 
 
 def _truncate_all():
-    tables = [f'"{m._meta.table_name}"' for m in migrations.models.ALL_MODELS]
+    tables = [f'"{m._meta.table_name}"' for m in models.ALL_MODELS]
     database.execute_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 

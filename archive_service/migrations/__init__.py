@@ -1,10 +1,11 @@
 """Versioned, forward-only schema migrations.
 
-A new, empty database gets every table straight from the models and is stamped with the newest
-version (the models are the schema of the newest version). An existing database gets the
-migrations newer than its stamp, in order, each in its own transaction. A change to the models
-therefore always comes with a module `mNNNN_<what>.py` here whose `apply(db)` brings an existing
-database to the same shape (with `playhouse.migrate`), and a test that both paths agree.
+Every database, new or existing, is built by the same steps: the migrations newer than its stamp
+(all of them for a new one), in order, each in its own transaction. `m0001` creates the first
+release's tables from frozen copies; each later model change ships a step `mNNNN_<what>.py` whose
+`apply(db)` creates frozen copies of its new tables or alters existing ones with
+`playhouse.migrate`. A migration never imports the live models. tests/test_migrations.py checks
+that the migrated schema equals the one the models describe, on both engines.
 """
 import importlib
 import pkgutil
@@ -12,7 +13,6 @@ from datetime import UTC, datetime
 
 from peewee import CharField, DateTimeField, IntegerField, Model
 
-from .. import models
 from ..db import database, transaction
 
 
@@ -42,28 +42,21 @@ def current_version():
     return newest.version if newest else 0
 
 
-def upgrade():
-    """Bring the bound database to the newest version; returns the names of the steps applied."""
-    steps = available()
+def upgrade(to=None):
+    """Bring the bound database to the newest version (or to version `to`); returns the names of
+    the steps applied."""
     version = current_version()
     if version is None:
-        return _create_fresh(steps)
+        database.create_tables([SchemaVersion])
+        version = 0
     applied = []
-    for number, name, module in steps:
-        if number > version:
+    for number, name, module in available():
+        if version < number <= (to or number):
             with transaction():
                 module.apply(database)
                 _stamp(number, name)
             applied.append(name)
     return applied
-
-
-def _create_fresh(steps):
-    with transaction():
-        database.create_tables([SchemaVersion, *models.ALL_MODELS])
-        for number, name, _ in steps:
-            _stamp(number, name)
-    return ["create all tables"]
 
 
 def _stamp(number, name):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from ..domain.timeutil import local_date
 from ..models import User
-from . import archives, customers, handovers, users
+from . import customers, handovers, locations, receipt, users
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -53,8 +53,8 @@ def _actor(username):
 def _load_records(now):
     """Three projects at three steps: a draft for A, a list waiting for the archivist, a filed file."""
     archivist, a, b = _actor("archivist"), _actor("zhang"), _actor("wang")
-    archives.create_location(archivist, code="R1", name="一号档案室", now=now)
-    archives.create_location(archivist, code="R1-C01", name="一号柜", parent="R1", now=now)
+    locations.create_location(archivist, code="R1", name="一号档案室", now=now)
+    locations.create_location(archivist, code="R1-C01", name="一号柜", parent="R1", now=now)
     ended = local_date(now) - timedelta(days=2)
     lists = []
     for n, (name, kind, id_number, business, title, amount) in enumerate(DEMO_CUSTOMERS, start=1):
@@ -68,4 +68,4 @@ def _load_records(now):
         handovers.review(b, handover["id"], "accept", now=now)
     filed = lists[2]
     checks = [{"item_id": i["id"], "pages": i["pages"]} for i in filed["items"]]
-    archives.receive(archivist, filed["id"], checks, "R1-C01", now=now)
+    receipt.receive(archivist, filed["id"], checks, "R1-C01", now=now)

@@ -9,6 +9,7 @@ from ..domain.timeutil import parse_date, to_db
 from ..models import Extension
 from . import audit, deadlines, handovers
 from .customers import is_party
+from .handover_views import extension_dict
 from .paging import row_id
 
 STEP_DONE = {deadline_rules.A_TO_B: (rules.SUBMITTED, rules.ACCEPTED, rules.RECEIVED),
@@ -39,7 +40,7 @@ def request(actor, handover_id, *, step, until, reason, now):
         audit.record(actor, "extension.request", "extension", ext.id,
                      {"handover": handover.id, "step": step, "until": until.isoformat(),
                       "current_due": current.due.isoformat(), "reason": reason.strip()}, now=now)
-    return handovers.extension_dict(ext)
+    return extension_dict(ext)
 
 
 def decide(actor, extension_id, *, approve, note="", now):
@@ -59,10 +60,10 @@ def decide(actor, extension_id, *, approve, note="", now):
         ext.save()
         audit.record(actor, "extension.decide", "extension", ext.id,
                      {"approve": approve, "note": note.strip(), "until": ext.until.isoformat()}, now=now)
-    return handovers.extension_dict(ext)
+    return extension_dict(ext)
 
 
 def pending(actor):
     require_permission(actor, "extensions.decide")
     rows = Extension.select().where(Extension.state == "pending").order_by(Extension.id)
-    return {"items": [handovers.extension_dict(e) for e in rows], "next_cursor": None}
+    return {"items": [extension_dict(e) for e in rows], "next_cursor": None}

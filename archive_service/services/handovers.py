@@ -1,5 +1,5 @@
 """The handover workflow (R5–R11): A writes and signs the list, B reviews (accepts or returns a
-supplement list), A supplies, B accepts; the archivist then receives it (services/archives.py)."""
+supplement list), A supplies, B accepts; the archivist then receives it (services/receipt.py)."""
 import json
 
 from .. import handover_pdf
@@ -10,11 +10,9 @@ from ..domain.checklists import DEFAULT_CHECKLISTS
 from ..domain.customers import BUSINESSES
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ..domain.permissions import allowed, require_permission
-from ..domain.timeutil import iso_local, local_date, to_db
+from ..domain.timeutil import local_date, to_db
 from ..models import (
-    ArchiveFile,
     ChecklistEntry,
-    Extension,
     Handover,
     HandoverItem,
     Project,
@@ -23,11 +21,8 @@ from ..models import (
 )
 from . import audit, calendar, deadlines
 from .customers import is_party, load_project
+from .handover_views import ROLE_NAMES, A, B, handover_view, item_rows, summary_view, task_view
 from .paging import row_id
-
-A, B, ARCHIVIST = "A", "B", "archivist"
-ROLE_NAMES = {A: "A角", B: "B角", ARCHIVIST: "档案管理员"}
-
 
 # ---- checklist templates -------------------------------------------------------------------
 
@@ -79,61 +74,6 @@ def _require_role(actor, handover, role):
     user = project.a_user if role == A else project.b_user
     require(actor.id == user.id, Forbidden, f"handover.not_{role.lower()}_role",
             f"只有本项目的{ROLE_NAMES[role]}({user.username})可以执行此操作")
-
-
-def item_rows(handover):
-    return list(handover.items.order_by(HandoverItem.part, HandoverItem.position))
-
-
-def item_dict(item):
-    return {"id": item.id, "part": item.part, "part_name": rules.PARTS[item.part], "position": item.position,
-            "title": item.title, "pages": item.pages, "attachment": item.attachment, "contract": item.contract,
-            "round": item.round, "number": item.number, "contract_number": item.contract_number}
-
-
-def signature_dict(sig):
-    return {"role": sig.role, "role_name": ROLE_NAMES[sig.role], "username": sig.user.username,
-            "display_name": sig.user.display_name, "signed_at": iso_local(sig.signed_at),
-            "content_hash": sig.content_hash, "changes": json.loads(sig.changes)}
-
-
-def supplement_dict(req):
-    return {"round": req.round, "requested_by": req.requested_by.username, "requested_at": iso_local(req.requested_at),
-            "missing": json.loads(req.missing), "answered_at": iso_local(req.answered_at)}
-
-
-def handover_view(handover, cal=None):
-    items = [item_dict(i) for i in item_rows(handover)]
-    dl = deadlines.of_project(handover.project, handover, cal)
-    archive = ArchiveFile.get_or_none(ArchiveFile.handover == handover.id)
-    return {
-        "id": handover.id, "project_id": handover.project_id, "project": _project_summary(handover.project),
-        "state": handover.state, "state_name": rules.STATE_NAMES[handover.state],
-        "items": items, "totals": rules.totals(items), "content_hash": rules.content_hash(items),
-        "supplements": [supplement_dict(r) for r in handover.supplements.order_by(SupplementRequest.round)],
-        "signatures": [signature_dict(s) for s in handover.signatures.order_by(Signature.id)],
-        "deadlines": dl.as_dict(),
-        "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time},
-        "extensions": [extension_dict(e) for e in handover.extensions.order_by(Extension.id)],
-        "created_at": iso_local(handover.created_at), "submitted_at": iso_local(handover.last_submitted_at),
-        "accepted_at": iso_local(handover.accepted_at), "received_at": iso_local(handover.received_at),
-        "archive_no": archive.archive_no if archive else None,
-    }
-
-
-def extension_dict(ext):
-    return {"id": ext.id, "handover_id": ext.handover_id, "step": ext.step, "until": ext.until.isoformat(),
-            "reason": ext.reason, "requested_by": ext.requested_by.username,
-            "requested_at": iso_local(ext.requested_at), "state": ext.state,
-            "decided_by": ext.decided_by.username if ext.decided_by_id else None,
-            "decided_at": iso_local(ext.decided_at), "note": ext.note}
-
-
-def _project_summary(project):
-    return {"id": project.id, "code": project.code, "title": project.title, "business": project.business,
-            "customer_name": project.customer.name, "a_user": project.a_user.username,
-            "b_user": project.b_user.username, "a_user_name": project.a_user.display_name,
-            "b_user_name": project.b_user.display_name, "ended_on": project.ended_on.isoformat()}
 
 
 def get(actor, handover_id, *, now):
@@ -191,14 +131,14 @@ def replace_items(actor, handover_id, items, *, now):
     return handover_view(handover)
 
 
-def _contents(handover):
+def signed_contents(handover):
     return [{"part": i.part, "position": i.position, "title": i.title, "pages": i.pages,
              "attachment": i.attachment, "contract": i.contract} for i in item_rows(handover)]
 
 
 def sign(handover, user_id, role, now):
     """A signature over the list as it is now; `changes` says what changed since this role last signed."""
-    content = _contents(handover)
+    content = signed_contents(handover)
     previous = (Signature.select().where(Signature.handover == handover.id, Signature.role == role)
                 .order_by(Signature.id.desc()).first())
     before = json.loads(previous.content) if previous else None
@@ -278,13 +218,6 @@ def supplement(actor, handover_id, items, *, now):
 
 # ---- lists of work ---------------------------------------------------------------------------
 
-def _task(kind, project, handover, due, cal, today):
-    return {"kind": kind, "project_id": project.id, "project_code": project.code, "project_title": project.title,
-            "customer_name": project.customer.name, "handover_id": handover.id if handover else None,
-            "state": handover.state if handover else None, "due": due.due.isoformat(), "confirmed": due.confirmed,
-            "urgency": deadline_rules.urgency(cal, today, due.due)}
-
-
 def tasks(actor, *, now):
     """What the actor has to do next, soonest due first: write/submit/supplement as A, review
     as B, receive as archivist."""
@@ -296,26 +229,13 @@ def tasks(actor, *, now):
         state = handover.state if handover else None
         if project.a_user_id == actor.id and state in (None, rules.DRAFT, rules.RETURNED):
             kind = {None: "create", rules.DRAFT: "submit", rules.RETURNED: "supplement"}[state]
-            found.append(_task(kind, project, handover, dl.a_to_b, cal, today))
+            found.append(task_view(kind, project, handover, dl.a_to_b, cal, today))
         if project.b_user_id == actor.id and state == rules.SUBMITTED:
-            found.append(_task("review", project, handover, dl.b_to_archive, cal, today))
+            found.append(task_view("review", project, handover, dl.b_to_archive, cal, today))
     if allowed(actor.roles, "handovers.receive"):
-        found += [_task("receive", h.project, h, deadlines.of_project(h.project, h, cal).b_to_archive, cal, today)
+        found += [task_view("receive", h.project, h, deadlines.of_project(h.project, h, cal).b_to_archive, cal, today)
                   for h in Handover.select().where(Handover.state == rules.ACCEPTED)]
     return sorted(found, key=lambda t: (t["due"], t["project_code"]))
-
-
-def _summary(handover, cal, today):
-    dl = deadlines.of_project(handover.project, handover, cal)
-    step = deadline_rules.A_TO_B if handover.state in (rules.DRAFT, rules.RETURNED) else deadline_rules.B_TO_ARCHIVE
-    due = dl.of(step)
-    items = list(handover.items)
-    return {"id": handover.id, "project": _project_summary(handover.project), "state": handover.state,
-            "state_name": rules.STATE_NAMES[handover.state], "deadlines": dl.as_dict(), "current_step": step,
-            "due": due.due.isoformat(),
-            "urgency": None if handover.state == rules.RECEIVED else deadline_rules.urgency(cal, today, due.due),
-            "item_count": len(items), "pages": sum(i.pages for i in items),
-            "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time}}
 
 
 def mine(actor, *, now):
@@ -324,14 +244,14 @@ def mine(actor, *, now):
     query = Handover.select(Handover).join(Project)
     as_a = query.where(Project.a_user == actor.id).order_by(Handover.id.desc())
     as_b = query.where(Project.b_user == actor.id).order_by(Handover.id.desc())
-    return {"as_a": [_summary(h, cal, today) for h in as_a], "as_b": [_summary(h, cal, today) for h in as_b]}
+    return {"as_a": [summary_view(h, cal, today) for h in as_a], "as_b": [summary_view(h, cal, today) for h in as_b]}
 
 
 def inbox(actor, *, now):
     """The archivist's inbox: lists B has accepted, soonest due first (late ones on top)."""
     require_permission(actor, "handovers.receive")
     cal, today = calendar.current(), local_date(now)
-    rows = [_summary(h, cal, today) for h in Handover.select().where(Handover.state == rules.ACCEPTED)]
+    rows = [summary_view(h, cal, today) for h in Handover.select().where(Handover.state == rules.ACCEPTED)]
     return sorted(rows, key=lambda r: (r["due"], r["id"]))
 
 

@@ -13,7 +13,7 @@ from ..domain.timeutil import LOCAL_TZ, iso_local, to_db
 from ..models import ArchiveFile, HandoverItem, ScanFile
 from ..scans import PDF, page_qr_texts, pdf_of_pages, sanitize_filename
 from . import audit, file_access
-from .archives import load_archive
+from .ledgers import load_archive
 from .paging import row_id
 
 

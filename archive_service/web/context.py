@@ -26,5 +26,4 @@ def setting(name):
 
 
 def scan_store():
-    """The scan store this app is configured with; uploads are limited like request bodies."""
-    return ScanStore(setting("SCANS_DIR"), max_bytes=setting("MAX_CONTENT_LENGTH"))
+    return ScanStore.from_config(current_app.config)

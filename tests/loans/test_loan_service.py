@@ -5,7 +5,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import Alert, Incident, OutboxMessage
-from archive_service.services import approvals, archives, incidents, loans, scans
+from archive_service.services import approvals, incidents, ledgers, loans, scans
 from tests.conftest import NOW
 from tests.loans.loan_world import PAGES, LoanWorld, snapshot
 
@@ -88,7 +88,7 @@ def test_borrowing_an_unknown_object_is_refused(world, obj, code):
 
 
 def test_borrowing_a_voided_file_is_refused(world):
-    archives.void(world.arch, world.file, "编号错误", now=NOW)
+    ledgers.void(world.arch, world.file, "编号错误", now=NOW)
     refused(Conflict, "loan.object_unavailable", world.request)
 
 
@@ -225,25 +225,25 @@ def test_a_renewal_needs_approval_when_the_rules_say_so(world, admin):
 def test_r19_outside_an_approved_loan_only_the_allowed_read_a_file(world, make_actor):
     stranger = world.borrower
     with pytest.raises(Forbidden) as caught:
-        archives.get_archive(stranger, world.file, now=NOW)
+        ledgers.get_archive(stranger, world.file, now=NOW)
     assert caught.value.code == "archive.access_denied"
     with pytest.raises(Forbidden):
         scans.of_archive(stranger, world.file, now=NOW)
-    assert archives.get_archive(world.a, world.file, now=NOW)["archive_no"] == world.file  # the project's A
-    assert archives.get_archive(make_actor("aud", "auditor"), world.file, now=NOW)
+    assert ledgers.get_archive(world.a, world.file, now=NOW)["archive_no"] == world.file  # the project's A
+    assert ledgers.get_archive(make_actor("aud", "auditor"), world.file, now=NOW)
     loan = world.approved()
-    assert archives.get_archive(stranger, world.file, now=NOW)["archive_no"] == world.file
+    assert ledgers.get_archive(stranger, world.file, now=NOW)["archive_no"] == world.file
     loans.checkout(world.arch, loan["id"], world.file, now=NOW)
     loans.return_loan(world.arch, loan["id"], world.file, PAGES, now=NOW)
     with pytest.raises(Forbidden):
-        archives.get_archive(stranger, world.file, now=NOW)
+        ledgers.get_archive(stranger, world.file, now=NOW)
 
 
 def test_r19_every_view_by_a_borrower_is_audited(world):
     from archive_service.models import AuditEntry
 
     world.approved()
-    archives.get_archive(world.borrower, world.file, now=NOW)
+    ledgers.get_archive(world.borrower, world.file, now=NOW)
     scans.of_archive(world.borrower, world.file, now=NOW)
     actions = [e.action for e in AuditEntry.select().where(AuditEntry.actor == "qian")]
     assert {"archive.read", "scan.list"} <= set(actions)

@@ -12,7 +12,7 @@ from archive_service.models import (
     Signature,
     SupplementRequest,
 )
-from archive_service.services import archives, customers, handovers
+from archive_service.services import customers, handovers, locations, receipt
 from tests.conftest import NOW
 
 ITEMS = [{"part": 1, "title": "审批表", "pages": 2, "attachment": False, "contract": False},
@@ -40,7 +40,7 @@ class World:
                                              id_number="91110000MA00000000", now=NOW)
         self.customer_id = customer["id"]
         self.projects = 0
-        archives.create_location(self.arch, code="R1", name="一号档案室", now=NOW)
+        locations.create_location(self.arch, code="R1", name="一号档案室", now=NOW)
 
     def project(self, business="loan", ended_on="2026-09-30", a="zhang", b="wang"):
         self.projects += 1
@@ -61,6 +61,6 @@ class World:
 
     def received(self, **kw):
         h = self.accepted(**kw)
-        return archives.receive(self.arch, h["id"], self.checks(h), "R1", now=NOW)
+        return receipt.receive(self.arch, h["id"], self.checks(h), "R1", now=NOW)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import AuditEntry
-from archive_service.services import archives, audit, customers, extensions, handovers
+from archive_service.services import audit, customers, extensions, handovers, ledgers
 from tests.conftest import NOW
 from tests.services.handover_world import ITEMS, World, snapshot
 
@@ -248,5 +248,5 @@ def test_r19_every_step_is_audited_in_its_transaction_and_the_chain_holds(world)
     for action in ("project.create", "handover.create", "handover.submit", "handover.review", "handover.receive"):
         assert action in actions
     assert audit.verify_chain()["ok"] is True
-    archives.get_archive(world.arch, "XD-2026-0001", now=NOW)
+    ledgers.get_archive(world.arch, "XD-2026-0001", now=NOW)
     assert AuditEntry.select().order_by(AuditEntry.id.desc()).first().action == "archive.read"

@@ -6,7 +6,7 @@ import pytest
 from archive_service.db import database
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import ArchiveFile, HandoverItem, RegisterEntry
-from archive_service.services import archives, handovers
+from archive_service.services import handovers, ledgers, locations, numbering, receipt
 from tests.conftest import NOW
 from tests.services.handover_world import World, snapshot
 
@@ -23,7 +23,7 @@ def test_r11_mismatch_refused_numbers_nothing(world):
     del checks[3]
     before = snapshot()
     with pytest.raises(Conflict) as refused:
-        archives.receive(world.arch, h["id"], checks, "R1", now=NOW)
+        receipt.receive(world.arch, h["id"], checks, "R1", now=NOW)
     assert refused.value.code == "handover.pages_mismatch"
     diffs = refused.value.details["differences"]
     assert [(d["title"], d["expected"], d["counted"], d["problem"]) for d in diffs] == [
@@ -40,9 +40,9 @@ def test_r11_r12_match_signs_registers_and_numbers(world):
     assert h["signatures"][2]["content_hash"] == h["signatures"][1]["content_hash"]
     entry = RegisterEntry.get()
     assert (entry.handed_over_by.username, entry.received_by.username) == ("wang", "li")
-    book = archives.register(world.arch, date_from="2026-10-09", date_to="2026-10-09", now=NOW)
+    book = ledgers.register(world.arch, date_from="2026-10-09", date_to="2026-10-09", now=NOW)
     assert [e["archive_no"] for e in book["items"]] == ["XD-2026-0001"]
-    assert archives.register(world.arch, date_from="2026-10-10", now=NOW)["items"] == []
+    assert ledgers.register(world.arch, date_from="2026-10-10", now=NOW)["items"] == []
 
 
 def test_r9_attachments_are_not_numbered_and_contracts_get_ht_numbers(world):
@@ -66,7 +66,7 @@ def test_r11_receiving_twice_is_refused(world):
     h = handovers.get(world.arch, f["handover_id"], now=NOW)
     before = snapshot()
     with pytest.raises(Conflict) as refused:
-        archives.receive(world.arch, h["id"], world.checks(h), "R1", now=NOW)
+        receipt.receive(world.arch, h["id"], world.checks(h), "R1", now=NOW)
     assert refused.value.code == "handover.already_received"
     assert snapshot() == before
 
@@ -75,10 +75,10 @@ def test_r11_only_an_accepted_list_is_received_and_only_by_the_archivist(world):
     h = handovers.submit(world.a, world.draft()["id"], now=NOW)
     before = snapshot()
     with pytest.raises(Conflict) as early:
-        archives.receive(world.arch, h["id"], world.checks(h), "R1", now=NOW)
+        receipt.receive(world.arch, h["id"], world.checks(h), "R1", now=NOW)
     assert early.value.code == "handover.cannot_receive"
     with pytest.raises(Forbidden):
-        archives.receive(world.b, h["id"], world.checks(h), "R1", now=NOW)
+        receipt.receive(world.b, h["id"], world.checks(h), "R1", now=NOW)
     assert snapshot() == before
 
 
@@ -86,22 +86,22 @@ def test_r22_receipt_needs_a_known_location(world):
     h = world.accepted()
     before = snapshot()
     with pytest.raises(InvalidInput) as refused:
-        archives.receive(world.arch, h["id"], world.checks(h), "NOWHERE", now=NOW)
+        receipt.receive(world.arch, h["id"], world.checks(h), "NOWHERE", now=NOW)
     assert refused.value.code == "location.not_found"
     assert snapshot() == before
 
 
 def test_r22_locations_nest_room_cabinet_shelf_box_and_moves_are_recorded(world):
-    levels = [archives.create_location(world.arch, code=c, name=c, parent=p, now=NOW)["level"]
+    levels = [locations.create_location(world.arch, code=c, name=c, parent=p, now=NOW)["level"]
               for c, p in (("R1-C1", "R1"), ("R1-C1-S1", "R1-C1"), ("R1-C1-S1-B1", "R1-C1-S1"))]
     assert levels == ["cabinet", "shelf", "box"]
     with pytest.raises(InvalidInput) as deep:
-        archives.create_location(world.arch, code="X", name="X", parent="R1-C1-S1-B1", now=NOW)
+        locations.create_location(world.arch, code="X", name="X", parent="R1-C1-S1-B1", now=NOW)
     assert deep.value.code == "location.too_deep"
     with pytest.raises(Conflict):
-        archives.create_location(world.arch, code="R1", name="again", now=NOW)
+        locations.create_location(world.arch, code="R1", name="again", now=NOW)
     f = world.received()
-    moved = archives.move(world.arch, f["archive_no"], "R1-C1-S1-B1", "上架", now=NOW)
+    moved = ledgers.move(world.arch, f["archive_no"], "R1-C1-S1-B1", "上架", now=NOW)
     assert moved["location"]["path"] == "R1/R1-C1/R1-C1-S1/R1-C1-S1-B1"
     assert [(m["from"], m["to"]) for m in moved["moves"]] == [(None, "R1"), ("R1", "R1-C1-S1-B1")]
 
@@ -109,37 +109,37 @@ def test_r22_locations_nest_room_cabinet_shelf_box_and_moves_are_recorded(world)
 def test_r13_voided_number_stays_in_the_ledger_and_is_never_reused(world):
     f = world.received()
     with pytest.raises(InvalidInput) as no_reason:
-        archives.void(world.arch, f["archive_no"], " ", now=NOW)
+        ledgers.void(world.arch, f["archive_no"], " ", now=NOW)
     assert no_reason.value.code == "archive.reason_required"
-    archives.void(world.arch, f["archive_no"], "重复立卷", now=NOW)
+    ledgers.void(world.arch, f["archive_no"], "重复立卷", now=NOW)
     assert world.received()["archive_no"] == "XD-2026-0002"
-    ledger = archives.ledger(world.arch, status="voided")
+    ledger = ledgers.ledger(world.arch, status="voided")
     assert [(r["archive_no"], r["status"]) for r in ledger["items"]] == [("XD-2026-0001", "voided")]
-    assert archives.get_archive(world.arch, "XD-2026-0001", now=NOW)["void_reason"] == "重复立卷"
+    assert ledgers.get_archive(world.arch, "XD-2026-0001", now=NOW)["void_reason"] == "重复立卷"
 
 
 def test_r3_ledger_filters_and_keyset_pages(world):
     for _ in range(3):
         world.received()
     world.received(business="guarantee")
-    page = archives.ledger(world.arch, business="loan", limit=2)
+    page = ledgers.ledger(world.arch, business="loan", limit=2)
     assert [r["archive_no"] for r in page["items"]] == ["XD-2026-0003", "XD-2026-0002"]
-    rest = archives.ledger(world.arch, business="loan", limit=2, cursor=page["next_cursor"])
+    rest = ledgers.ledger(world.arch, business="loan", limit=2, cursor=page["next_cursor"])
     assert [r["archive_no"] for r in rest["items"]] == ["XD-2026-0001"] and rest["next_cursor"] is None
-    assert archives.ledger(world.arch, q="DB-2026")["items"][0]["business"] == "guarantee"
-    assert archives.ledger(world.arch, year="2025")["items"] == []
+    assert ledgers.ledger(world.arch, q="DB-2026")["items"][0]["business"] == "guarantee"
+    assert ledgers.ledger(world.arch, year="2025")["items"] == []
     with pytest.raises(InvalidInput):
-        archives.ledger(world.arch, year="twenty")
+        ledgers.ledger(world.arch, year="twenty")
     with pytest.raises(NotFound):
-        archives.get_archive(world.arch, "XD-2099-0001", now=NOW)
+        ledgers.get_archive(world.arch, "XD-2099-0001", now=NOW)
 
 
 def test_r13_configured_dat13_pattern_is_used(world, admin):
-    archives.set_scheme(admin, pattern="{fonds}-{category}·{year}-{retention}-{seq:04d}", fonds="J001",
+    numbering.set_scheme(admin, pattern="{fonds}-{category}·{year}-{retention}-{seq:04d}", fonds="J001",
                         retention="D30", now=NOW)
     assert world.received()["archive_no"] == "J001-KH·2026-D30-0001"
     with pytest.raises(Forbidden):
-        archives.set_scheme(world.arch, pattern="{year}-{seq}", now=NOW)
+        numbering.set_scheme(world.arch, pattern="{year}-{seq}", now=NOW)
 
 
 def test_r13_eight_concurrent_receipts_are_gapless(world):
@@ -152,7 +152,7 @@ def test_r13_eight_concurrent_receipts_are_gapless(world):
         database.connect()
         try:
             barrier.wait()
-            results.append(archives.receive(world.arch, h["id"], world.checks(h), "R1", now=NOW)["archive_no"])
+            results.append(receipt.receive(world.arch, h["id"], world.checks(h), "R1", now=NOW)["archive_no"])
         except Exception as exc:
             errors.append(exc)
         finally:

@@ -8,7 +8,7 @@ import pytest
 from archive_service import scans as store_module
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import AuditEntry, ScanFile
-from archive_service.services import archives, audit
+from archive_service.services import audit, ledgers
 from archive_service.services import scans as scan_service
 from tests import scanfiles
 from tests.conftest import NOW
@@ -61,7 +61,7 @@ def test_r19_an_unauthorised_upload_is_refused_before_reading_it(world, store):
 
 def test_a_voided_file_takes_no_scans(world, store):
     no = world.received()["archive_no"]
-    archives.void(world.arch, no, "录入错误", now=NOW)
+    ledgers.void(world.arch, no, "录入错误", now=NOW)
     with pytest.raises(Conflict) as refused:
         scan_service.upload(world.arch, no, io.BytesIO(scanfiles.pdf(1)), filename="a.pdf", store=store, now=NOW)
     assert refused.value.code == "archive.voided" and store.usage().files == 0

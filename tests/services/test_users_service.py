@@ -5,7 +5,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from archive_service.models import ApiToken, AuditEntry, User
-from archive_service.services import archives, users
+from archive_service.services import receipt, users
 from tests.conftest import NOW, PASSWORD
 from tests.services.handover_world import World
 
@@ -90,7 +90,7 @@ def test_r21_deactivation_refused_while_the_user_still_handles_a_project(admin, 
     assert refused.value.code == "user.still_holds"
     assert [h["ref"] for h in refused.value.details["holdings"]] == ["P-1"]
     assert User.get(User.username == "wang").active is True
-    archives.receive(world.arch, handover["id"], world.checks(handover), "R1", now=NOW)
+    receipt.receive(world.arch, handover["id"], world.checks(handover), "R1", now=NOW)
     assert users.update_user(admin, "wang", active=False, now=NOW)["active"] is False
 
 

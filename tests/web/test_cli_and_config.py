@@ -5,11 +5,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 from click.testing import CliRunner
 
-from archive_service import create_app, migrations
+from archive_service import create_app, migrations, models
 from archive_service.cli import main
 from archive_service.config import ConfigError
 from archive_service.db import bind, database
@@ -75,7 +76,7 @@ def test_db_upgrade_from_empty_then_again_is_a_no_op(empty_db_url):
     assert "nothing to do" in run_cli(["db", "upgrade"], empty_db_url).output
     bind(empty_db_url)
     with database.connection_context():
-        for model in migrations.models.ALL_MODELS:
+        for model in models.ALL_MODELS:
             assert database.table_exists(model._meta.table_name)
 
 
@@ -85,18 +86,28 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_until_serving(proc, port, timeout=120):
+    """Until the server answers an HTTP request: then it runs its loop, with SIGTERM handled.
+    (An open port alone is not enough: it is bound before the loop starts.)"""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"the server exited early: {proc.communicate()[0]}"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                assert response.status == 200
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the server did not answer within {timeout} s")
+
+
 def test_serve_runs_waitress_and_stops_cleanly_on_sigterm(tmp_path):
     port = free_port()
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/serve.db", ARCHIVE_ENV="development")
     proc = subprocess.Popen([sys.executable, "-m", "archive_service", "serve", "--demo", "--port", str(port)],
                             env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_serving(proc, port)
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=15)
     finally:

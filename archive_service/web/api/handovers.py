@@ -1,45 +1,51 @@
 """Customers, projects, handover lists, extensions, receipt, the archive ledger and register."""
 from flask import Response, request
 
-from ...services import archives, customers, extensions, handovers
+from ...services import customers, extensions, handovers, ledgers, locations, numbering, receipt
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, Decimal, Int, List, Nested, PageArgs, Str
+from .schemas import ApiSchema, Bool, Date, Decimal, Id, Int, List, Nested, PageArgs, QueryInt, Text
 
 customers_bp = api_blueprint("customers", "Customers and projects (R5)")
 handovers_bp = api_blueprint("handovers", "Handover lists: A → B → archive (R6–R11)")
 archives_bp = api_blueprint("archives", "Receipt, numbering, locations, ledger and registration book (R11–R13, R22)")
 
 
+BUSINESSES = {"enum": ["loan", "guarantee"]}
+
+
 class NewCustomer(ApiSchema):
-    name = Str(required=True)
-    kind = Str(required=True)
-    id_number = Str(required=True)
+    name = Text(100, required=True)
+    kind = Text(16, required=True, metadata={"enum": ["person", "enterprise"]})
+    id_number = Text(32, required=True)
 
 
 class NewProject(ApiSchema):
-    code = Str(required=True)
-    customer_id = Int(required=True)
-    business = Str(required=True)
-    title = Str(required=True)
-    amount = Decimal(required=True)
-    a_user = Str(required=True)
-    b_user = Str(required=True)
-    ended_on = Str(required=True)
+    code = Text(40, required=True)
+    customer_id = Id(required=True)
+    business = Text(16, required=True, metadata=BUSINESSES)
+    title = Text(200, required=True)
+    amount = Decimal(required=True, metadata={"exclusiveMinimum": 0, "maximum": 999_999_999_999.99})
+    a_user = Text(64, required=True)
+    b_user = Text(64, required=True)
+    ended_on = Date(required=True)
 
 
 class FindArgs(PageArgs):
-    q = Str(load_default=None)
+    q = Text(100, load_default=None)
 
 
 class ProjectArgs(FindArgs):
-    business = Str(load_default=None)
+    business = Text(16, metadata=BUSINESSES)
+
+
+PARTS = {"minimum": 1, "maximum": 4}
 
 
 class Item(ApiSchema):
-    part = Int(required=True)
-    title = Str(required=True)
-    pages = Int(required=True)
+    part = Int(required=True, metadata=PARTS)
+    title = Text(200, required=True)
+    pages = Int(required=True, metadata={"minimum": 1, "maximum": 10_000})
     attachment = Bool(load_default=False)
     contract = Bool(load_default=False)
 
@@ -49,8 +55,8 @@ class Items(ApiSchema):
 
 
 class TemplateItem(ApiSchema):
-    part = Int(required=True)
-    title = Str(required=True)
+    part = Int(required=True, metadata=PARTS)
+    title = Text(200, required=True)
     attachment = Bool(load_default=False)
     contract = Bool(load_default=False)
 
@@ -60,68 +66,69 @@ class Template(ApiSchema):
 
 
 class Missing(ApiSchema):
-    title = Str(required=True)
-    reason = Str(required=True)
+    title = Text(200, required=True)
+    reason = Text(1000, multiline=True, required=True)
 
 
 class Review(ApiSchema):
-    decision = Str(required=True)
+    decision = Text(16, required=True, metadata={"enum": ["accept", "return"]})
     missing = List(Nested(Missing), load_default=list)
 
 
 class Check(ApiSchema):
-    item_id = Int(required=True)
-    pages = Int(required=True)
+    item_id = Id(required=True)
+    pages = Int(required=True, minimum=0, maximum=1_000_000)
 
 
 class Receive(ApiSchema):
     checks = List(Nested(Check), required=True)
-    location = Str(required=True, allow_none=True)
+    location = Text(40, required=True, allow_none=True)
 
 
 class ExtensionRequest(ApiSchema):
-    step = Str(required=True)
-    until = Str(required=True)
-    reason = Str(load_default="")
+    step = Text(16, required=True, metadata={"enum": ["a_to_b", "b_to_archive"]})
+    until = Date(required=True)
+    reason = Text(1000, multiline=True, load_default="")
 
 
 class Decision(ApiSchema):
     approve = Bool(required=True)
-    note = Str(load_default="")
+    note = Text(1000, multiline=True, load_default="")
 
 
 class NewLocation(ApiSchema):
-    code = Str(required=True)
-    name = Str(required=True)
-    parent = Str(load_default=None, allow_none=True)
+    code = Text(40, required=True)
+    name = Text(100, required=True)
+    parent = Text(40, load_default=None, allow_none=True)
+    safe = Bool(load_default=False, metadata={"description": "a safe, or a drawer/bag inside one (R16)"})
 
 
 class Move(ApiSchema):
-    location = Str(required=True)
-    note = Str(load_default="")
+    location = Text(40, required=True)
+    note = Text(200, multiline=True, load_default="")
 
 
 class Void(ApiSchema):
-    reason = Str(required=True)
+    reason = Text(500, multiline=True, required=True)
 
 
 class LedgerArgs(FindArgs):
-    year = Str(load_default=None)
-    business = Str(load_default=None)
-    status = Str(load_default=None)
+    year = QueryInt(load_default=None, metadata={"minimum": 1, "maximum": 9999})
+    business = Text(16, metadata=BUSINESSES)
+    status = Text(16, metadata={"enum": ["in_archive", "voided"]})
 
 
 class RegisterArgs(PageArgs):
-    date_from = Str(load_default=None, data_key="from")
-    date_to = Str(load_default=None, data_key="to")
+    date_from = Date(load_default=None, data_key="from")
+    date_to = Date(load_default=None, data_key="to")
 
 
 class Scheme(ApiSchema):
-    pattern = Str(load_default=None)
-    fonds = Str(load_default=None)
-    category = Str(load_default=None)
-    retention = Str(load_default=None)
-    org = Str(load_default=None)
+    pattern = Text(100, load_default=None)
+    fonds = Text(16, load_default=None)
+    category = Text(16, load_default=None)
+    retention = Text(8, metadata={"enum": ["Y", "D30", "D10"]})
+    org = Text(16, load_default=None)
 
 
 # ---- customers and projects ----
@@ -287,20 +294,20 @@ def decide_extension(body, extension_id):
 @archives_bp.response(200)
 def receive(body, handover_id):
     """Item-by-item check (R11); on a match: numbered, registered, filed."""
-    return archives.receive(current_actor(), handover_id, body["checks"], body["location"], now=now())
+    return receipt.receive(current_actor(), handover_id, body["checks"], body["location"], now=now())
 
 
 @archives_bp.post("/locations")
 @archives_bp.arguments(NewLocation)
 @archives_bp.response(201)
 def create_location(body):
-    return archives.create_location(current_actor(), now=now(), **body)
+    return locations.create_location(current_actor(), now=now(), **body)
 
 
 @archives_bp.get("/locations")
 @archives_bp.response(200)
 def list_locations():
-    return archives.list_locations(current_actor())
+    return locations.list_locations(current_actor())
 
 
 @archives_bp.get("/archives")
@@ -308,20 +315,20 @@ def list_locations():
 @archives_bp.response(200)
 def ledger(args):
     """The archive ledger (R3)."""
-    return archives.ledger(current_actor(), **args)
+    return ledgers.ledger(current_actor(), **args)
 
 
 @archives_bp.get("/archives/<archive_no>")
 @archives_bp.response(200)
 def get_archive(archive_no):
-    return archives.get_archive(current_actor(), archive_no, now=now())
+    return ledgers.get_archive(current_actor(), archive_no, now=now())
 
 
 @archives_bp.post("/archives/<archive_no>/move")
 @archives_bp.arguments(Move)
 @archives_bp.response(200)
 def move(body, archive_no):
-    return archives.move(current_actor(), archive_no, body["location"], body["note"], now=now())
+    return ledgers.move(current_actor(), archive_no, body["location"], body["note"], now=now())
 
 
 @archives_bp.post("/archives/<archive_no>/void")
@@ -329,7 +336,7 @@ def move(body, archive_no):
 @archives_bp.response(200)
 def void(body, archive_no):
     """Withdraw a number; it stays in the ledger with the reason."""
-    return archives.void(current_actor(), archive_no, body["reason"], now=now())
+    return ledgers.void(current_actor(), archive_no, body["reason"], now=now())
 
 
 @archives_bp.get("/register")
@@ -337,14 +344,14 @@ def void(body, archive_no):
 @archives_bp.response(200)
 def register(args):
     """The registration book (R12)."""
-    return archives.register(current_actor(), now=now(), **args)
+    return ledgers.register(current_actor(), now=now(), **args)
 
 
 @archives_bp.get("/numbering")
 @archives_bp.response(200)
 def get_numbering():
     current_actor()
-    return archives.scheme_view()
+    return numbering.scheme_view()
 
 
 @archives_bp.put("/numbering")
@@ -352,4 +359,4 @@ def get_numbering():
 @archives_bp.response(200)
 def set_numbering(body):
     """The archive-number pattern (DA/T 13-2022 segments)."""
-    return archives.set_scheme(current_actor(), now=now(), **body)
+    return numbering.set_scheme(current_actor(), now=now(), **body)

@@ -2,7 +2,8 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import archives
+from ...services import ledgers
+from ...services import locations as location_service
 from ..context import current_actor, now
 
 bp = Blueprint("archive_pages", __name__)
@@ -12,7 +13,7 @@ bp = Blueprint("archive_pages", __name__)
 @login_required
 def ledger():
     args = {k: request.args.get(k) or None for k in ("year", "business", "status", "q", "cursor")}
-    page = archives.ledger(current_actor(), **args)
+    page = ledgers.ledger(current_actor(), **args)
     return render_template("archives/ledger.html", page=page, args=args)
 
 
@@ -20,15 +21,15 @@ def ledger():
 @login_required
 def detail(archive_no):
     actor = current_actor()
-    return render_template("archives/detail.html", f=archives.get_archive(actor, archive_no, now=now()),
-                           locations=archives.list_locations(actor)["items"])
+    return render_template("archives/detail.html", f=ledgers.get_archive(actor, archive_no, now=now()),
+                           locations=location_service.list_locations(actor)["items"])
 
 
 @bp.post("/archives/<path:archive_no>/move")
 @login_required
 def move(archive_no):
-    archives.move(current_actor(), archive_no, request.form.get("location", ""), request.form.get("note", ""),
-                  now=now())
+    ledgers.move(current_actor(), archive_no, request.form.get("location", ""), request.form.get("note", ""),
+                 now=now())
     flash("已移动存放位置。", "success")
     return redirect(url_for(".detail", archive_no=archive_no))
 
@@ -37,20 +38,21 @@ def move(archive_no):
 @login_required
 def register():
     args = {"date_from": request.args.get("from") or None, "date_to": request.args.get("to") or None}
-    book = archives.register(current_actor(), now=now(), cursor=request.args.get("cursor") or None, **args)
+    book = ledgers.register(current_actor(), now=now(), cursor=request.args.get("cursor") or None, **args)
     return render_template("archives/register.html", book=book, args=args)
 
 
 @bp.get("/locations")
 @login_required
 def locations():
-    return render_template("archives/locations.html", rows=archives.list_locations(current_actor())["items"])
+    return render_template("archives/locations.html", rows=location_service.list_locations(current_actor())["items"])
 
 
 @bp.post("/locations")
 @login_required
 def create_location():
-    archives.create_location(current_actor(), code=request.form.get("code", "").strip(),
-                             name=request.form.get("name", ""), parent=request.form.get("parent") or None, now=now())
+    location_service.create_location(current_actor(), code=request.form.get("code", "").strip(),
+                                     name=request.form.get("name", ""), parent=request.form.get("parent") or None,
+                                     safe=request.form.get("safe") == "on", now=now())
     flash("位置已创建。", "success")
     return redirect(url_for(".locations"))

@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from ...domain.errors import ArchiveError
 from ...domain.handovers import PARTS
-from ...services import archives, customers, extensions, handovers
+from ...services import customers, extensions, handovers, locations, receipt
 from ..context import current_actor, now
 from . import forms
 
@@ -103,7 +103,7 @@ def receive_form(handover_id):
     actor = current_actor()
     h = handovers.get(actor, handover_id, now=now())
     return render_template("handovers/receive.html", h=h, differences=None, entered={}, location="",
-                           locations=archives.list_locations(actor)["items"])
+                           locations=locations.list_locations(actor)["items"])
 
 
 @bp.post("/handovers/<int:handover_id>/receive")
@@ -112,7 +112,7 @@ def receive(handover_id):
     actor = current_actor()
     checks = forms.checks(request.form)
     try:
-        archive = archives.receive(actor, handover_id, checks, request.form.get("location") or None, now=now())
+        archive = receipt.receive(actor, handover_id, checks, request.form.get("location") or None, now=now())
     except ArchiveError as refused:
         if refused.code != "handover.pages_mismatch":
             raise
@@ -121,7 +121,7 @@ def receive(handover_id):
         return render_template("handovers/receive.html", h=h, differences=refused.details["differences"],
                                entered={c["item_id"]: c["pages"] for c in checks},
                                location=request.form.get("location", ""),
-                               locations=archives.list_locations(actor)["items"]), 409
+                               locations=locations.list_locations(actor)["items"]), 409
     flash(f"核对无误,已接收归档,档号 {archive['archive_no']}。", "success")
     return redirect(url_for("archive_pages.detail", archive_no=archive["archive_no"]))
 

@@ -2,8 +2,10 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import archives, calendar
+from ...domain.errors import InvalidInput, NotFound
+from ...services import calendar, certificate_desk
 from ...services import dashboard as dashboard_figures
+from ...services import lookup as codes
 from ..context import current_actor, now
 
 bp = Blueprint("home", __name__)
@@ -16,7 +18,8 @@ def dashboard():
     unconfirmed = calendar.unconfirmed_years_ahead(now()) if actor.has_role("admin") else []
     return render_template("dashboard.html", unconfirmed_years=unconfirmed,
                            cards=dashboard_figures.cards(actor, now=now()),
-                           archive_empty=dashboard_figures.archive_is_empty())
+                           archive_empty=dashboard_figures.archive_is_empty(),
+                           certificate_work=certificate_desk.home(actor, now=now()))
 
 
 @bp.get("/scan")
@@ -32,8 +35,11 @@ def scan():
 @bp.get("/lookup/<path:code>")
 @login_required
 def lookup(code):
+    """Where a scanned code leads: the archive, the item in it, the location..."""
     current_actor()
-    archive_no = archives.find_archive_no(code.strip())
-    if archive_no:
-        return redirect(url_for("archive_pages.detail", archive_no=archive_no))
-    return render_template("lookup.html", code=code), 404
+    try:
+        found = codes.resolve(code)
+    except (InvalidInput, NotFound) as refused:
+        return render_template("lookup.html", code=code, message=refused.message, code_name=refused.code), \
+            refused.status
+    return redirect(found["url"])

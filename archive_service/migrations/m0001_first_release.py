@@ -1,0 +1,231 @@
+"""The first release's schema, frozen: every table as it stood when migrations became real.
+
+The classes below are copies, not the live models (those change with later steps); they are
+bound to the database being migrated and created in one go."""
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+
+def apply(db):
+    db.create_tables(tables(db))
+
+
+def tables(db):
+    """The first release's tables bound to `db` (also used by tests to write first-release data)."""
+
+    class BaseModel(Model):
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class User(BaseModel):
+        username = CharField(max_length=64, unique=True)
+        display_name = CharField(max_length=100)
+        password_hash = CharField(max_length=255)
+        roles_text = CharField(max_length=255, default="")
+        department = CharField(max_length=100, default="")
+        email = CharField(max_length=255, default="")
+        active = BooleanField(default=True)
+        failed_logins = IntegerField(default=0)
+        locked_until = DateTimeField(null=True)
+        created_at = DateTimeField()
+
+        class Meta:
+            table_name = "app_user"
+
+    class ApiToken(BaseModel):
+        user = ForeignKeyField(User, backref="tokens", on_delete="RESTRICT")
+        token_hash = CharField(max_length=64, unique=True)
+        created_at = DateTimeField()
+        revoked_at = DateTimeField(null=True)
+        last_used_at = DateTimeField(null=True)
+
+    class AuditEntry(BaseModel):
+        at = DateTimeField()
+        actor = CharField(max_length=64, null=True)
+        action = CharField(max_length=64, index=True)
+        object_type = CharField(max_length=32, default="")
+        object_id = CharField(max_length=64, default="")
+        summary = TextField(default="{}")
+        client_addr = CharField(max_length=64, default="")
+        prev_hash = CharField(max_length=64)
+        hash = CharField(max_length=64, unique=True)
+
+    class AuditHead(BaseModel):
+        last_id = IntegerField(default=0)
+        last_hash = CharField(max_length=64)
+        count = IntegerField(default=0)
+
+    class CalendarOverride(BaseModel):
+        day = DateField(primary_key=True)
+        kind = CharField(max_length=16)
+        note = CharField(max_length=200, default="")
+        set_by = CharField(max_length=64)
+        set_at = DateTimeField()
+
+    class CalendarYear(BaseModel):
+        year = IntegerField(primary_key=True)
+        confirmed_by = CharField(max_length=64)
+        confirmed_at = DateTimeField()
+
+    class Setting(BaseModel):
+        key = CharField(max_length=64, primary_key=True)
+        value = TextField()
+
+    class Customer(BaseModel):
+        name = CharField(max_length=100, index=True)
+        kind = CharField(max_length=16)
+        id_number = CharField(max_length=32, index=True)
+        created_by = CharField(max_length=64)
+        created_at = DateTimeField()
+
+    class Project(BaseModel):
+        code = CharField(max_length=40, unique=True)
+        customer = ForeignKeyField(Customer, backref="projects", on_delete="RESTRICT")
+        business = CharField(max_length=16)
+        title = CharField(max_length=200)
+        amount = DecimalField(max_digits=16, decimal_places=2, auto_round=True)
+        a_user = ForeignKeyField(User, backref="projects_as_a", on_delete="RESTRICT")
+        b_user = ForeignKeyField(User, backref="projects_as_b", on_delete="RESTRICT")
+        ended_on = DateField(index=True)
+        created_by = CharField(max_length=64)
+        created_at = DateTimeField()
+
+    class ChecklistEntry(BaseModel):
+        business = CharField(max_length=16)
+        part = IntegerField()
+        position = IntegerField()
+        title = CharField(max_length=200)
+        contract = BooleanField(default=False)
+        attachment = BooleanField(default=False)
+
+        class Meta:
+            indexes = ((("business", "part", "position"), True),)
+
+    class Handover(BaseModel):
+        project = ForeignKeyField(Project, backref="handovers", unique=True, on_delete="RESTRICT")
+        state = CharField(max_length=16, index=True)
+        rounds = IntegerField(default=0)
+        created_at = DateTimeField()
+        first_submitted_at = DateTimeField(null=True)
+        last_submitted_at = DateTimeField(null=True)
+        accepted_at = DateTimeField(null=True)
+        received_at = DateTimeField(null=True)
+        a_on_time = BooleanField(null=True)
+        b_on_time = BooleanField(null=True)
+
+    class HandoverItem(BaseModel):
+        handover = ForeignKeyField(Handover, backref="items", on_delete="CASCADE")
+        part = IntegerField()
+        position = IntegerField()
+        title = CharField(max_length=200)
+        pages = IntegerField()
+        contract = BooleanField(default=False)
+        attachment = BooleanField(default=False)
+        round = IntegerField(default=0)
+        number = CharField(max_length=80, null=True, unique=True)
+        contract_number = CharField(max_length=80, null=True, unique=True)
+
+    class SupplementRequest(BaseModel):
+        handover = ForeignKeyField(Handover, backref="supplements", on_delete="CASCADE")
+        round = IntegerField()
+        missing = TextField()
+        requested_by = ForeignKeyField(User, on_delete="RESTRICT")
+        requested_at = DateTimeField()
+        answered_at = DateTimeField(null=True)
+
+        class Meta:
+            indexes = ((("handover", "round"), True),)
+
+    class Signature(BaseModel):
+        handover = ForeignKeyField(Handover, backref="signatures", on_delete="CASCADE")
+        role = CharField(max_length=16)
+        user = ForeignKeyField(User, on_delete="RESTRICT")
+        signed_at = DateTimeField()
+        content_hash = CharField(max_length=64)
+        content = TextField()
+        changes = TextField(default="{}")
+
+    class Extension(BaseModel):
+        handover = ForeignKeyField(Handover, backref="extensions", on_delete="CASCADE")
+        step = CharField(max_length=16)
+        until = DateField()
+        reason = TextField()
+        requested_by = ForeignKeyField(User, on_delete="RESTRICT")
+        requested_at = DateTimeField()
+        state = CharField(max_length=16, default="pending", index=True)
+        decided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+        decided_at = DateTimeField(null=True)
+        note = TextField(default="")
+
+    class Location(BaseModel):
+        code = CharField(max_length=40, unique=True)
+        name = CharField(max_length=100)
+        level = CharField(max_length=16)
+        parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+        created_at = DateTimeField()
+
+    class NumberCounter(BaseModel):
+        series = CharField(max_length=100, unique=True)
+        last_seq = IntegerField(default=0)
+
+    class ArchiveFile(BaseModel):
+        archive_no = CharField(max_length=80, unique=True)
+        series = CharField(max_length=100)
+        seq = IntegerField()
+        handover = ForeignKeyField(Handover, backref="archive_files", on_delete="RESTRICT")
+        project = ForeignKeyField(Project, on_delete="RESTRICT")
+        business = CharField(max_length=16, index=True)
+        year = IntegerField(index=True)
+        status = CharField(max_length=16, default="in_archive", index=True)
+        location = ForeignKeyField(Location, null=True, on_delete="RESTRICT")
+        received_by = ForeignKeyField(User, on_delete="RESTRICT")
+        received_at = DateTimeField()
+        void_reason = TextField(null=True)
+        voided_at = DateTimeField(null=True)
+
+        class Meta:
+            indexes = ((("series", "seq"), True),)
+
+    class LocationMove(BaseModel):
+        archive = ForeignKeyField(ArchiveFile, backref="moves", on_delete="CASCADE")
+        from_location = ForeignKeyField(Location, null=True, on_delete="RESTRICT")
+        to_location = ForeignKeyField(Location, on_delete="RESTRICT")
+        moved_by = CharField(max_length=64)
+        moved_at = DateTimeField()
+        note = CharField(max_length=200, default="")
+
+    class RegisterEntry(BaseModel):
+        archive = ForeignKeyField(ArchiveFile, backref="register_entries", on_delete="RESTRICT")
+        day = DateField(index=True)
+        file_name = CharField(max_length=320)
+        handed_over_by = ForeignKeyField(User, on_delete="RESTRICT")
+        received_by = ForeignKeyField(User, on_delete="RESTRICT")
+        handed_over_signature = ForeignKeyField(Signature, on_delete="RESTRICT")
+        received_signature = ForeignKeyField(Signature, on_delete="RESTRICT")
+        at = DateTimeField()
+
+    class ScanFile(BaseModel):
+        archive = ForeignKeyField(ArchiveFile, backref="scans", on_delete="RESTRICT")
+        item = ForeignKeyField(HandoverItem, null=True, backref="scans", on_delete="RESTRICT")
+        sha256 = CharField(max_length=64, index=True)
+        pages = IntegerField()
+        media_type = CharField(max_length=32)
+        filename = CharField(max_length=200)
+        size = BigIntegerField()
+        uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
+        uploaded_at = DateTimeField()
+
+    return [User, ApiToken, AuditEntry, AuditHead, CalendarOverride, CalendarYear, Setting, Customer, Project,
+            ChecklistEntry, Handover, HandoverItem, SupplementRequest, Signature, Extension, Location,
+            NumberCounter, ArchiveFile, LocationMove, RegisterEntry, ScanFile]

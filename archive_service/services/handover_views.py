@@ -1,0 +1,89 @@
+"""What a handover list looks like to its readers: the list, its rows in the work lists, its
+signatures, supplement rounds and extensions (plain dicts for pages, the API and the PDF)."""
+import json
+
+from ..domain import deadlines as deadline_rules
+from ..domain import handovers as rules
+from ..domain.timeutil import iso_local
+from ..models import ArchiveFile, Extension, HandoverItem, Signature, SupplementRequest
+from . import deadlines
+
+A, B, ARCHIVIST = "A", "B", "archivist"
+ROLE_NAMES = {A: "A角", B: "B角", ARCHIVIST: "档案管理员"}
+
+
+def item_rows(handover):
+    return list(handover.items.order_by(HandoverItem.part, HandoverItem.position))
+
+
+def item_dict(item):
+    return {"id": item.id, "part": item.part, "part_name": rules.PARTS[item.part], "position": item.position,
+            "title": item.title, "pages": item.pages, "attachment": item.attachment, "contract": item.contract,
+            "round": item.round, "number": item.number, "contract_number": item.contract_number}
+
+
+def signature_dict(sig):
+    return {"role": sig.role, "role_name": ROLE_NAMES[sig.role], "username": sig.user.username,
+            "display_name": sig.user.display_name, "signed_at": iso_local(sig.signed_at),
+            "content_hash": sig.content_hash, "changes": json.loads(sig.changes)}
+
+
+def supplement_dict(req):
+    return {"round": req.round, "requested_by": req.requested_by.username, "requested_at": iso_local(req.requested_at),
+            "missing": json.loads(req.missing), "answered_at": iso_local(req.answered_at)}
+
+
+def handover_view(handover, cal=None):
+    items = [item_dict(i) for i in item_rows(handover)]
+    dl = deadlines.of_project(handover.project, handover, cal)
+    archive = ArchiveFile.get_or_none(ArchiveFile.handover == handover.id)
+    return {
+        "id": handover.id, "project_id": handover.project_id, "project": project_summary(handover.project),
+        "state": handover.state, "state_name": rules.STATE_NAMES[handover.state],
+        "items": items, "totals": rules.totals(items), "content_hash": rules.content_hash(items),
+        "supplements": [supplement_dict(r) for r in handover.supplements.order_by(SupplementRequest.round)],
+        "signatures": [signature_dict(s) for s in handover.signatures.order_by(Signature.id)],
+        "deadlines": dl.as_dict(),
+        "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time},
+        "extensions": [extension_dict(e) for e in handover.extensions.order_by(Extension.id)],
+        "created_at": iso_local(handover.created_at), "submitted_at": iso_local(handover.last_submitted_at),
+        "accepted_at": iso_local(handover.accepted_at), "received_at": iso_local(handover.received_at),
+        "archive_no": archive.archive_no if archive else None,
+    }
+
+
+def extension_dict(ext):
+    return {"id": ext.id, "handover_id": ext.handover_id, "step": ext.step, "until": ext.until.isoformat(),
+            "reason": ext.reason, "requested_by": ext.requested_by.username,
+            "requested_at": iso_local(ext.requested_at), "state": ext.state,
+            "decided_by": ext.decided_by.username if ext.decided_by_id else None,
+            "decided_at": iso_local(ext.decided_at), "note": ext.note}
+
+
+def project_summary(project):
+    return {"id": project.id, "code": project.code, "title": project.title, "business": project.business,
+            "customer_name": project.customer.name, "a_user": project.a_user.username,
+            "b_user": project.b_user.username, "a_user_name": project.a_user.display_name,
+            "b_user_name": project.b_user.display_name, "ended_on": project.ended_on.isoformat()}
+
+
+def task_view(kind, project, handover, due, cal, today):
+    """One row of the actor's to-do list: what to do on which project, by when."""
+    return {"kind": kind, "project_id": project.id, "project_code": project.code, "project_title": project.title,
+            "customer_name": project.customer.name, "handover_id": handover.id if handover else None,
+            "state": handover.state if handover else None, "due": due.due.isoformat(), "confirmed": due.confirmed,
+            "urgency": deadline_rules.urgency(cal, today, due.due)}
+
+
+def summary_view(handover, cal, today):
+    """One row of "my lists" and the archivist's inbox: state, the step now due and its urgency."""
+    dl = deadlines.of_project(handover.project, handover, cal)
+    step = deadline_rules.A_TO_B if handover.state in (rules.DRAFT, rules.RETURNED) else deadline_rules.B_TO_ARCHIVE
+    due = dl.of(step)
+    items = list(handover.items)
+    return {"id": handover.id, "project": project_summary(handover.project), "state": handover.state,
+            "state_name": rules.STATE_NAMES[handover.state], "deadlines": dl.as_dict(), "current_step": step,
+            "due": due.due.isoformat(),
+            "urgency": None if handover.state == rules.RECEIVED else deadline_rules.urgency(cal, today, due.due),
+            "item_count": len(items), "pages": sum(i.pages for i in items),
+            "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time}}

@@ -1,0 +1,206 @@
+"""The archive ledger (档案台帐, R3) and the registration book (登记簿, R12): the filed archive
+files, read one by one or as pages, moved between places (R22) and voided (R13)."""
+from datetime import timedelta
+from urllib.parse import quote
+
+from ..db import for_update, transaction
+from ..domain import handovers as rules
+from ..domain.customers import BUSINESSES
+from ..domain.errors import Conflict, InvalidInput, NotFound, require
+from ..domain.permissions import require_permission
+from ..domain.timeutil import iso_local, local_day_start, parse_date, to_db
+from ..models import ArchiveFile, Customer, HandoverItem, LocationMove, Project, RegisterEntry
+from . import audit, file_access, lookup
+from .handover_views import item_dict, item_rows
+from .locations import load_location, location_view
+from .paging import cursor_id, page_size
+
+STATUSES = {"in_archive": "在库", "voided": "已作废"}
+
+
+# ---- the ledger (R3) -------------------------------------------------------------------------
+
+def archive_view(archive):
+    items = item_rows(archive.handover)
+    project = archive.project
+    return {
+        "id": archive.id, "archive_no": archive.archive_no, "status": archive.status,
+        "status_name": STATUSES[archive.status], "business": archive.business, "year": archive.year,
+        "handover_id": archive.handover_id, "project_id": project.id, "project_code": project.code,
+        "project_title": project.title, "customer_name": project.customer.name,
+        "items": [_archive_item(i) for i in items],
+        "contracts": [{"item_id": i.id, "title": i.title, "number": i.contract_number, "item_number": i.number,
+                       "pages": i.pages} for i in items if i.contract and not i.attachment],
+        "attachments": [{"item_id": i.id, "title": i.title, "pages": i.pages, "number": None}
+                        for i in items if i.attachment],
+        "totals": rules.totals([item_dict(i) for i in items]),
+        "location": location_view(archive.location),
+        "received_at": iso_local(archive.received_at), "received_by": archive.received_by.username,
+        "void_reason": archive.void_reason, "voided_at": iso_local(archive.voided_at),
+    }
+
+
+def _archive_item(item):
+    return {"id": item.id, "part": item.part, "part_name": rules.PARTS[item.part], "title": item.title,
+            "pages": item.pages, "attachment": item.attachment, "contract": item.contract,
+            "number": None if item.attachment else item.number,
+            "contract_number": item.contract_number}
+
+
+def load_archive(archive_no, lock=False):
+    """The archive file with this number (locked for update when asked); 404 when there is none."""
+    query = ArchiveFile.select().where(ArchiveFile.archive_no == str(archive_no))
+    archive = (for_update(query) if lock else query).get_or_none()
+    if archive is None:
+        raise NotFound("archive.not_found", f"找不到档案 {archive_no}")
+    return archive
+
+
+def get_archive(actor, archive_no, *, now):
+    """One file with its numbered items, for those who may read it (R19); every read is audited."""
+    archive = load_archive(archive_no)
+    file_access.require_read(actor, archive)
+    with transaction():
+        audit.record(actor, "archive.read", "archive", archive.archive_no, now=now)
+    view = archive_view(archive)
+    view["moves"] = [{"from": m.from_location.code if m.from_location_id else None, "to": m.to_location.code,
+                      "moved_by": m.moved_by, "moved_at": iso_local(m.moved_at), "note": m.note}
+                     for m in archive.moves.order_by(LocationMove.id)]
+    return view
+
+
+def archive_url(archive_no, item_id=None):
+    return f"/archives/{quote(archive_no)}" + (f"#item-{item_id}" if item_id else "")
+
+
+@lookup.resolver(order=10)
+def resolve_archive_no(code):
+    """A box label's archive number (档号)."""
+    row = ArchiveFile.select(ArchiveFile.id, ArchiveFile.status).where(ArchiveFile.archive_no == code).tuples().first()
+    return {"kind": "archive", "id": row[0], "status": row[1], "url": archive_url(code)} if row else None
+
+
+@lookup.resolver(order=20)
+def resolve_item_no(code):
+    """An item number, or a contract number (…-HTnn), inside a filed archive."""
+    row = (HandoverItem.select(HandoverItem.id, HandoverItem.contract_number, ArchiveFile.status,
+                               ArchiveFile.archive_no)
+           .join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover))
+           .where((HandoverItem.number == code) | (HandoverItem.contract_number == code)).tuples().first())
+    if row is None:
+        return None
+    item_id, contract_number, status, archive_no = row
+    return {"kind": "contract" if contract_number == code else "item", "id": item_id, "status": status,
+            "url": archive_url(archive_no, item_id)}
+
+
+def _ledger_row(archive):
+    project = archive.project
+    return {"id": archive.id, "archive_no": archive.archive_no, "status": archive.status,
+            "status_name": STATUSES[archive.status], "business": archive.business, "year": archive.year,
+            "project_code": project.code, "project_title": project.title, "customer_name": project.customer.name,
+            "location": archive.location.code if archive.location_id else None,
+            "received_at": iso_local(archive.received_at)}
+
+
+def _int_filter(value, field):
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    require(number is not None and 1 <= number <= 9999, InvalidInput, "request.invalid_filter",
+            f"{field} 必须是 1–9999 的整数", errors={field: "必须是 1–9999 的整数"})
+    return number
+
+
+def ledger(actor, *, year=None, business=None, status=None, q=None, limit=None, cursor=None):
+    """The archive ledger (档案台帐, R3), by archive number: {items, next_cursor}."""
+    require_permission(actor, "archives.view")
+    query = ArchiveFile.select(ArchiveFile).join(Project).join(Customer)
+    year = _int_filter(year, "year")
+    if year is not None:
+        query = query.where(ArchiveFile.year == year)
+    if business:
+        require(business in BUSINESSES, InvalidInput, "request.invalid_filter", "business 必须是 loan 或 guarantee",
+                errors={"business": "loan 或 guarantee"})
+        query = query.where(ArchiveFile.business == business)
+    if status:
+        require(status in STATUSES, InvalidInput, "request.invalid_filter", "status 必须是 in_archive 或 voided",
+                errors={"status": "in_archive 或 voided"})
+        query = query.where(ArchiveFile.status == status)
+    if q:
+        query = query.where(ArchiveFile.archive_no.contains(q) | Project.title.contains(q) |
+                            Customer.name.contains(q) | Project.code.contains(q))
+    limit = page_size(limit)
+    if cursor:
+        query = query.where(ArchiveFile.id < cursor_id(cursor))
+    rows = list(query.order_by(ArchiveFile.id.desc()).limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": [_ledger_row(r) for r in rows], "next_cursor": str(rows[-1].id) if more and rows else None}
+
+
+def move(actor, archive_no, location, note="", *, now):
+    """Move a file to another place; every move is recorded (R22)."""
+    require_permission(actor, "locations.manage")
+    require(isinstance(note, str) and len(note) <= 200, InvalidInput, "request.invalid_field", "备注不超过 200 字",
+            errors={"note": "不超过 200 字"})
+    with transaction():
+        archive = load_archive(archive_no, lock=True)
+        place = load_location(location)
+        require(archive.location_id != place.id, Conflict, "archive.same_location", "档案已在该位置")
+        LocationMove.create(archive=archive, from_location=archive.location_id, to_location=place,
+                            moved_by=actor.username, moved_at=to_db(now), note=note)
+        before = archive.location.code if archive.location_id else None
+        archive.location = place
+        archive.save()
+        audit.record(actor, "archive.move", "archive", archive.archive_no,
+                     {"from": before, "to": place.code, "note": note}, now=now)
+    return get_archive(actor, archive_no, now=now)
+
+
+def void(actor, archive_no, reason, *, now):
+    """Withdraw a number: the file stays in the ledger as voided, with the reason; the number is
+    never given again (R13)."""
+    require_permission(actor, "archives.void_number")
+    require(isinstance(reason, str) and 0 < len(reason.strip()) <= 500, InvalidInput, "archive.reason_required",
+            "作废必须说明原因", errors={"reason": "必填"})
+    with transaction():
+        archive = load_archive(archive_no, lock=True)
+        require(archive.status != "voided", Conflict, "archive.already_voided", "该档号已作废")
+        archive.status, archive.void_reason, archive.voided_at = "voided", reason.strip(), to_db(now)
+        archive.save()
+        audit.record(actor, "archive.void", "archive", archive.archive_no, {"reason": reason.strip()}, now=now)
+    return archive_view(archive)
+
+
+# ---- the registration book (R12) -------------------------------------------------------------
+
+def _register_row(entry):
+    return {"id": entry.id, "date": entry.day.isoformat(), "archive_no": entry.archive.archive_no,
+            "file_name": entry.file_name, "handed_over_by": entry.handed_over_by.username,
+            "handed_over_by_name": entry.handed_over_by.display_name, "received_by": entry.received_by.username,
+            "received_by_name": entry.received_by.display_name,
+            "handed_over_signed_at": iso_local(entry.handed_over_signature.signed_at),
+            "received_signed_at": iso_local(entry.received_signature.signed_at), "at": iso_local(entry.at)}
+
+
+def register(actor, *, date_from=None, date_to=None, limit=None, cursor=None, now):
+    """The registration book between two dates (inclusive), oldest first."""
+    require_permission(actor, "register.view")
+    query = RegisterEntry.select()
+    if date_from:
+        query = query.where(RegisterEntry.at >= local_day_start(parse_date(date_from, "from")))
+    if date_to:
+        query = query.where(RegisterEntry.at < local_day_start(parse_date(date_to, "to") + timedelta(days=1)))
+    limit = page_size(limit)
+    if cursor:
+        query = query.where(RegisterEntry.id > cursor_id(cursor))
+    rows = list(query.order_by(RegisterEntry.id).limit(limit + 1))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    with transaction():
+        audit.record(actor, "register.read", "register", "", {"from": date_from, "to": date_to}, now=now)
+    return {"items": [_register_row(r) for r in rows], "next_cursor": str(rows[-1].id) if more and rows else None}
