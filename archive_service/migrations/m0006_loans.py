@@ -64,6 +64,7 @@ def apply(db):
         returned_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
         returned_pages = IntegerField(null=True)
         out_key = CharField(max_length=100, null=True, unique=True)
+        movement_id = IntegerField(null=True)
 
     class LoanApproval(Base):
         loan = ForeignKeyField(Loan, backref="approvals", on_delete="CASCADE")

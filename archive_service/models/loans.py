@@ -52,6 +52,7 @@ class Loan(BaseModel):
     returned_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
     returned_pages = IntegerField(null=True)
     out_key = CharField(max_length=100, null=True, unique=True)
+    movement_id = IntegerField(null=True)
 
 
 class LoanApproval(BaseModel):

@@ -32,7 +32,7 @@ def loan_view(loan, approvals, *, today, queued=False):
         "due": loan.due_on.isoformat() if loan.due_on else None,
         "overdue": bool(loan.state == rules.OUT and loan.due_on and today and loan.due_on < today),
         "returned_at": iso_local(loan.returned_at), "returned_pages": loan.returned_pages,
-        "queued": queued,
+        "queued": queued, "movement_id": loan.movement_id,
     }
 
 

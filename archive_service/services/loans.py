@@ -1,45 +1,46 @@
-"""Borrowing (R17–R19): request, approval steps, checkout and return by scanning the label,
-renewals, and the incident a short return opens. One object is out on one loan at a time (the
-`out_key` column is unique); later requests wait in line and are told when it comes back."""
-from peewee import IntegrityError
+"""Borrowing (R17–R19): requests, approval steps, renewals and reading loans. Checkout and
+return by scanning are in loan_desk.py. One object is out on one loan at a time (the `out_key`
+column is unique); later requests wait in line and are told when it comes back."""
 
 from ..db import for_update, transaction
+from ..domain import certificates as certificate_rules
 from ..domain import loans as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
-from ..domain.permissions import ROLES, allowed, require_permission
+from ..domain.permissions import ROLES, allowed
 from ..domain.timeutil import local_date, to_db
-from ..models import ArchiveFile, HandoverItem, Incident, Loan, LoanApproval, User
+from ..models import ArchiveFile, Certificate, Loan, LoanApproval, User
 from . import alerts, approvals, audit, calendar, overdue
 from .approvals import ARCHIVE, CERTIFICATE
 from .loan_views import approvals_of, loan_page, loan_view, waiting_line
 from .paging import row_id
 
-HAND_OUT = {ARCHIVE: "loans.hand_out_archive", CERTIFICATE: "loans.hand_out_certificate"}
-KEEPERS = {ARCHIVE: ("archivist",), CERTIFICATE: ("custodian",)}
-
-
 # ---- what is borrowed ------------------------------------------------------------------------
 
-def _target(code):
-    """(object_kind, code, archive row) for a typed or scanned code; refuses unknown or withdrawn objects."""
+def target(code):
+    """(object_kind, code, archive row or None, certificate row or None) for a typed or scanned
+    code; refuses unknown, voided, released or destroyed objects."""
     code = rules.clean_text(code, "object", max_len=rules.MAX_CODE, code="loan.invalid_object")
+    if certificate_rules.is_label_code(code.upper()):
+        return _certificate_target(code.upper())
     archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == code)
     require(archive is not None, InvalidInput, "loan.unknown_object", f"找不到档号或权证编码为 {code} 的对象",
             errors={"object": "未知的档号或权证编码"})
     require(archive.status == "in_archive", Conflict, "loan.object_unavailable",
             f"档案 {code} 当前状态为「{archive.status}」,不能借阅")
-    return ARCHIVE, archive.archive_no, archive
+    return ARCHIVE, archive.archive_no, archive, None
 
 
-def recorded_pages(loan):
-    """The file's page count as received (R18): every item of its list, attachments included."""
-    total = (HandoverItem.select(HandoverItem.pages)
-             .join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover))
-             .where(ArchiveFile.id == loan.archive_id))
-    return sum(i.pages for i in total)
+def _certificate_target(code):
+    cert = Certificate.get_or_none(Certificate.code == code)
+    require(cert is not None, InvalidInput, "loan.unknown_object", f"找不到权证 {code}",
+            errors={"object": "未知的权证编码"})
+    require(cert.status in (certificate_rules.IN_SAFE, certificate_rules.ON_LOAN), Conflict,
+            "loan.object_unavailable",
+            f"权证 {code} 当前状态为「{certificate_rules.STATUS_NAMES.get(cert.status, cert.status)}」,不能借阅")
+    return CERTIFICATE, cert.code, None, cert
 
 
-def _load(loan_id, *, lock=False):
+def load_loan(loan_id, *, lock=False):
     query = Loan.select().where(Loan.id == loan_id)
     loan = (for_update(query) if lock else query).get_or_none() if row_id(loan_id) else None
     if loan is None:
@@ -53,26 +54,26 @@ def _may_see(actor, loan):
 
 
 def load_visible(actor, loan_id, *, lock=False):
-    loan = _load(loan_id, lock=lock)
+    loan = load_loan(loan_id, lock=lock)
     if not _may_see(actor, loan):
         raise NotFound("loan.not_found", f"找不到借阅单 {loan_id}")
     return loan
 
 
-def _holders(roles, *, besides=None):
+def holders(roles, *, besides=None):
     return [u for u in overdue.users_with_roles(*roles) if u.id != besides]
 
 
 def _tell_awaiting(loan, now):
     role = loan.awaiting
     what = "续借" if loan.renewal_days else "借阅"
-    alerts.notify(_holders((role,), besides=loan.borrower_id), kind="loan", obj=loan.object_code,
+    alerts.notify(holders((role,), besides=loan.borrower_id), kind="loan", obj=loan.object_code,
                   url=f"/loans/{loan.id}", now=now,
                   message=f"{loan.borrower.display_name}申请{what} {loan.object_code}(用途:{loan.purpose}),"
                           f"等待{ROLES[role]}审批。")
 
 
-def _tell_borrower(loan, message, now):
+def tell_borrower(loan, message, now):
     alerts.notify([loan.borrower], kind="loan", obj=loan.object_code, url=f"/loans/{loan.id}", message=message,
                   now=now)
 
@@ -86,13 +87,14 @@ def request(actor, *, object, purpose, days, use="read", now):
     require(use in approvals.USES, InvalidInput, "loan.invalid_use", "use 必须是 read(档案室内查阅)或 take_out(借出)",
             errors={"use": "read 或 take_out"})
     with transaction():
-        kind, code, archive = _target(object)
+        kind, code, archive, cert = target(object)
         rule = approvals.rule_for(kind, use, actor.roles)
         rules.whole_number(days, "days", 1, rule.max_days, code="loan.invalid_days")
         duplicate = Loan.select().where(Loan.borrower == actor.id, Loan.object_code == code,
                                         Loan.state.in_(rules.OPEN)).exists()
         require(not duplicate, Conflict, "loan.duplicate", f"您已有 {code} 的借阅申请或借出记录")
-        loan = Loan.create(borrower=actor.id, object_kind=kind, object_code=code, archive=archive, purpose=purpose,
+        loan = Loan.create(borrower=actor.id, object_kind=kind, object_code=code, archive=archive,
+                           certificate_id=cert.id if cert else None, purpose=purpose,
                            use=use, days=days, steps=",".join(rule.steps), step=0,
                            awaiting=rule.steps[0] if rule.steps else None,
                            state=rules.REQUESTED if rule.steps else rules.APPROVED,
@@ -139,7 +141,7 @@ def _advance(loan, approve, now):
             loan.state, loan.decided_at = rules.REJECTED, to_db(now)
             message = f"您借阅 {loan.object_code} 的申请未获批准。"
         loan.save()
-        return _tell_borrower(loan, message, now)
+        return tell_borrower(loan, message, now)
     loan.step += 1
     if loan.step < len(steps):
         loan.awaiting = steps[loan.step]
@@ -153,7 +155,7 @@ def _advance(loan, approve, now):
         loan.state, loan.decided_at = rules.APPROVED, to_db(now)
         message = f"您借阅 {loan.object_code} 的申请已批准,请到档案室办理。"
     loan.save()
-    _tell_borrower(loan, message, now)
+    tell_borrower(loan, message, now)
 
 
 def _extend(loan, days):
@@ -173,98 +175,6 @@ def cancel(actor, loan_id, *, now):
         loan.save()
         audit.record(actor, "loan.cancel", "loan", loan.id, {"object": loan.object_code}, now=now)
     return get(actor, loan.id, now=now)
-
-
-# ---- checkout and return by scanning ---------------------------------------------------------
-
-def _scanned(loan, scanned):
-    code = rules.clean_text(scanned, "scanned", max_len=rules.MAX_CODE, code="loan.invalid_scan")
-    require(code == loan.object_code, InvalidInput, "loan.wrong_label",
-            f"扫描的标签 {code} 不是本借阅单的对象 {loan.object_code},请扫描正确的标签",
-            errors={"scanned": f"应为 {loan.object_code}"})
-
-
-def checkout(actor, loan_id, scanned, *, now):
-    """The archivist scans the file's label and hands it out; `due` is the n-th working day after today."""
-    try:
-        with transaction():
-            loan = _load(loan_id, lock=True)
-            require_permission(actor, HAND_OUT[loan.object_kind])
-            require(loan.state == rules.APPROVED, Conflict,
-                    "loan.already_out" if loan.state == rules.OUT else "loan.not_approved",
-                    f"借阅单当前状态为「{rules.STATE_NAMES[loan.state]}」,不能出借")
-            _scanned(loan, scanned)
-            _target(loan.object_code)
-            holder = Loan.get_or_none(Loan.out_key == _out_key(loan))
-            require(holder is None, Conflict, "loan.object_out", f"{loan.object_code} 已借出,归还后才能再出借",
-                    details={"loan_id": holder.id if holder else None})
-            loan.state, loan.out_key = rules.OUT, _out_key(loan)
-            loan.checked_out_at, loan.checked_out_by = to_db(now), actor.id
-            loan.due_on = calendar.current().add_working_days(local_date(now), loan.days).due
-            loan.save()
-            audit.record(actor, "loan.checkout", "loan", loan.id, {"object": loan.object_code,
-                                                                   "due": loan.due_on.isoformat()}, now=now)
-            _tell_borrower(loan, f"{loan.object_code} 已借出给您,请于 {loan.due_on.isoformat()} 前归还。", now)
-    except IntegrityError:
-        raise Conflict("loan.object_out", "该对象已被他人借出,归还后才能再出借") from None
-    return get(actor, loan.id, now=now)
-
-
-def _out_key(loan):
-    return f"{loan.object_kind}:{loan.object_code}"
-
-
-def return_loan(actor, loan_id, scanned, pages, *, now):
-    """Take the object back by scanning its label and counting its pages (R18). Fewer pages than
-    recorded: the return is refused and an incident opened (kept, even though the call fails),
-    the archivists and the loan's approvers are told."""
-    rules.whole_number(pages, "pages", 0, 100_000, code="loan.invalid_pages")
-    with transaction():
-        loan = _load(loan_id, lock=True)
-        require_permission(actor, HAND_OUT[loan.object_kind])
-        require(loan.state == rules.OUT, Conflict,
-                "loan.already_returned" if loan.state == rules.RETURNED else "loan.not_out",
-                f"借阅单当前状态为「{rules.STATE_NAMES[loan.state]}」,不能归还")
-        _scanned(loan, scanned)
-        expected = recorded_pages(loan)
-        require(pages <= expected, InvalidInput, "loan.pages_over",
-                f"清点 {pages} 页多于登记的 {expected} 页,请重新清点", errors={"pages": f"登记为 {expected} 页"})
-        incident = _short_return(actor, loan, expected, pages, now) if pages < expected else None
-        if incident is None:
-            _take_back(actor, loan, pages, now)
-    if incident is not None:
-        raise Conflict("loan.pages_short", f"页数不符:登记 {expected} 页,清点 {pages} 页,不能正常归还;"
-                       "已登记缺页事件,并通知审批人和档案管理员", details={
-                           "incident_id": incident.id, "expected_pages": expected, "counted_pages": pages})
-    return get(actor, loan.id, now=now)
-
-
-def _take_back(actor, loan, pages, now):
-    loan.state, loan.out_key = rules.RETURNED, None
-    loan.returned_at, loan.returned_by, loan.returned_pages = to_db(now), actor.id, pages
-    loan.save()
-    audit.record(actor, "loan.return", "loan", loan.id, {"object": loan.object_code, "pages": pages}, now=now)
-    _tell_borrower(loan, f"{loan.object_code} 已归还,谢谢。", now)
-    waiting = (Loan.select(Loan, User).join(User, on=(Loan.borrower == User.id))
-               .where(Loan.object_code == loan.object_code, Loan.state.in_((rules.REQUESTED, rules.APPROVED))))
-    alerts.notify([w.borrower for w in waiting], kind="loan", obj=loan.object_code, url="/loans", now=now,
-                  message=f"您排队借阅的 {loan.object_code} 已归还,可以办理借阅了。")
-
-
-def _short_return(actor, loan, expected, pages, now):
-    incident = Incident.get_or_none(Incident.loan == loan.id, Incident.state == "open")
-    if incident is None:
-        incident = Incident.create(loan=loan, kind="missing_pages", object_code=loan.object_code,
-                                   expected_pages=expected, counted_pages=pages, opened_by=actor.id,
-                                   opened_at=to_db(now))
-    audit.record(actor, "loan.return_short", "loan", loan.id, {"object": loan.object_code, "expected": expected,
-                                                               "counted": pages, "incident": incident.id}, now=now)
-    approvers = [a.decided_by for a in loan.approvals if a.approve]
-    alerts.notify(_holders(KEEPERS[loan.object_kind]) + approvers, kind="incident", obj=loan.object_code,
-                  url=f"/incidents/{incident.id}", level=2, robots=True, now=now,
-                  message=f"{loan.object_code} 归还时缺页:登记 {expected} 页,清点 {pages} 页(借阅人 "
-                          f"{loan.borrower.display_name}),已登记缺页事件,待审批人处理。")
-    return incident
 
 
 # ---- renewal ---------------------------------------------------------------------------------

@@ -1,15 +1,17 @@
-"""What is late on a given day, and whom it concerns: late loans (R17) and late handover steps
-(R10, A's and B's deadlines counted by domain/deadlines). Each source is a fixed number of
+"""What is late on a given day, and whom it concerns: late loans of files and certificates (R17),
+late handover steps (R10, A's and B's deadlines counted by domain/deadlines) and certificate lists
+not yet in the safe (R15). Each source is a fixed number of
 queries whatever the number of rows; working days are counted on one calendar in memory."""
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
 from peewee import JOIN
 
 from ..domain import deadlines as deadline_rules
 from ..domain import handovers as handover_rules
-from ..domain.timeutil import from_db, local_date
+from ..domain.timeutil import LOCAL_TZ, from_db, local_date
 from ..models import Extension, Handover, Loan, LoanApproval, Project, User
-from . import calendar
+from . import calendar, certificates
 
 ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE = "archivist", "custodian", "approver", "executive"
 OPEN_FOR_A = (None, handover_rules.DRAFT, handover_rules.RETURNED)
@@ -43,6 +45,7 @@ def notices(as_of, *, escalate_after, only=None):
     staff = users_with_roles(ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE)
     found = _late_loans(as_of, cal, staff, escalate_after, only)
     found += _late_handovers(as_of, cal, staff, escalate_after, only)
+    found += _late_certificate_lists(as_of, cal, staff, escalate_after, only)
     return found
 
 
@@ -74,7 +77,8 @@ def _late_loans(as_of, cal, staff, escalate_after, only):
                 recipients += _holding(staff, ARCHIVIST)
         message = (f"{loan.object_code} 借阅已逾期 {late} 个工作日(应还日期 {loan.due_on.isoformat()}),"
                    f"借阅人 {loan.borrower.display_name},请尽快归还。")
-        found.append(Notice("loan_overdue", loan.object_code, message, level, f"/loans/{loan.id}", recipients))
+        kind = "certificate_out_late" if loan.object_kind == "certificate" else "loan_overdue"
+        found.append(Notice(kind, loan.object_code, message, level, f"/loans/{loan.id}", recipients))
     return found
 
 
@@ -146,4 +150,28 @@ def _approved_extensions(handover_ids):
         steps = found.setdefault(ext.handover_id, {})
         if steps.get(ext.step) is None or ext.until > steps[ext.step]:
             steps[ext.step] = ext.until
+    return found
+
+
+def _late_certificate_lists(as_of, cal, staff, escalate_after, only):
+    """Certificate lists not in the safe a working day after they were made (R15: at once):
+    B or the custodian who has not confirmed; later also the approvers, archivists and executives."""
+    late = certificates.overdue_lists(datetime.combine(as_of, time(12), LOCAL_TZ))
+    if only is not None:
+        late = [row for row in late if row["project_code"] == only]
+    projects = {p.id: p for p in Project.select(Project, User).join(User, on=(Project.b_user == User.id),
+                                                                     attr="b_user")
+                .where(Project.id.in_([row["project_id"] for row in late] or [0]))}
+    found = []
+    for row in late:
+        due = date.fromisoformat(row["due"])
+        days = cal.working_days_between(due, as_of)
+        level = 2 if days >= escalate_after else 1
+        who = [projects[row["project_id"]].b_user] if row["state"] == "pending_b" else _holding(staff, CUSTODIAN)
+        if level == 2:
+            who += _holding(staff, APPROVER, ARCHIVIST, CUSTODIAN, EXECUTIVE)
+        message = (f"项目 {row['project_code']} 的重要权证移交清单({row['state_name']})已逾期 {days} 个工作日"
+                   f"未入保险柜(期限 {row['due']}),权证应视同现金第一时间移交。")
+        found.append(Notice("certificate_list_late", row["project_code"], message, level,
+                            f"/certificate-handovers/{row['id']}", who))
     return found

@@ -5,7 +5,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import Alert, Incident, OutboxMessage
-from archive_service.services import approvals, incidents, ledgers, loans, scans
+from archive_service.services import approvals, incidents, ledgers, loan_desk, loans, scans
 from tests.conftest import NOW
 from tests.loans.loan_world import PAGES, LoanWorld, snapshot
 
@@ -107,19 +107,19 @@ def test_asking_twice_for_the_same_object_is_refused(world):
 
 def test_checkout_before_approval_is_refused(world):
     loan = world.request()
-    refused(Conflict, "loan.not_approved", lambda: loans.checkout(world.arch, loan["id"], world.file, now=NOW))
+    refused(Conflict, "loan.not_approved", lambda: loan_desk.checkout(world.arch, loan["id"], world.file, now=NOW))
 
 
 def test_checkout_refuses_another_objects_label(world):
     loan = world.approved()
     error = refused(InvalidInput, "loan.wrong_label",
-                    lambda: loans.checkout(world.arch, loan["id"], "XD-2026-0099", now=NOW))
+                    lambda: loan_desk.checkout(world.arch, loan["id"], "XD-2026-0099", now=NOW))
     assert "XD-2026-0099" in error.message
 
 
 def test_only_the_archivist_hands_a_file_out(world):
     loan = world.approved()
-    refused(Forbidden, "auth.forbidden", lambda: loans.checkout(world.approver, loan["id"], world.file, now=NOW))
+    refused(Forbidden, "auth.forbidden", lambda: loan_desk.checkout(world.approver, loan["id"], world.file, now=NOW))
 
 
 def test_checkout_sets_due_on_the_nth_working_day(world):
@@ -134,17 +134,17 @@ def test_one_object_is_out_on_one_loan_and_later_requests_queue(world):
     first = world.out()
     second = loans.decide(world.approver, world.request(who=world.a)["id"], True, "", now=NOW)
     assert second["queued"] is True
-    refused(Conflict, "loan.object_out", lambda: loans.checkout(world.arch, second["id"], world.file, now=NOW))
-    loans.return_loan(world.arch, first["id"], world.file, PAGES, now=NOW)
+    refused(Conflict, "loan.object_out", lambda: loan_desk.checkout(world.arch, second["id"], world.file, now=NOW))
+    loan_desk.return_loan(world.arch, first["id"], world.file, PAGES, now=NOW)
     told = Alert.select().where(Alert.recipient == world.a.id, Alert.message.contains("已归还"))
     assert told.count() == 1
-    assert loans.checkout(world.arch, second["id"], world.file, now=NOW)["state"] == "out"
+    assert loan_desk.checkout(world.arch, second["id"], world.file, now=NOW)["state"] == "out"
 
 
 def test_r18_a_short_return_is_refused_and_opens_an_incident(world):
     loan = world.out()
     with pytest.raises(Conflict) as caught:
-        loans.return_loan(world.arch, loan["id"], world.file, PAGES - 1, now=NOW)
+        loan_desk.return_loan(world.arch, loan["id"], world.file, PAGES - 1, now=NOW)
     assert caught.value.code == "loan.pages_short"
     assert loans.get(world.borrower, loan["id"], now=NOW)["state"] == "out"
     incident = Incident.get()
@@ -158,12 +158,12 @@ def test_r18_a_short_return_is_refused_and_opens_an_incident(world):
 def test_r18_the_incident_stays_open_until_an_approver_closes_it(world):
     loan = world.out()
     with pytest.raises(Conflict):
-        loans.return_loan(world.arch, loan["id"], world.file, PAGES - 2, now=NOW)
+        loan_desk.return_loan(world.arch, loan["id"], world.file, PAGES - 2, now=NOW)
     with pytest.raises(Conflict):  # a second short count keeps the one incident
-        loans.return_loan(world.arch, loan["id"], world.file, PAGES - 2, now=NOW)
+        loan_desk.return_loan(world.arch, loan["id"], world.file, PAGES - 2, now=NOW)
     incident_id = Incident.get().id
     assert Incident.select().count() == 1
-    loans.return_loan(world.arch, loan["id"], world.file, PAGES, now=NOW)  # the pages were found
+    loan_desk.return_loan(world.arch, loan["id"], world.file, PAGES, now=NOW)  # the pages were found
     assert incidents.get(world.arch, incident_id)["state"] == "open"
     with pytest.raises(Forbidden):
         incidents.close(world.arch, incident_id, "已找到", now=NOW)
@@ -176,20 +176,21 @@ def test_r18_the_incident_stays_open_until_an_approver_closes_it(world):
 
 def test_r18_more_pages_than_recorded_is_refused_without_an_incident(world):
     loan = world.out()
-    refused(InvalidInput, "loan.pages_over", lambda: loans.return_loan(world.arch, loan["id"], world.file, PAGES + 1,
-                                                                       now=NOW))
+    refused(InvalidInput, "loan.pages_over",
+            lambda: loan_desk.return_loan(world.arch, loan["id"], world.file, PAGES + 1, now=NOW))
 
 
 def test_returning_twice_is_refused(world):
     loan = world.out()
-    loans.return_loan(world.arch, loan["id"], world.file, PAGES, now=NOW)
-    refused(Conflict, "loan.already_returned", lambda: loans.return_loan(world.arch, loan["id"], world.file, PAGES,
+    loan_desk.return_loan(world.arch, loan["id"], world.file, PAGES, now=NOW)
+    refused(Conflict, "loan.already_returned", lambda: loan_desk.return_loan(world.arch, loan["id"], world.file, PAGES,
                                                                          now=NOW))
 
 
 def test_a_return_refuses_another_label(world):
     loan = world.out()
-    refused(InvalidInput, "loan.wrong_label", lambda: loans.return_loan(world.arch, loan["id"], "R1", PAGES, now=NOW))
+    refused(InvalidInput, "loan.wrong_label",
+            lambda: loan_desk.return_loan(world.arch, loan["id"], "R1", PAGES, now=NOW))
 
 
 def test_renewals_are_limited(world):
@@ -233,8 +234,8 @@ def test_r19_outside_an_approved_loan_only_the_allowed_read_a_file(world, make_a
     assert ledgers.get_archive(make_actor("aud", "auditor"), world.file, now=NOW)
     loan = world.approved()
     assert ledgers.get_archive(stranger, world.file, now=NOW)["archive_no"] == world.file
-    loans.checkout(world.arch, loan["id"], world.file, now=NOW)
-    loans.return_loan(world.arch, loan["id"], world.file, PAGES, now=NOW)
+    loan_desk.checkout(world.arch, loan["id"], world.file, now=NOW)
+    loan_desk.return_loan(world.arch, loan["id"], world.file, PAGES, now=NOW)
     with pytest.raises(Forbidden):
         ledgers.get_archive(stranger, world.file, now=NOW)
 

@@ -1,6 +1,6 @@
 """Borrowing: requests, approval steps, checkout and return by scanning, renewals, incidents,
 and the approval rules an admin edits (R17–R19)."""
-from ...services import approvals, incidents, loans
+from ...services import approvals, incidents, loan_desk, loans
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Bool, Dict, Int, List, PageArgs, QueryFlag, Str
@@ -88,7 +88,7 @@ def decide(body, loan_id):
 @bp.response(200)
 def checkout(body, loan_id):
     """Hand the object out after scanning its label; answers the loan with its `due` date."""
-    return loans.checkout(current_actor(), loan_id, body["scanned"], now=now())
+    return loan_desk.checkout(current_actor(), loan_id, body["scanned"], now=now())
 
 
 @bp.post("/loans/<int:loan_id>/return")
@@ -96,7 +96,15 @@ def checkout(body, loan_id):
 @bp.response(200)
 def return_loan(body, loan_id):
     """Take the object back; fewer pages than recorded → 409 `loan.pages_short` and an incident (R18)."""
-    return loans.return_loan(current_actor(), loan_id, body["scanned"], body["pages"], now=now())
+    return loan_desk.return_loan(current_actor(), loan_id, body["scanned"], body["pages"], now=now())
+
+
+@bp.post("/loans/<int:loan_id>/confirm")
+@bp.response(200)
+def confirm(loan_id):
+    """A certificate's checkout or return takes effect when a second authorised person (custodian
+    or archivist, not the one who scanned) confirms its movement out of or into the safe (R16)."""
+    return loan_desk.confirm(current_actor(), loan_id, now=now())
 
 
 @bp.post("/loans/<int:loan_id>/renew")
