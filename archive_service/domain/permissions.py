@@ -49,6 +49,7 @@ PERMISSIONS = {
     "loans.hand_out_archive": {ARCHIVIST},
     "loans.hand_out_certificate": {CUSTODIAN},
     "loans.rules": {ADMIN},
+    "loans.desk": {ARCHIVIST, CUSTODIAN},
     "incidents.view": {ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE, AUDITOR},
     "incidents.close": {APPROVER},
     "alerts.sweep": {ADMIN},

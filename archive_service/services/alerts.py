@@ -135,7 +135,17 @@ def run_sweep(actor, as_of=None, *, now):
     return result
 
 
-# ---- remind now ------------------------------------------------------------------------------
+# ---- the overdue list and remind now ---------------------------------------------------------
+
+def overdue_now(actor, *, now):
+    """Everything late on the overdue day (today, or the latest day swept), for the overdue page."""
+    require_permission(actor, "alerts.remind")
+    day = overdue_day(local_date(now))
+    return {"day": day.isoformat(), "items": [
+        {"kind": n.kind, "kind_name": KIND_NAMES.get(n.kind, n.kind), "object": n.object, "message": n.message,
+         "level": n.level, "url": n.url, "people": [u.display_name for u in n.recipients[:1]]}
+        for n in overdue.notices(day, escalate_after=ESCALATE_AFTER)]}
+
 
 def remind(actor, obj, *, now):
     """Remind the late person about `obj` (a borrowed object's code or a late project's code)

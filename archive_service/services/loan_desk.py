@@ -9,15 +9,17 @@ from peewee import IntegrityError
 from ..db import transaction
 from ..domain import certificates as certificate_rules
 from ..domain import loans as rules
-from ..domain.errors import Conflict, InvalidInput, require
+from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date, to_db
 from ..models import ArchiveFile, Certificate, HandoverItem, Incident, Loan, User
-from . import alerts, audit, calendar, certificates, loans
+from . import alerts, audit, calendar, certificates, loans, lookup
 from .approvals import ARCHIVE, CERTIFICATE
+from .loan_views import loan_page
 
 HAND_OUT = {ARCHIVE: "loans.hand_out_archive", CERTIFICATE: "loans.hand_out_certificate"}
 KEEPERS = {ARCHIVE: ("archivist",), CERTIFICATE: ("custodian",)}
+SHORT_WORDS = {ARCHIVE: ("页数", "页", "档案管理员"), CERTIFICATE: ("份数", "份", "权证管理员")}
 
 
 def _scanned(loan, scanned):
@@ -45,6 +47,21 @@ def recorded_count(loan):
 def _require_no_open_movement(loan):
     require(loan.movement_id is None, Conflict, "loan.movement_open",
             "该权证的出入库正等待第二人确认(双人控制),请先确认", details={"movement_id": loan.movement_id})
+
+
+def scan(actor, code, *, now):
+    """The desk's scan box: the open loans of the object a label names (to check out, take back
+    or confirm), and what the object is."""
+    require_permission(actor, "loans.desk")
+    code = rules.clean_text(code, "code", max_len=rules.MAX_CODE, code="loan.invalid_scan")
+    try:
+        found = lookup.resolve(code)
+    except NotFound:
+        found = None
+    query = (Loan.select(Loan, User).join(User, on=(Loan.borrower == User.id))
+             .where(Loan.object_code.in_([code, code.upper()]), Loan.state.in_((rules.APPROVED, rules.OUT))))
+    return {"code": code, "object": found,
+            "loans": loan_page(query, limit=None, cursor=None, today=local_date(now))["items"]}
 
 
 # ---- checkout --------------------------------------------------------------------------------
@@ -134,8 +151,9 @@ def return_loan(actor, loan_id, scanned, pages, *, now):
         elif incident is None:
             _take_back(actor, loan, pages, now)
     if incident is not None:
-        raise Conflict("loan.pages_short", f"数量不符:登记 {expected},清点 {pages},不能正常归还;"
-                       "已登记缺失事件,并通知审批人和保管人", details={
+        what, unit, keeper = SHORT_WORDS[loan.object_kind]
+        raise Conflict("loan.pages_short", f"{what}不符:登记 {expected} {unit},清点 {pages} {unit},不能正常归还;"
+                       f"已登记缺失事件,并通知审批人和{keeper}", details={
                            "incident_id": incident.id, "expected_pages": expected, "counted_pages": pages})
     return loans.get(actor, loan.id, now=now)
 
