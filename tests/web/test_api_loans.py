@@ -121,3 +121,5 @@ def test_lists_run_a_fixed_number_of_statements(people, path, who):
     with count_statements() as fifty:
         assert len(client.get(path).get_json()["items"]) > 1
     assert len(one) == len(fifty), f"{path}: {len(one)} vs {len(fifty)}\n{fifty}"
+
+
