@@ -85,3 +85,15 @@ def test_page_lists_run_a_fixed_number_of_statements(client, received, path, who
     with count_statements() as fifty:
         assert client.get(path).status_code == 200
     assert len(one) == len(fifty), f"{path}: {len(one)} vs {len(fifty)}"
+
+
+def test_r19_the_file_page_opens_for_its_managers_and_an_approved_borrower_only(client, received, api):
+    add_user("qian", "manager")
+    no = received["no"]
+    _as(client, "zhang")  # the project's A
+    assert client.get(f"/archives/{no}").status_code == 200
+    _as(client, "qian")
+    assert client.get(f"/archives/{no}").status_code == 403
+    mine = api("qian").post("/loans", json={"object": no, "purpose": "查阅", "days": 1}).get_json()
+    api("sun", "approver").post(f"/loans/{mine['id']}/decision", json={"approve": True})
+    assert client.get(f"/archives/{no}").status_code == 200
