@@ -4,12 +4,14 @@ and retries it with back-off while a server is down."""
 import base64
 import hashlib
 import hmac
+import threading
+import time
 import urllib.parse
 from datetime import timedelta
 
 import pytest
 
-from archive_service.db import transaction
+from archive_service.db import database, transaction
 from archive_service.models import OutboxMessage
 from archive_service.notify import DeliveryError, Notifier, Settings, signed_dingtalk_url
 from archive_service.services import outbox
@@ -129,3 +131,34 @@ def test_every_message_is_sent_once_to_its_channel(db, smtp, robots):
     assert outbox.deliver_pending(notifier, now=NOW) == {"sent": 4, "skipped": 0, "retry": 0}
     assert sorted(m["Subject"] for _, m in smtp.sink.mails) == ["消息 0", "消息 3"]
     assert sorted(p for p, _ in robots.posts) == ["/d", "/w"]
+
+
+class CountingNotifier:
+    """Records what it is asked to send (the queue is under test here, not a transport)."""
+
+    def __init__(self):
+        self.sent, self.lock = [], threading.Lock()
+
+    def send(self, channel, recipient, subject, body):
+        time.sleep(0.01)
+        with self.lock:
+            self.sent.append(subject)
+
+
+def test_several_workers_share_the_queue_and_send_each_message_once(db):
+    with transaction():
+        for n in range(40):
+            outbox.enqueue("email", f"消息 {n}", "正文", recipient="a@example.com", now=NOW)
+    notifier = CountingNotifier()
+
+    def work():
+        with database.connection_context():
+            outbox.deliver_pending(notifier, now=NOW)
+
+    workers = [threading.Thread(target=work) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert sorted(notifier.sent) == sorted(f"消息 {n}" for n in range(40))
+    assert OutboxMessage.select().where(OutboxMessage.state == "sent").count() == 40

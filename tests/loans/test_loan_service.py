@@ -153,6 +153,7 @@ def test_r18_a_short_return_is_refused_and_opens_an_incident(world):
     assert told == {"li", "sun"}  # the archivist and the approver
     assert OutboxMessage.select().where(OutboxMessage.channel == "wecom").exists()
     assert incidents.open_for(world.file) == 1
+    assert ledgers.get_archive(world.arch, world.file, now=NOW)["open_incidents"] == 1  # the file is flagged
 
 
 def test_r18_the_incident_stays_open_until_an_approver_closes_it(world):
