@@ -159,6 +159,5 @@ class ApiSchema(Schema):
 
 
 class PageArgs(ApiSchema):
-    limit = QueryInt(minimum=1, maximum=PAGE_MAX, load_default=None,
-                     metadata={"description": f"page size, 1..{PAGE_MAX} (default 100)"})
-    cursor = Text(64, load_default=None, metadata={"description": "the previous page's `next_cursor`"})
+    limit = QueryInt(minimum=1, maximum=PAGE_MAX, metadata={"description": f"page size, 1..{PAGE_MAX} (default 100)"})
+    cursor = Text(64, metadata={"description": "the previous page's `next_cursor`"})
