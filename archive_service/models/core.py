@@ -205,6 +205,9 @@ class Location(BaseModel):
     level = CharField(max_length=16)
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     created_at = DateTimeField()
+    # A safe, or a drawer or bag inside one: certificates go only here (R16). The database default
+    # lets the column be added to a table with rows in one step.
+    safe = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class NumberCounter(BaseModel):

@@ -1,7 +1,8 @@
 """The dashboard's figures: what the actor has to do and, for those who keep the archive, its size."""
+from ..domain import certificates as certificate_rules
 from ..domain.permissions import allowed
-from ..models import ArchiveFile
-from . import handovers
+from ..models import ArchiveFile, Certificate
+from . import certificates, handovers
 
 
 def cards(actor, *, now):
@@ -16,7 +17,18 @@ def cards(actor, *, now):
     if allowed(actor.roles, "archives.view"):
         total = ArchiveFile.select().where(ArchiveFile.status != "voided").count()
         found.append({"label": "在册档案", "value": total, "endpoint": "archive_pages.ledger", "tone": None})
+    if allowed(actor.roles, "certificates.view"):
+        found += _certificate_cards(now)
     return found
+
+
+def _certificate_cards(now):
+    """Certificates in the safe, and handover lists overdue (not stored by the end of the next working day)."""
+    in_safe = Certificate.select().where(Certificate.status == certificate_rules.IN_SAFE).count()
+    overdue = len(certificates.overdue_lists(now))
+    return [{"label": "在保险柜权证", "value": in_safe, "endpoint": "certificate_pages.ledger", "tone": None},
+            {"label": "逾期未入库权证清单", "value": overdue, "endpoint": "home.dashboard",
+             "tone": "danger" if overdue else None}]
 
 
 def archive_is_empty():

@@ -7,7 +7,7 @@ from ..domain.errors import InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.scans import cover_payload
 from ..models import ArchiveFile, Location
-from . import audit
+from . import audit, certificates
 from .locations import LEVEL_NAMES
 
 MAX_LABELS = 1000
@@ -27,14 +27,17 @@ def location_lines(location):
 
 
 def label_for(code, *, show_customer):
-    """The label of an archive number or a location code."""
+    """The label of an archive number, a location code or a certificate's label code (for its bag)."""
     archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == code)
     if archive is not None:
         return labels.Label(code, archive_lines(archive, show_customer=show_customer))
     location = Location.get_or_none(Location.code == code)
     if location is not None:
         return labels.Label(code, location_lines(location))
-    raise NotFound("label.unknown_code", f"找不到档号或位置编码 {code}", errors={"codes": code})
+    lines = certificates.label_lines(code, show_customer=show_customer)
+    if lines is not None:
+        return labels.Label(code, lines)
+    raise NotFound("label.unknown_code", f"找不到档号、位置编码或权证标签 {code}", errors={"codes": code})
 
 
 def parse_codes(text):

@@ -4,7 +4,7 @@ from flask import Response, request
 from ...services import customers, extensions, handovers, ledgers, locations, numbering, receipt
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, Date, Decimal, Id, Int, List, Nested, PageArgs, QueryInt, Text
+from .schemas import ApiSchema, Bool, Date, Decimal, FilterDate, Id, Int, List, Nested, PageArgs, QueryInt, Text
 
 customers_bp = api_blueprint("customers", "Customers and projects (R5)")
 handovers_bp = api_blueprint("handovers", "Handover lists: A → B → archive (R6–R11)")
@@ -100,6 +100,7 @@ class NewLocation(ApiSchema):
     code = Text(40, required=True)
     name = Text(100, required=True)
     parent = Text(40, load_default=None, allow_none=True)
+    safe = Bool(load_default=False, metadata={"description": "a safe, or a drawer/bag inside one (R16)"})
 
 
 class Move(ApiSchema):
@@ -118,8 +119,8 @@ class LedgerArgs(FindArgs):
 
 
 class RegisterArgs(PageArgs):
-    date_from = Date(load_default=None, data_key="from")
-    date_to = Date(load_default=None, data_key="to")
+    date_from = FilterDate(load_default=None, data_key="from")
+    date_to = FilterDate(load_default=None, data_key="to")
 
 
 class Scheme(ApiSchema):

@@ -117,6 +117,20 @@ class Date(_ZhMessages, fields.Date):
         return day
 
 
+class FilterDate(Date):
+    """A date bounding a search (`?to=2100-12-31`): any valid date, held to the service's range,
+    since a bound beyond the range asks for everything up to its end."""
+
+    def __init__(self, **kwargs):
+        metadata = {"description": "YYYY-MM-DD; a bound outside the service's range is taken as its end",
+                    **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = fields.Date._deserialize(self, value, attr, data, **kwargs)
+        return min(max(day, MIN_DATE), MAX_DATE)
+
+
 class List(_ZhMessages, fields.List):
     default_error_messages = {"invalid": "必须是数组"}
 

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ...domain.customers import BUSINESSES, KINDS
-from ...services import customers
+from ...services import certificate_lists, customers
 from ..context import current_actor, now
 from . import forms
 
@@ -61,4 +61,6 @@ def create_project():
 @bp.get("/projects/<int:project_id>")
 @login_required
 def project(project_id):
-    return render_template("customers/project.html", p=customers.get_project(current_actor(), project_id, now=now()))
+    actor = current_actor()
+    return render_template("customers/project.html", p=customers.get_project(actor, project_id, now=now()),
+                           certificate_lists=certificate_lists.of_project(actor, project_id))

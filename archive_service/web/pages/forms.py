@@ -63,3 +63,26 @@ def checks(form):
         if key.startswith("check-"):
             found.append({"item_id": int_or_raw(key[6:]), "pages": int_or_raw(value)})
     return found
+
+
+def certificate_rows(form):
+    """The rows of a certificate list form; rows left wholly blank are dropped."""
+    rows = []
+    for n in range(MAX_ROWS):
+        if f"number-{n}" not in form:
+            continue
+        fields = {name: form.get(f"{name}-{n}", "").strip() for name in ("kind", "name", "number", "owner", "quantity")}
+        if fields["name"] or fields["number"] or fields["owner"] or fields["quantity"]:
+            rows.append({**fields, "quantity": int_or_raw(fields["quantity"])})
+    return rows
+
+
+def certificate_checks(form):
+    """A checker's entries: name, number and counted quantity for each certificate id."""
+    found = []
+    for key in form:
+        if key.startswith("quantity-"):
+            cid = key[9:]
+            found.append({"certificate_id": int_or_raw(cid), "name": form.get(f"name-{cid}", ""),
+                          "number": form.get(f"number-{cid}", ""), "quantity": int_or_raw(form[key])})
+    return found

@@ -3,7 +3,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ...domain.errors import InvalidInput, NotFound
-from ...services import calendar
+from ...services import calendar, certificate_desk
 from ...services import dashboard as dashboard_figures
 from ...services import lookup as codes
 from ..context import current_actor, now
@@ -18,7 +18,8 @@ def dashboard():
     unconfirmed = calendar.unconfirmed_years_ahead(now()) if actor.has_role("admin") else []
     return render_template("dashboard.html", unconfirmed_years=unconfirmed,
                            cards=dashboard_figures.cards(actor, now=now()),
-                           archive_empty=dashboard_figures.archive_is_empty())
+                           archive_empty=dashboard_figures.archive_is_empty(),
+                           certificate_work=certificate_desk.home(actor, now=now()))
 
 
 @bp.get("/scan")
