@@ -52,11 +52,9 @@ class ErrorResponses(BasePlugin):
 def _document_success(responses, content):
     """What the 2xx answers carry, where flask-smorest left it unsaid (it documents no content
     for a route whose view returns the service's own view)."""
-    if content is None:
-        return
     for code, response in responses.items():
-        if str(code).startswith("2") and isinstance(response, dict) and not response.get("content", {}).get(
-                next(iter(content)), {}).get("schema"):
+        if str(code).startswith("2") and str(code) != "204" and isinstance(response, dict) and not response.get(
+                "content", {}).get(next(iter(content)), {}).get("schema"):
             response["content"] = content
 
 

@@ -288,17 +288,19 @@ SUCCESS = {
 }
 
 
-FILES = {("get", "/handovers/{handover_id}/list.pdf"): "application/pdf", ("get", "/labels.pdf"): "application/pdf",
-         ("get", "/labels.png"): "image/png", ("get", "/scans/{scan_id}"): "application/pdf",
-         ("get", "/scans/covers.pdf"): "application/pdf"}
+FILES = {("get", "/scans/{scan_id}"): "application/pdf"}  # besides every path ending .pdf or .png
 BINARY = {"type": "string", "format": "binary"}
+SUFFIXES = {".pdf": "application/pdf", ".png": "image/png"}
+ANY_OBJECT = {"type": "object", "description": "not described in detail yet: add its schema to responses.SUCCESS"}
 
 
 def success_content(method, path):
-    """The `content` of what (method, path) answers on success, or None when it answers nothing."""
+    """The `content` of what (method, path) answers on success: its schema in SUCCESS, a file for
+    the file routes, otherwise a JSON object (every route answers one)."""
     key = (method, path.removeprefix(V1))
     if key in SUCCESS:
         return {"application/json": {"schema": SUCCESS[key]}}
-    if key in FILES:
-        return {FILES[key]: {"schema": BINARY}}
-    return None
+    media_type = FILES.get(key) or SUFFIXES.get(path[path.rfind("."):] if "." in path else "")
+    if media_type:
+        return {media_type: {"schema": BINARY}}
+    return {"application/json": {"schema": ANY_OBJECT}}
