@@ -117,22 +117,33 @@ def _prepare_demo():
         click.echo("database already has users: demo data not loaded")
         return
     click.echo(f"demo accounts (password for all: {demo.DEMO_PASSWORD}):")
+    names = {username: name for username, name, _roles, _department in demo.DEMO_ACCOUNTS}
     for username, _password, roles in accounts:
-        click.echo(f"  {username:<10} {', '.join(ROLES[r] for r in roles)}")
+        part = demo.DEMO_PARTS.get(username, "")
+        click.echo(f"  {username:<10} {names.get(username, username)} · {', '.join(ROLES[r] for r in roles)}"
+                   + (f" · {part}" if part else ""))
     click.echo(f"demo records: {len(demo.DEMO_CUSTOMERS)} customers with projects "
                "(a draft list, a list waiting for receipt, a filed archive)")
 
 
 @main.command()
-@click.option("--scale", type=click.Choice(["small", "full"]), default="small", show_default=True)
+@click.option("--scale", type=click.Choice(["small", "medium", "full"]), default="small", show_default=True,
+              help="small: 2,000 files (CI); medium: 100,000; full: 1,000,000 files, 5,000,000 items")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="also write the results to this JSON file")
-def bench(scale, json_file):
+@click.option("--postgres", default=None, metavar="URL",
+              help="also bench PostgreSQL, in a throwaway schema of this database (default: DATABASE_URL "
+                   "when it names PostgreSQL); SQLite is always benched in a temporary file")
+def bench(scale, json_file, postgres):
     """The benchmark suite: each workload's ratio to a raw baseline measured in the same run."""
-    results = _benchmarks().run(scale, report=click.echo)
+    results = _benchmarks().run(scale, report=click.echo, postgres=postgres)
     if json_file:
         Path(json_file).write_text(json.dumps({"scale": scale, "results": results}, ensure_ascii=False, indent=2),
                                    encoding="utf-8")
+    failed = [r["name"] for r in results if r.get("error")]
+    if failed:
+        click.echo(f"failed workloads: {', '.join(failed)}", err=True)
+        sys.exit(1)
 
 
 def _benchmarks():

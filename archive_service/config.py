@@ -18,6 +18,7 @@ _SETTINGS = {
     "LOGIN_MAX_FAILURES": ("ARCHIVE_LOGIN_MAX_FAILURES", 5, int),
     "LOGIN_LOCK_MINUTES": ("ARCHIVE_LOGIN_LOCK_MINUTES", 15, int),
     "FROZEN_NOW": ("ARCHIVE_FROZEN_NOW", None, str),
+    "TRUSTED_PROXIES": ("ARCHIVE_TRUSTED_PROXIES", 0, int),
     "SHOW_CUSTOMER_ON_LABELS": ("ARCHIVE_LABEL_CUSTOMER", False, lambda v: v.lower() in ("1", "true", "yes")),
 }
 

@@ -40,11 +40,22 @@ PERMISSIONS = {
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "numbering.edit": {ADMIN},
+    "settings.edit": {ADMIN},
     "certificates.view": {CUSTODIAN, ARCHIVIST, EXECUTIVE, AUDITOR},
     "certificates.custody": {CUSTODIAN},
     "certificates.move": {CUSTODIAN, ARCHIVIST},
     "certificates.decide": {APPROVER},
     "certificate_kinds.edit": {ADMIN},
+    "imports.ledger": {ARCHIVIST},
+    "imports.projects": {ARCHIVIST, MANAGER},
+    "stats.view": {ARCHIVIST, EXECUTIVE},
+    "projects.reassign": {ARCHIVIST, ADMIN},
+    "retention.set": {ARCHIVIST},
+    "retention.defaults": {ADMIN},
+    "appraisals.view": {ARCHIVIST, APPROVER, AUDITOR},
+    "disposals.create": {ARCHIVIST},
+    "disposals.decide": {APPROVER},
+    "disposals.destroy": {ARCHIVIST},
 }
 
 

@@ -233,6 +233,8 @@ class ArchiveFile(BaseModel):
     received_at = DateTimeField()
     void_reason = TextField(null=True)
     voided_at = DateTimeField(null=True)
+    imported = BooleanField(default=False, constraints=[SQL("DEFAULT false")])  # from a legacy ledger
+    retention = CharField(max_length=16, default="permanent", constraints=[SQL("DEFAULT 'permanent'")])
 
     class Meta:
         indexes = ((("series", "seq"), True),)
@@ -267,7 +269,8 @@ ALL_MODELS = [User, ApiToken, AuditEntry, AuditHead, CalendarOverride, CalendarY
 
 class ScanFile(BaseModel):
     """A scan of an archive file or of one of its items. The content lives in the scan store under
-    its sha256 (the same content is stored once, whatever row names it)."""
+    its sha256 (the same content is stored once, whatever row names it). A wrong scan is voided,
+    never deleted: it stays in the history with the reason."""
 
     archive = ForeignKeyField(ArchiveFile, backref="scans", on_delete="RESTRICT")
     item = ForeignKeyField(HandoverItem, null=True, backref="scans", on_delete="RESTRICT")
@@ -278,6 +281,10 @@ class ScanFile(BaseModel):
     size = BigIntegerField()
     uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
     uploaded_at = DateTimeField()
+    voided_at = DateTimeField(null=True)
+    voided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    void_reason = TextField(null=True)
+    removed_at = DateTimeField(null=True)  # content removed when its file was destroyed (R23)
 
 
 ALL_MODELS.append(ScanFile)

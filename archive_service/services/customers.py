@@ -7,7 +7,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import MANAGER, allowed, require_permission
 from ..domain.timeutil import iso_local, parse_date, to_db
 from ..models import Customer, Handover, Project, User
-from . import audit, deadlines
+from . import audit, deadlines, search_index
 from .paging import page_by_id_desc, row_id
 
 CENT = Decimal("0.01")
@@ -25,6 +25,7 @@ def create_customer(actor, *, name, kind, id_number, now):
     with transaction():
         customer = Customer.create(name=name, kind=kind, id_number=id_number, created_by=actor.username,
                                    created_at=to_db(now))
+        search_index.put("customer", customer.id, name)
         audit.record(actor, "customer.create", "customer", customer.id,
                      {"name": name, "kind": kind, "id_number": rules.mask_id_number(id_number)}, now=now)
     return customer_view(customer, actor)
@@ -56,7 +57,26 @@ def find_customers(actor, *, q=None, limit=None, cursor=None):
     return page_by_id_desc(query, Customer.id, limit=limit, cursor=cursor, view=lambda c: customer_view(c, actor))
 
 
-def _manager(username, field):
+def active_managers(actor):
+    """The managers a project can name as A or B, by display name (one statement)."""
+    require_permission(actor, "projects.create")
+    rows = User.select(User.username, User.display_name, User.roles_text).where(User.active).order_by(User.display_name)
+    return [{"username": u.username, "display_name": u.display_name} for u in rows if MANAGER in u.roles]
+
+
+def customer_by_search(actor, text):
+    """The one customer whose name contains `text` or whose ID number is `text`; none or several
+    is refused in Chinese (people pick customers by name or ID number, never by internal id)."""
+    found = find_customers(actor, q=(text or "").strip() or None, limit=2)["items"] if (text or "").strip() else []
+    require(found, InvalidInput, "project.customer_not_found", f"找不到客户「{(text or '').strip()}」",
+            errors={"customer": "按客户名称或证件号查找"})
+    require(len(found) == 1, InvalidInput, "project.customer_ambiguous",
+            f"有多个客户与「{text.strip()}」相符,请输入完整名称或证件号", errors={"customer": "不唯一"})
+    return found[0]
+
+
+def active_manager(username, field):
+    """The user named `username` when an active manager (R5), else 422 `project.not_a_manager`."""
     user = User.get_or_none(User.username == username) if isinstance(username, str) else None
     require(user is not None and user.active and MANAGER in user.roles, InvalidInput, "project.not_a_manager",
             f"{username} 不是在职的客户经理", errors={field: "必须是在职的客户经理"})
@@ -70,7 +90,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
     ended_on = parse_date(ended_on, "ended_on")
     with transaction():
         customer = _customer(customer_id)
-        a, b = _manager(a_user, "a_user"), _manager(b_user, "b_user")
+        a, b = active_manager(a_user, "a_user"), active_manager(b_user, "b_user")
         require(a.id != b.id, InvalidInput, "project.same_manager", "A角和B角必须是两个不同的人",
                 errors={"b_user": "不能与 A角相同"})
         require(not Project.select().where(Project.code == code).exists(), Conflict, "project.exists",
@@ -78,6 +98,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
         project = Project.create(code=code, customer=customer, business=business, title=title, amount=amount,
                                  a_user=a, b_user=b, ended_on=ended_on, created_by=actor.username,
                                  created_at=to_db(now))
+        search_index.put("project", project.id, title)
         audit.record(actor, "project.create", "project", project.id,
                      {"code": code, "a_user": a.username, "b_user": b.username,
                       "ended_on": ended_on.isoformat()}, now=now)

@@ -14,11 +14,12 @@ MAX_LABELS = 1000
 
 
 def archive_lines(archive, *, show_customer):
-    """档号, year and business, short title, and the customer only if allowed."""
+    """档号 (printed largest), year and business; the project title, which names the customer, and
+    the customer only where the company allows it (ARCHIVE_LABEL_CUSTOMER)."""
     project = archive.project
-    lines = [archive.archive_no, f"{archive.year}年 {BUSINESSES[archive.business]}", project.title]
+    lines = [archive.archive_no, f"{archive.year}年 {BUSINESSES[archive.business]}"]
     if show_customer:
-        lines.append(project.customer.name)
+        lines += [project.title, project.customer.name]
     return tuple(lines)
 
 
@@ -52,15 +53,16 @@ def print_labels(actor, codes, layout_name, *, start=1, show_customer=False, now
 
 def preview(actor, codes, layout_name, *, start=1, show_customer=False, now):
     """PNG of the first page, to check the sheet before printing."""
-    return labels.preview_png(_render(actor, codes, layout_name, start, show_customer, now, "labels.preview"))
+    return labels.preview_png(_render(actor, codes, layout_name, start, show_customer, now, "labels.preview",
+                                      outlines=True))
 
 
-def _render(actor, codes, layout_name, start, show_customer, now, action):
+def _render(actor, codes, layout_name, start, show_customer, now, action, outlines=False):
     require_permission(actor, "labels.print")
     require(0 < len(codes) <= MAX_LABELS, InvalidInput, "label.count", f"一次可打印 1 到 {MAX_LABELS} 张标签",
             errors={"codes": f"1–{MAX_LABELS} 个编号"})
     batch = [label_for(code, show_customer=show_customer) for code in codes]
-    pdf = labels.render_pdf(batch, layout_name, start=start)
+    pdf = labels.render_pdf(batch, layout_name, start=start, outlines=outlines)
     with transaction():
         audit.record(actor, action, "labels", "", {
             "codes": codes, "layout": layout_name, "start": start, "customer_shown": show_customer}, now=now)

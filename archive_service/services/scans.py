@@ -5,7 +5,7 @@ The file lands in the store before the row is written: a failure in between leav
 unreferenced file, which `sweep` removes later; a row never points at a missing file."""
 from io import BytesIO
 
-from ..db import transaction
+from ..db import for_update, transaction
 from ..domain.errors import Conflict, InvalidInput, NotFound, UnsupportedType, require
 from ..domain.permissions import require_permission
 from ..domain.scans import Reconciliation, cover_code, file_complete, split_at_covers
@@ -37,7 +37,11 @@ def _expected_pages(archive, item):
 def scan_view(scan, expected):
     return {"id": scan.id, "archive_no": scan.archive.archive_no, "item_id": scan.item_id, "sha256": scan.sha256,
             "media_type": scan.media_type, "filename": scan.filename, "size": scan.size,
-            "uploaded_by": scan.uploaded_by.username, "uploaded_at": iso_local(scan.uploaded_at),
+            "uploaded_by": scan.uploaded_by.username, "uploaded_by_name": scan.uploaded_by.display_name,
+            "uploaded_at": iso_local(scan.uploaded_at), "voided": scan.voided_at is not None,
+            "voided_at": iso_local(scan.voided_at), "void_reason": scan.void_reason,
+            "voided_by_name": scan.voided_by.display_name if scan.voided_by_id else None,
+            "removed_at": iso_local(scan.removed_at),
             **Reconciliation(scan.pages, expected).as_dict()}
 
 
@@ -47,11 +51,13 @@ def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
     require_permission(actor, "scans.upload")
     archive = load_archive(archive_no)
     require(archive.status != "voided", Conflict, "archive.voided", f"档号 {archive.archive_no} 已作废,不能上传扫描件")
+    require(archive.status != "destroyed", Conflict, "archive.destroyed",
+            f"档案 {archive.archive_no} 已销毁,不能上传扫描件")
     item = _item_of(archive, item_id) if item_id is not None else None
     stored = store.put(stream)
     with transaction():
         scan = ScanFile.get_or_none(ScanFile.archive == archive.id, ScanFile.item == (item.id if item else None),
-                                    ScanFile.sha256 == stored.sha256)
+                                    ScanFile.sha256 == stored.sha256, ScanFile.voided_at.is_null())
         duplicate = scan is not None
         if not duplicate:
             scan = ScanFile.create(archive=archive, item=item, sha256=stored.sha256, pages=stored.pages,
@@ -73,7 +79,8 @@ def of_archive(actor, archive_no, *, now):
     total = sum(i.pages for i in items)
     by_item = {}
     for scan in scans:
-        by_item.setdefault(scan.item_id, []).append(scan.pages)
+        if scan.voided_at is None:
+            by_item.setdefault(scan.item_id, []).append(scan.pages)
     with transaction():
         audit.record(actor, "scan.list", "archive", archive.archive_no, {"scans": len(scans)}, now=now)
     return {
@@ -85,6 +92,33 @@ def of_archive(actor, archive_no, *, now):
     }
 
 
+MAX_REASON = 200
+
+
+def _void_reason(reason):
+    text = reason.strip() if isinstance(reason, str) else ""
+    require(text and len(text) <= MAX_REASON and text.isprintable(), InvalidInput, "scan.void_reason_required",
+            f"作废扫描件必须填写原因(不超过 {MAX_REASON} 字)", errors={"reason": "必填,不超过 200 字"})
+    return text
+
+
+def void(actor, scan_id, reason, *, now):
+    """A wrong scan is superseded, never deleted: it stays in the history with who voided it and why,
+    and no longer counts in the page reconciliation (R18). Audited."""
+    require_permission(actor, "scans.upload")
+    text = _void_reason(reason)
+    with transaction():
+        scan = for_update(ScanFile.select().where(ScanFile.id == scan_id)).get_or_none() if row_id(scan_id) else None
+        if scan is None:
+            raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
+        require(scan.voided_at is None, Conflict, "scan.already_voided", f"扫描件 {scan.filename} 已作废,不能重复作废")
+        scan.voided_at, scan.voided_by, scan.void_reason = to_db(now), actor.id, text
+        scan.save()
+        audit.record(actor, "scan.void", "scan", scan.id, {
+            "archive_no": scan.archive.archive_no, "filename": scan.filename, "reason": text}, now=now)
+    return scan_view(scan, _expected_pages(scan.archive, scan.item))
+
+
 def download(actor, scan_id, *, store, now):
     """(filename, PDF file): the scan with the viewer's name and the time on every page (R19), in a
     temporary file to stream and close."""
@@ -92,6 +126,7 @@ def download(actor, scan_id, *, store, now):
     scan = ScanFile.get_or_none(ScanFile.id == scan_id) if row_id(scan_id) else None
     if scan is None:
         raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
+    require(scan.removed_at is None, NotFound, "scan.removed", f"扫描件 {scan_id} 已随档案销毁而删除")
     lines = (f"{actor.display_name}({actor.username})查阅", now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
              f"档号 {scan.archive.archive_no}", "机密 不得外传")
     copy = store.watermarked_file(scan.sha256, scan.media_type, lines)
@@ -139,12 +174,15 @@ def _segment_problem(segment):
         return "分隔页上的档号不存在"
     if archive.status == "voided":
         return "该档号已作废"
+    if archive.status == "destroyed":
+        return "该档案已销毁"
     if not segment.pages:
         return "分隔页后没有扫描页"
     return None
 
 
 def sweep(store, *, now, grace_seconds=3600):
-    """Remove stored files no scan row names (run from cron); returns the removed names."""
-    keep = {row.sha256 for row in ScanFile.select(ScanFile.sha256).distinct()}
+    """Remove stored files no live scan row names (run from cron); returns the removed names.
+    Scans removed with a destroyed file keep their row but no longer keep their content."""
+    keep = {row.sha256 for row in ScanFile.select(ScanFile.sha256).where(ScanFile.removed_at.is_null()).distinct()}
     return store.sweep(keep, now=now, grace_seconds=grace_seconds)

@@ -1,10 +1,11 @@
 """Customers, projects, handover lists, extensions, receipt, the archive ledger and register."""
 from flask import Response, request
 
-from ...services import customers, extensions, handovers, ledgers, locations, numbering, receipt
+from ...services import archive_ledger, customers, extensions, handovers, ledgers, locations, numbering, receipt
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, Date, Decimal, FilterDate, Id, Int, List, Nested, PageArgs, QueryInt, Text
+from .ledgers import LedgerFilters
+from .schemas import ApiSchema, Bool, Date, Decimal, FilterDate, Id, Int, List, Nested, PageArgs, Text
 
 customers_bp = api_blueprint("customers", "Customers and projects (R5)")
 handovers_bp = api_blueprint("handovers", "Handover lists: A → B → archive (R6–R11)")
@@ -50,6 +51,31 @@ class Item(ApiSchema):
     contract = Bool(load_default=False)
 
 
+class MissingRef(ApiSchema):
+    round = Int(required=True)
+    entry = Int(required=True, metadata={"description": "0-based index in that round's missing list"})
+
+
+class SupplementItem(Item):
+    missing = Nested(MissingRef, load_default=None,
+                     metadata={"description": "the missing entry this item supplies; else matched by title"})
+
+
+class Explanation(MissingRef):
+    note = Text(500, multiline=True, required=True)
+
+
+class Correction(Item):
+    item_id = Id(required=True)
+    part = Int(load_default=None, metadata={"description": "ignored: a correction keeps the item's part"})
+
+
+class Supplement(ApiSchema):
+    items = List(Nested(SupplementItem), load_default=list)
+    explanations = List(Nested(Explanation), load_default=list)
+    corrections = List(Nested(Correction), load_default=list)
+
+
 class Items(ApiSchema):
     items = List(Nested(Item), required=True)
 
@@ -78,6 +104,15 @@ class Review(ApiSchema):
 class Check(ApiSchema):
     item_id = Id(required=True)
     pages = Int(required=True, minimum=0, maximum=1_000_000)
+
+
+class Refuse(ApiSchema):
+    checks = List(Nested(Check), required=True)
+    note = Text(500, multiline=True, load_default="")
+
+
+class ReceiptSettings(ApiSchema):
+    blind_count = Bool(required=True)
 
 
 class Receive(ApiSchema):
@@ -112,10 +147,10 @@ class Void(ApiSchema):
     reason = Text(500, multiline=True, required=True)
 
 
-class LedgerArgs(FindArgs):
-    year = QueryInt(load_default=None, metadata={"minimum": 1, "maximum": 9999})
-    business = Text(16, metadata=BUSINESSES)
-    status = Text(16, metadata={"enum": ["in_archive", "voided"]})
+class LedgerArgs(LedgerFilters, PageArgs):
+    """The ledger's filters and sort, and a page."""
+
+    cursor = Text(400, load_default=None, metadata={"description": "the `next_cursor` or `prev_cursor` of a page"})
 
 
 class RegisterArgs(PageArgs):
@@ -229,10 +264,12 @@ def review(body, handover_id):
 
 
 @handovers_bp.post("/handovers/<int:handover_id>/supplement")
-@handovers_bp.arguments(Items)
+@handovers_bp.arguments(Supplement)
 @handovers_bp.response(200)
 def supplement(body, handover_id):
-    return handovers.supplement(current_actor(), handover_id, body["items"], now=now())
+    """A answers B's missing entries: supplied (new items) or explained; may correct existing items."""
+    return handovers.supplement(current_actor(), handover_id, body["items"], explanations=body["explanations"],
+                                corrections=body["corrections"], now=now())
 
 
 @handovers_bp.get("/handovers/<int:handover_id>/list.pdf")
@@ -289,6 +326,29 @@ def decide_extension(body, extension_id):
 
 # ---- receipt, archive, locations, register ----
 
+@archives_bp.post("/handovers/<int:handover_id>/refuse")
+@archives_bp.arguments(Refuse)
+@archives_bp.response(200)
+def refuse(body, handover_id):
+    """The archivist refuses the receipt: back to B with the counted differences and a note."""
+    return receipt.refuse(current_actor(), handover_id, body["checks"], body["note"], now=now())
+
+
+@archives_bp.get("/settings/receipt")
+@archives_bp.response(200)
+def receipt_settings():
+    current_actor()
+    return {"blind_count": receipt.blind_count()}
+
+
+@archives_bp.put("/settings/receipt")
+@archives_bp.arguments(ReceiptSettings)
+@archives_bp.response(200)
+def set_receipt_settings(body):
+    """Blind count: the receive form hides the expected pages until the count is submitted (admin)."""
+    return receipt.set_blind_count(current_actor(), body["blind_count"], now=now())
+
+
 @archives_bp.post("/handovers/<int:handover_id>/receive")
 @archives_bp.arguments(Receive)
 @archives_bp.response(200)
@@ -315,7 +375,7 @@ def list_locations():
 @archives_bp.response(200)
 def ledger(args):
     """The archive ledger (R3)."""
-    return ledgers.ledger(current_actor(), **args)
+    return archive_ledger.page(current_actor(), **args)
 
 
 @archives_bp.get("/archives/<archive_no>")

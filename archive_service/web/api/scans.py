@@ -47,6 +47,18 @@ def download(scan_id):
     return send_file(copy, mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
+class VoidScan(ApiSchema):
+    reason = Text(200, load_default="", metadata={"description": "why the scan is wrong (required)"})
+
+
+@bp.post("/scans/<int:scan_id>/void")
+@bp.arguments(VoidScan)
+@bp.response(200)
+def void(body, scan_id):
+    """Void a wrong scan: it stays in the history with the reason and leaves the page reconciliation."""
+    return scans.void(current_actor(), scan_id, body["reason"], now=now())
+
+
 class CoverArgs(ApiSchema):
     codes = Text(4000, required=True, metadata={"description": "archive numbers, comma-separated"})
 

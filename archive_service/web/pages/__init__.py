@@ -7,15 +7,15 @@ from ...domain.timeutil import minute_text
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, certificates, customers, handovers, home, scans
+from . import admin, archives, auth, certificates, customers, departure, handovers, home, ledgers, retention, scans
 from .auth import SessionUser
+from .formats import yuan
 
 
 def init_pages(app):
     login = LoginManager(app)
     login.login_view = "auth.login"
-    login.login_message = "请先登录"
-    login.login_message_category = "warning"
+    login.login_message = None  # the login page says what to do; no warning on a first visit
     login.session_protection = "strong"
 
     @login.user_loader
@@ -26,7 +26,9 @@ def init_pages(app):
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
     app.add_template_filter(minute_text, "minute")
-    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp):
+    app.add_template_filter(yuan, "yuan")
+    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp,
+               ledgers.bp, departure.bp, retention.bp):
         app.register_blueprint(bp)
 
 
@@ -47,9 +49,13 @@ NAV_GROUPS = [
              ("certificate_pages.movements", "权证解押审批", "certificates.decide")]),
     ("档案", [("customer_pages.find_projects", "项目", None),
              ("customer_pages.find_customers", "客户", "customers.view"),
+             ("ledger_pages.search_page", "档案检索", None),
              ("archive_pages.ledger", "档案台帐", "archives.view"),
              ("archive_pages.register", "档案登记本", "register.view"),
-             ("archive_pages.locations", "存放位置", "locations.manage")]),
+             ("archive_pages.locations", "存放位置", "locations.manage"),
+             ("ledger_pages.stats_page", "统计", "stats.view"),
+             ("ledger_pages.import_form", "导入", "imports.projects"),
+             ("retention_pages.appraisals", "鉴定与销毁", "appraisals.view")]),
     ("权证", [("certificate_pages.ledger", "权证台帐", "certificates.view"),
             ("certificate_pages.movements", "出入库复核", "certificates.move"),
             ("certificate_pages.day", "日终核对", "certificates.custody"),
@@ -58,6 +64,7 @@ NAV_GROUPS = [
                 ("scan_pages.batch_form", "批量扫描", "scans.upload")]),
     ("系统管理", [("admin.users", "用户管理", "users.manage"),
                ("admin.calendar", "工作日历", "calendar.edit"),
+               ("retention_pages.defaults", "保管期限", "retention.defaults"),
                ("certificate_pages.kinds", "权证类别", "certificate_kinds.edit"),
                ("admin.audit", "审计日志", "audit.view")]),
 ]

@@ -3,7 +3,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ...domain.customers import BUSINESSES, KINDS
-from ...services import certificate_lists, customers
+from ...domain.permissions import allowed
+from ...services import certificate_lists, customers, reassignment
 from ..context import current_actor, now
 from . import forms
 
@@ -39,17 +40,22 @@ def customer(customer_id):
 @login_required
 def find_projects():
     args = {"q": request.args.get("q") or None, "business": request.args.get("business") or None}
-    page = customers.find_projects(current_actor(), cursor=request.args.get("cursor") or None, **args)
+    actor = current_actor()
+    page = customers.find_projects(actor, cursor=request.args.get("cursor") or None, **args)
+    can_create = allowed(actor.roles, "projects.create")
+    customer_id = forms.int_or_raw(request.args.get("customer_id", ""))
+    chosen = customers.get_customer(actor, customer_id, now=now()) if isinstance(customer_id, int) else None
     return render_template("customers/projects.html", page=page, args=args, businesses=BUSINESSES,
-                           customer_id=request.args.get("customer_id", ""))
+                           customer=chosen, managers=customers.active_managers(actor) if can_create else [])
 
 
 @bp.post("/projects")
 @login_required
 def create_project():
-    form = request.form
-    p = customers.create_project(current_actor(), code=forms.text(form, "code", 40),
-                                 customer_id=forms.int_or_raw(form.get("customer_id")),
+    form, actor = request.form, current_actor()
+    customer_id = forms.int_or_raw(form.get("customer_id", "")) or \
+        customers.customer_by_search(actor, forms.text(form, "customer", 100))["id"]
+    p = customers.create_project(actor, code=forms.text(form, "code", 40), customer_id=customer_id,
                                  business=forms.text(form, "business", 16), title=forms.text(form, "title"),
                                  amount=forms.text(form, "amount", 20),
                                  a_user=forms.text(form, "a_user", 64), b_user=forms.text(form, "b_user", 64),
@@ -63,4 +69,5 @@ def create_project():
 def project(project_id):
     actor = current_actor()
     return render_template("customers/project.html", p=customers.get_project(actor, project_id, now=now()),
-                           certificate_lists=certificate_lists.of_project(actor, project_id))
+                           certificate_lists=certificate_lists.of_project(actor, project_id),
+                           history=reassignment.project_history(actor, project_id))

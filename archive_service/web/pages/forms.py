@@ -65,6 +65,32 @@ def checks(form):
     return found
 
 
+def supplement(form, open_missing, items):
+    """A's supplement form: (new items, explanations, corrections). Each open missing entry is
+    answered by its radio: `supply` (a new item with the typed part, title and pages), `explain`
+    (the typed note) or left for later; existing items whose typed title or pages differ are
+    corrections; the extra rows are new items answering nothing."""
+    new, explanations = [], []
+    for entry in open_missing:
+        key = f"{entry['round']}-{entry['entry']}"
+        choice = form.get(f"answer-{key}")
+        ref = {"round": entry["round"], "entry": entry["entry"]}
+        if choice == "supply":
+            new.append({"part": int_or_raw(form.get(f"sup-part-{key}")), "title": form.get(f"sup-title-{key}", ""),
+                        "pages": int_or_raw(form.get(f"sup-pages-{key}")), "attachment": False, "contract": False,
+                        "missing": ref})
+        elif choice == "explain":
+            explanations.append({**ref, "note": form.get(f"note-{key}", "")})
+    corrections = []
+    for item in items:
+        title = form.get(f"fix-title-{item['id']}", item["title"]).strip()
+        pages = int_or_raw(form.get(f"fix-pages-{item['id']}", str(item["pages"])))
+        if title != item["title"] or pages != item["pages"]:
+            corrections.append({"item_id": item["id"], "title": title, "pages": pages,
+                                "attachment": item["attachment"], "contract": item["contract"]})
+    return new + item_rows(form), explanations, corrections
+
+
 def certificate_rows(form):
     """The rows of a certificate list form; rows left wholly blank are dropped."""
     rows = []
