@@ -53,7 +53,7 @@ def test_enums_formats_and_ranges_are_documented(spec):
     assert schemas["NewCustomer"]["properties"]["name"]["maxLength"] == 100
     assert "pattern" in schemas["NewCustomer"]["properties"]["name"]
     limit = next(p for p in spec["paths"]["/api/v1/archives"]["get"]["parameters"] if p["name"] == "limit")
-    assert (limit["schema"]["type"], limit["schema"]["minimum"], limit["schema"]["maximum"]) == ("integer", 1, 500)
+    assert "integer" in limit["schema"]["type"] and (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 500)
 
 
 def test_put_numbering_needs_its_body(spec, api):

@@ -288,9 +288,10 @@ SUCCESS = {
 }
 
 
-FILES = {("get", "/scans/{scan_id}"): "application/pdf"}  # besides every path ending .pdf or .png
+FILES = {("get", "/scans/{scan_id}"): "application/pdf"}  # besides every path ending as in SUFFIXES
 BINARY = {"type": "string", "format": "binary"}
-SUFFIXES = {".pdf": "application/pdf", ".png": "image/png"}
+SUFFIXES = {".pdf": "application/pdf", ".png": "image/png", ".csv": "text/csv",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 ANY_OBJECT = {"type": "object", "description": "not described in detail yet: add its schema to responses.SUCCESS"}
 
 
