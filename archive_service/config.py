@@ -13,6 +13,8 @@ _SETTINGS = {
     # None: Secure exactly when ARCHIVE_ENV=production (sessions then travel only over HTTPS)
     "SESSION_COOKIE_SECURE": ("ARCHIVE_SECURE_COOKIES", None, lambda v: v.lower() in ("1", "true", "yes")),
     "MAX_CONTENT_LENGTH": ("ARCHIVE_MAX_UPLOAD_MB", 200 * 1024 * 1024, lambda v: int(v) * 1024 * 1024),
+    "MAX_SCAN_PAGES": ("ARCHIVE_MAX_SCAN_PAGES", 2000, int),
+    "MAX_SCAN_MEGAPIXELS": ("ARCHIVE_MAX_SCAN_MEGAPIXELS", 60, int),
     "LOGIN_MAX_FAILURES": ("ARCHIVE_LOGIN_MAX_FAILURES", 5, int),
     "LOGIN_LOCK_MINUTES": ("ARCHIVE_LOGIN_LOCK_MINUTES", 15, int),
     "FROZEN_NOW": ("ARCHIVE_FROZEN_NOW", None, str),

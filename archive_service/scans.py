@@ -27,6 +27,7 @@ from .fonts import FONT_PATH, cjk_font
 
 CHUNK = 1024 * 1024
 DEFAULT_MAX_PIXELS = 60_000_000  # a 300-dpi A3 scan is about 35 Mpx
+DEFAULT_MAX_PAGES = 2000
 SHA256_NAME = re.compile(r"[0-9a-f]{64}")
 PDF, JPEG, PNG, TIFF = "application/pdf", "image/jpeg", "image/png", "image/tiff"
 MAGIC = [(b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG),
@@ -35,7 +36,7 @@ PDF_TAIL = 1024  # where a PDF's %%EOF marker must be
 IMAGE_DPI = 300  # assumed when an image does not say
 MAX_FILENAME = 120
 WATERMARK_XOBJECT = "/ArchiveWatermark"
-COVER_DPI = 100  # cover QR codes are large: enough to read them, fast to render
+COVER_DPI = raster.RENDER_DPI  # cover QR codes are large: enough to read them, fast to render
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,18 @@ class Usage:
 
 
 class ScanStore:
-    def __init__(self, root, *, max_bytes, max_pixels=DEFAULT_MAX_PIXELS):
+    def __init__(self, root, *, max_bytes, max_pixels=DEFAULT_MAX_PIXELS, max_pages=DEFAULT_MAX_PAGES):
         self.root = Path(root)
         self.max_bytes = max_bytes
         self.max_pixels = max_pixels
+        self.max_pages = max_pages
 
     @classmethod
     def from_config(cls, config):
-        """The store an app's settings name (web and CLI alike): uploads are limited like request bodies."""
-        return cls(config["SCANS_DIR"], max_bytes=config["MAX_CONTENT_LENGTH"])
+        """The store an app's settings name (web and CLI alike): uploads are limited like request
+        bodies, pages per file and pixels per page as configured."""
+        return cls(config["SCANS_DIR"], max_bytes=config["MAX_CONTENT_LENGTH"],
+                   max_pixels=config["MAX_SCAN_MEGAPIXELS"] * 1_000_000, max_pages=config["MAX_SCAN_PAGES"])
 
     def path(self, sha256):
         if not SHA256_NAME.fullmatch(sha256):
@@ -98,7 +102,7 @@ class ScanStore:
                 sha256, size = _copy_hashing(stream, out, self.max_bytes)
                 out.flush()
                 os.fsync(out.fileno())
-            media_type, pages = inspect(temp, max_pixels=self.max_pixels)
+            media_type, pages = inspect(temp, max_pixels=self.max_pixels, max_pages=self.max_pages)
             yield Received(path=temp, sha256=sha256, size=size, media_type=media_type, pages=pages)
         finally:
             temp.unlink(missing_ok=True)
@@ -138,6 +142,18 @@ class ScanStore:
         """A PDF copy of the stored scan with `lines` (viewer, time) on every page."""
         return watermarked_pdf(self.path(sha256), media_type, lines, font_path=font_path)
 
+    def watermarked_file(self, sha256, media_type, lines, *, font_path=FONT_PATH):
+        """The same copy written to a temporary file, positioned at its start: a download streams
+        it instead of holding it in memory; it disappears when closed."""
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
+        try:
+            watermarked_pdf(self.path(sha256), media_type, lines, out=out, font_path=font_path)
+        except BaseException:
+            out.close()
+            raise
+        out.seek(0)
+        return out
+
 
 def _copy_hashing(stream, out, max_bytes):
     digest, size = hashlib.sha256(), 0
@@ -168,16 +184,21 @@ def media_type_of(head):
     raise UnsupportedType("scan.unsupported_type", "只接受 PDF、JPEG、PNG 或 TIFF 扫描件(按文件内容判断,与文件名无关)")
 
 
-def inspect(path, *, max_pixels=DEFAULT_MAX_PIXELS):
+def inspect(path, *, max_pixels=DEFAULT_MAX_PIXELS, max_pages=DEFAULT_MAX_PAGES):
     """(media_type, pages) of a scan file, or the refusal that says what is wrong with it."""
     with open(path, "rb") as f:
         media_type = media_type_of(f.read(16))
     if media_type == PDF:
-        return media_type, _pdf_pages(path)
-    return media_type, _image_pages(path, media_type, max_pixels)
+        return media_type, _pdf_pages(path, max_pixels, max_pages)
+    return media_type, _image_pages(path, media_type, max_pixels, max_pages)
 
 
-def _pdf_pages(path):
+def _too_many_pages(pages, max_pages):
+    return InvalidInput("scan.too_many_pages", f"文件有 {pages} 页,超过每份 {max_pages} 页的上限,请分开上传",
+                        details={"pages": pages, "max_pages": max_pages})
+
+
+def _pdf_pages(path, max_pixels, max_pages):
     with open(path, "rb") as f:
         f.seek(max(0, os.path.getsize(path) - PDF_TAIL))
         complete = b"%%EOF" in f.read()
@@ -187,20 +208,36 @@ def _pdf_pages(path):
         with open(path, "rb") as f:  # a file object: pypdf seeks in it instead of reading it all
             reader = PdfReader(f, strict=False)
             encrypted = reader.is_encrypted
-            pages = 0 if encrypted else sum(1 for page in reader.pages if page.mediabox)
+            declared = None if encrypted else reader.trailer["/Root"]["/Pages"].get("/Count")
+            sizes = [] if encrypted else [_page_points(page) for page in reader.pages]
     except Exception as error:  # pypdf raises many types for broken files: all mean the same here
         raise InvalidInput("scan.corrupt", "PDF 文件已损坏,无法读取页数") from error
     if encrypted:
         raise InvalidInput("scan.encrypted", "PDF 文件已加密,请上传未加密的扫描件")
-    if pages == 0:
+    if not sizes:
         raise InvalidInput("scan.empty", "PDF 文件没有任何页面")
-    return pages
+    if declared != len(sizes):  # readers disagree on such a file: one would miss pages or fail on them
+        raise InvalidInput("scan.page_count_mismatch",
+                           f"PDF 文件声明有 {declared} 页,实际有 {len(sizes)} 页,文件已损坏,请重新导出")
+    if len(sizes) > max_pages:
+        raise _too_many_pages(len(sizes), max_pages)
+    if max(w * h for w, h in sizes) * (raster.RENDER_DPI / raster.POINTS_PER_INCH) ** 2 > max_pixels:
+        raise InvalidInput("scan.too_many_pixels", f"PDF 页面尺寸过大:按 {raster.RENDER_DPI} dpi 渲染超过 "
+                                                   f"{max_pixels // 1_000_000} 百万像素的上限")
+    return len(sizes)
 
 
-def _image_pages(path, media_type, max_pixels):
+def _page_points(page):
+    box = page.mediabox
+    return abs(float(box.width)), abs(float(box.height))
+
+
+def _image_pages(path, media_type, max_pixels, max_pages):
     try:
         with Image.open(path) as image:
             frames = getattr(image, "n_frames", 1)
+            if frames > max_pages:
+                raise _too_many_pages(frames, max_pages)
             for index in range(frames):
                 image.seek(index)
                 _check_pixels(image, max_pixels)
@@ -243,16 +280,20 @@ def sanitize_filename(name):
     return base[:MAX_FILENAME] or "scan"
 
 
-def watermarked_pdf(path, media_type, lines, *, font_path=FONT_PATH):
-    """A PDF copy of the scan at `path`, every page carrying `lines` as a tiled watermark.
-    PDFs get an overlay merged onto each page; images become one PDF page per frame."""
+def watermarked_pdf(path, media_type, lines, *, out=None, font_path=FONT_PATH):
+    """A PDF copy of the scan at `path`, every page carrying `lines` as a tiled watermark: written
+    to the binary file `out` when given, else returned as bytes. PDFs get an overlay merged onto
+    each page; images become one PDF page per frame."""
     font = cjk_font(font_path)
+    target = out if out is not None else BytesIO()
     if media_type == PDF:
-        return _watermark_pdf(path, lines, font)
-    return _watermark_image(path, media_type, lines, font)
+        _watermark_pdf(path, lines, font, target)
+    else:
+        _watermark_image(path, media_type, lines, font, target)
+    return target.getvalue() if out is None else out
 
 
-def _watermark_pdf(path, lines, font):
+def _watermark_pdf(path, lines, font, out):
     """Each page gets the watermark as a shared form XObject drawn after its own content: pages
     are not re-parsed, so a long scan is watermarked in about the time it takes to copy it."""
     writer = PdfWriter(clone_from=PdfReader(path))
@@ -266,9 +307,7 @@ def _watermark_pdf(path, lines, font):
         draw = f"\nQ q 1 0 0 1 {float(box.left):g} {float(box.bottom):g} cm {WATERMARK_XOBJECT} Do Q\n"
         page[NameObject("/Contents")] = ArrayObject(
             [open_state, *_content_refs(page), writer._add_object(_stream(draw.encode()))])
-    out = BytesIO()
     writer.write(out)
-    return out.getvalue()
 
 
 def _stream(data):
@@ -313,8 +352,7 @@ def _overlay(width, height, lines, font):
     return PdfReader(BytesIO(out.getvalue())).pages[0]
 
 
-def _watermark_image(path, media_type, lines, font):
-    out = BytesIO()
+def _watermark_image(path, media_type, lines, font, out):
     canvas = Canvas(out)
     with Image.open(path) as image:
         for index in range(getattr(image, "n_frames", 1)):
@@ -327,7 +365,6 @@ def _watermark_image(path, media_type, lines, font):
             _draw_watermark(canvas, width, height, lines, font)
             canvas.showPage()
     canvas.save()
-    return out.getvalue()
 
 
 def _draw_watermark(canvas, width, height, lines, font):

@@ -84,3 +84,18 @@ class CutStream(io.RawIOBase):
         chunk = self.data[self.sent:min(self.good, self.sent + (size if size > 0 else self.good))]
         self.sent += len(chunk)
         return chunk
+
+
+def lying_pdf(pages=3, count=9):
+    """A PDF of `pages` pages whose page tree says it has `count`: readers disagree about it."""
+    data = pdf(pages)
+    return data.replace(f"/Count {pages}".encode(), f"/Count {count}".encode())
+
+
+def huge_page_pdf(points=14_400):
+    """A tiny PDF whose one page is `points` square (200 inches at 14,400 pt): a rendering bomb."""
+    return pdf(1, size=(points, points))
+
+
+def many_frames_tiff(frames=3000, size=(16, 16)):
+    return image("TIFF", frames=frames, size=size)

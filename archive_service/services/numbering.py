@@ -3,8 +3,9 @@ import json
 
 from ..db import for_update, transaction
 from ..domain import numbering
+from ..domain.errors import Conflict, require
 from ..domain.permissions import require_permission
-from ..models import NumberCounter, Setting
+from ..models import ArchiveFile, NumberCounter, Setting
 from . import audit
 
 NUMBERING_KEY = "numbering"
@@ -28,10 +29,26 @@ def set_scheme(actor, *, now, **segments):
     value = {"pattern": new.pattern, "fonds": new.fonds, "category": new.category, "retention": new.retention,
              "org": new.org}
     with transaction():
+        clashes = reissued_numbers(new)
+        require(not clashes, Conflict, "numbering.reissues_existing",
+                f"新的档号格式会重新发出已有档号 {clashes[0] if clashes else ''}:已发出的档号不能再用",
+                details={"clashes": clashes[:20]})
         (Setting.insert(key=NUMBERING_KEY, value=json.dumps(value))
          .on_conflict(conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}).execute())
         audit.record(actor, "numbering.set", "setting", NUMBERING_KEY, value, now=now)
     return scheme_view()
+
+
+def reissued_numbers(new):
+    """The archive numbers already given that `new` would give again: numbers it can write whose
+    sequence is still ahead of its counter (R13: a number is never given twice)."""
+    last = {c.series: c.last_seq for c in NumberCounter.select(NumberCounter.series, NumberCounter.last_seq)}
+    clashes = []
+    for (archive_no,) in ArchiveFile.select(ArchiveFile.archive_no).order_by(ArchiveFile.id).tuples():
+        parsed = new.parse(archive_no)
+        if parsed and parsed[2] > last.get(new.series(parsed[0] or "loan", parsed[1]), 0):
+            clashes.append(archive_no)
+    return clashes
 
 
 def next_seq(series):

@@ -114,6 +114,9 @@ def _number(handover, items, actor, place, now):
     series = s.series(project.business, year)
     seq = numbering.next_seq(series)
     archive_no = s.archive_no(project.business, year, seq)
+    require(not ArchiveFile.select().where(ArchiveFile.archive_no == archive_no).exists(), Conflict,
+            "numbering.reissues_existing", f"档号 {archive_no} 已发出过,请管理员检查档号格式",
+            details={"clashes": [archive_no]})
     archive = ArchiveFile.create(archive_no=archive_no, series=series, seq=seq, handover=handover, project=project,
                                  business=project.business, year=year, location=place, received_by=actor.id,
                                  received_at=to_db(now), retention=retention_defaults.default_period(project.business))

@@ -120,7 +120,8 @@ def void(actor, scan_id, reason, *, now):
 
 
 def download(actor, scan_id, *, store, now):
-    """(filename, PDF bytes): the scan with the viewer's name and the time on every page (R19)."""
+    """(filename, PDF file): the scan with the viewer's name and the time on every page (R19), in a
+    temporary file to stream and close."""
     scan = ScanFile.get_or_none(ScanFile.id == scan_id) if row_id(scan_id) else None
     if scan is None:
         raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
@@ -128,10 +129,14 @@ def download(actor, scan_id, *, store, now):
     file_access.require_read(actor, scan.archive)
     lines = (f"{actor.display_name}({actor.username})查阅", now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
              f"档号 {scan.archive.archive_no}", "机密 不得外传")
-    copy = store.watermarked(scan.sha256, scan.media_type, lines)
-    with transaction():
-        audit.record(actor, "scan.download", "scan", scan.id,
-                     {"archive_no": scan.archive.archive_no, "sha256": scan.sha256}, now=now)
+    copy = store.watermarked_file(scan.sha256, scan.media_type, lines)
+    try:
+        with transaction():
+            audit.record(actor, "scan.download", "scan", scan.id,
+                         {"archive_no": scan.archive.archive_no, "sha256": scan.sha256}, now=now)
+    except BaseException:
+        copy.close()
+        raise
     return f"{scan.archive.archive_no}-scan-{scan.id}.pdf", copy
 
 

@@ -97,8 +97,9 @@ def test_r19_listing_and_downloading_are_audited_per_reader(world, store, make_a
     auditor = make_actor("shen", "auditor", display_name="沈审计")
     listing = scan_service.of_archive(auditor, no, now=NOW)
     assert listing["complete"] is True and listing["scans"][0]["id"] == scan["id"]
-    name, pdf = scan_service.download(auditor, scan["id"], store=store, now=NOW)
-    assert name == f"{no}-scan-{scan['id']}.pdf" and pdf[:5] == b"%PDF-"
+    name, copy = scan_service.download(auditor, scan["id"], store=store, now=NOW)
+    with copy:
+        assert name == f"{no}-scan-{scan['id']}.pdf" and copy.read(5) == b"%PDF-"
     reads = [(e.actor, e.action) for e in AuditEntry.select().where(AuditEntry.actor == "shen")]
     assert reads == [("shen", "scan.list"), ("shen", "scan.download")]
 
@@ -110,5 +111,6 @@ def test_r19_a_chinese_archive_number_downloads_under_its_own_name(world, store,
     ArchiveFile.update(archive_no="档-2026-0001").where(ArchiveFile.archive_no == no).execute()
     scan = scan_service.upload(world.arch, "档-2026-0001", io.BytesIO(scanfiles.pdf(1)), filename="a.pdf",
                                store=store, now=NOW)
-    name, _ = scan_service.download(world.arch, scan["id"], store=store, now=NOW)
+    name, copy = scan_service.download(world.arch, scan["id"], store=store, now=NOW)
+    copy.close()
     assert name.startswith("档-2026-0001")

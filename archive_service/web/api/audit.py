@@ -2,7 +2,7 @@
 from ...services import audit
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import Date, PageArgs, Text
+from .schemas import FilterDate, PageArgs, Text
 
 bp = api_blueprint("audit", "The hash-chained audit trail (auditor, admin)")
 
@@ -12,8 +12,8 @@ class AuditArgs(PageArgs):
     action = Text(64, load_default=None)
     object_type = Text(32, load_default=None)
     object_id = Text(64, load_default=None)
-    date_from = Date(load_default=None, data_key="from")
-    date_to = Date(load_default=None, data_key="to")
+    date_from = FilterDate(load_default=None, data_key="from")
+    date_to = FilterDate(load_default=None, data_key="to")
 
 
 @bp.get("/audit")

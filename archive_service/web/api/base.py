@@ -1,4 +1,6 @@
 """The API's plumbing: flask-smorest with problem+json errors and bearer-token authentication."""
+import http
+
 from flask import g, request
 from flask_smorest import Api, Blueprint
 from webargs.flaskparser import FlaskParser
@@ -8,12 +10,31 @@ from werkzeug.datastructures import CombinedMultiDict
 from ...services import users
 from ..context import client_addr, now
 from ..errors import http_error_response, problem
+from . import responses
+from .openapi import PROBLEM_JSON, ErrorResponses, Problem
 
 OPEN_ENDPOINTS = {"tokens.issue", "api-docs.openapi_json"}
 
 
 class ArchiveApi(Api):
-    """Turns flask-smorest's and webargs' HTTP errors into problem+json with a stable code."""
+    """Turns flask-smorest's and webargs' HTTP errors into problem+json with a stable code, and
+    documents every error response as such."""
+
+    ERROR_SCHEMA = Problem
+
+    def __init__(self, app):
+        super().__init__(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
+        for schema in responses.SCHEMAS:
+            if schema.__name__ not in self.spec.components.schemas:  # nested ones register themselves
+                self.spec.components.schema(schema.__name__, schema=schema)
+
+    def _register_responses(self):
+        """flask-smorest's error responses, as the problem+json they are."""
+        for status in http.HTTPStatus:
+            if status >= 400:
+                self.spec.components.response(status.name, _problem_response(status.phrase), lazy=True)
+        self.spec.components.response("DEFAULT_ERROR", _problem_response("Problem details (zh-CN detail, stable code)"),
+                                      lazy=True)
 
     def handle_http_exception(self, error):
         data = getattr(error, "data", {}) or {}
@@ -23,6 +44,10 @@ class ArchiveApi(Api):
         if error.code == 400 and messages:
             return problem(400, "request.malformed_json", "请求体不是有效的 JSON")
         return http_error_response(error)
+
+
+def _problem_response(description):
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": "Problem"}}}
 
 
 def _flatten(messages):

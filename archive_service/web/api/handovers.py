@@ -159,7 +159,7 @@ class RegisterArgs(PageArgs):
 
 
 class Scheme(ApiSchema):
-    pattern = Text(100, load_default=None)
+    pattern = Text(100, required=True)
     fonds = Text(16, load_default=None)
     category = Text(16, load_default=None)
     retention = Text(8, metadata={"enum": ["Y", "D30", "D10"]})

@@ -1,6 +1,4 @@
 """Scans of archive files: upload with page reconciliation, the file's scans, watermarked download."""
-from io import BytesIO
-
 from flask import Response, send_file
 from flask_smorest.fields import Upload
 
@@ -45,8 +43,8 @@ def of_archive(archive_no):
 @bp.response(200, content_type="application/pdf")
 def download(scan_id):
     """The scan as PDF, every page watermarked with the viewer and the time; audited."""
-    filename, data = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
-    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
+    filename, copy = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
+    return send_file(copy, mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
 class VoidScan(ApiSchema):

@@ -173,6 +173,7 @@ class ApiSchema(Schema):
 
 
 class PageArgs(ApiSchema):
+    # None when absent: views pass args["limit"] and args["cursor"] on
     limit = QueryInt(minimum=1, maximum=PAGE_MAX, load_default=None,
                      metadata={"description": f"page size, 1..{PAGE_MAX} (default 100)"})
     cursor = Text(64, load_default=None, metadata={"description": "the previous page's `next_cursor`"})

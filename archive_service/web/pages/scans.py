@@ -1,7 +1,5 @@
 """Pages for labels and scans: print labels and cover sheets, upload and reconcile scans (R18),
 download watermarked copies (R19), file a scanned batch."""
-from io import BytesIO
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
@@ -74,8 +72,8 @@ def upload(archive_no):
 @bp.get("/scans/<int:scan_id>")
 @login_required
 def download(scan_id):
-    filename, data = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
-    return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
+    filename, copy = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
+    return send_file(copy, mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
 @bp.post("/scans/<int:scan_id>/void")
