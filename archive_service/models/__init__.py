@@ -9,9 +9,12 @@ from .departure import *  # noqa: F403
 from .departure import MODELS as DEPARTURE_MODELS
 from .handover_rounds import *  # noqa: F403
 from .handover_rounds import MODELS as HANDOVER_ROUNDS_MODELS
+from .ledgers import *  # noqa: F403
+from .ledgers import MODELS as LEDGERS_MODELS
 from .sessions import *  # noqa: F403
 from .sessions import MODELS as SESSIONS_MODELS
 
 ALL_MODELS = [*CORE_MODELS, *SESSIONS_MODELS, *CERTIFICATE_MODELS]
 ALL_MODELS += HANDOVER_ROUNDS_MODELS
+ALL_MODELS += LEDGERS_MODELS
 ALL_MODELS += DEPARTURE_MODELS

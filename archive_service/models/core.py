@@ -233,6 +233,7 @@ class ArchiveFile(BaseModel):
     received_at = DateTimeField()
     void_reason = TextField(null=True)
     voided_at = DateTimeField(null=True)
+    imported = BooleanField(default=False, constraints=[SQL("DEFAULT false")])  # from a legacy ledger
     retention = CharField(max_length=16, default="permanent", constraints=[SQL("DEFAULT 'permanent'")])
 
     class Meta:

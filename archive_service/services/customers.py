@@ -7,7 +7,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import MANAGER, allowed, require_permission
 from ..domain.timeutil import iso_local, parse_date, to_db
 from ..models import Customer, Handover, Project, User
-from . import audit, deadlines
+from . import audit, deadlines, search_index
 from .paging import page_by_id_desc, row_id
 
 CENT = Decimal("0.01")
@@ -25,6 +25,7 @@ def create_customer(actor, *, name, kind, id_number, now):
     with transaction():
         customer = Customer.create(name=name, kind=kind, id_number=id_number, created_by=actor.username,
                                    created_at=to_db(now))
+        search_index.put("customer", customer.id, name)
         audit.record(actor, "customer.create", "customer", customer.id,
                      {"name": name, "kind": kind, "id_number": rules.mask_id_number(id_number)}, now=now)
     return customer_view(customer, actor)
@@ -97,6 +98,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
         project = Project.create(code=code, customer=customer, business=business, title=title, amount=amount,
                                  a_user=a, b_user=b, ended_on=ended_on, created_by=actor.username,
                                  created_at=to_db(now))
+        search_index.put("project", project.id, title)
         audit.record(actor, "project.create", "project", project.id,
                      {"code": code, "a_user": a.username, "b_user": b.username,
                       "ended_on": ended_on.isoformat()}, now=now)

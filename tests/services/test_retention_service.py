@@ -10,7 +10,7 @@ import pytest
 from archive_service import scans as store_module
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import ArchiveFile, AuditEntry, Disposal, DisposalEntry, ScanFile
-from archive_service.services import disposals, ledgers, retention, retention_defaults
+from archive_service.services import archive_ledger, disposals, ledgers, retention, retention_defaults
 from archive_service.services import scans as scan_service
 from tests import scanfiles
 from tests.conftest import NOW
@@ -131,7 +131,7 @@ def test_r23_a_file_past_its_period_is_appraised_approved_and_destroyed_keeping_
     assert done["state"] == "destroyed" and done["destroyed_by"] == "li"
     row = ledgers.get_archive(world.arch, no, now=NOW)
     assert row["status"] == "destroyed" and row["archive_no"] == no and row["status_name"] == "已销毁"
-    assert [r["archive_no"] for r in ledgers.ledger(world.arch, status="destroyed")["items"]] == [no]
+    assert [r["archive_no"] for r in archive_ledger.page(world.arch, status="destroyed")["items"]] == [no]
     assert AuditEntry.select().where(AuditEntry.action == "archive.destroy", AuditEntry.object_id == no).exists()
     assert retention.appraisal(world.arch, 2024, now=NOW)["items"] == []
 

@@ -7,7 +7,7 @@ from ...domain.timeutil import minute_text
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, certificates, customers, departure, handovers, home, retention, scans
+from . import admin, archives, auth, certificates, customers, departure, handovers, home, ledgers, retention, scans
 from .auth import SessionUser
 from .formats import yuan
 
@@ -28,7 +28,7 @@ def init_pages(app):
     app.add_template_filter(minute_text, "minute")
     app.add_template_filter(yuan, "yuan")
     for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp,
-               departure.bp, retention.bp):
+               ledgers.bp, departure.bp, retention.bp):
         app.register_blueprint(bp)
 
 
@@ -49,9 +49,12 @@ NAV_GROUPS = [
              ("certificate_pages.movements", "权证解押审批", "certificates.decide")]),
     ("档案", [("customer_pages.find_projects", "项目", None),
              ("customer_pages.find_customers", "客户", "customers.view"),
+             ("ledger_pages.search_page", "档案检索", None),
              ("archive_pages.ledger", "档案台帐", "archives.view"),
              ("archive_pages.register", "档案登记本", "register.view"),
              ("archive_pages.locations", "存放位置", "locations.manage"),
+             ("ledger_pages.stats_page", "统计", "stats.view"),
+             ("ledger_pages.import_form", "导入", "imports.projects"),
              ("retention_pages.appraisals", "鉴定与销毁", "appraisals.view")]),
     ("权证", [("certificate_pages.ledger", "权证台帐", "certificates.view"),
             ("certificate_pages.movements", "出入库复核", "certificates.move"),
