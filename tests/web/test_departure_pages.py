@@ -48,6 +48,10 @@ def test_r21_project_page_shows_reassignments_and_the_archivist_reassigns(client
     assert "变更经办人" in client.get(page).get_data(as_text=True)
     bad = submit(client, page, f"/projects/{pid}/reassign", {"role": "B", "user": "jieban", "reason": ""})
     assert "原因" in flashes(client.get(bad.headers["Location"]).get_data(as_text=True))[0]
+    tab = submit(client, page, f"/projects/{pid}/reassign", {"role": "B", "user": "jieban", "reason": "岗位\t调整"})
+    assert flashes(client.get(tab.headers["Location"]).get_data(as_text=True))
+    with database.connection_context():
+        assert Project.get_by_id(pid).b_user.username == "bjiao"
     done = submit(client, page, f"/projects/{pid}/reassign", {"role": "B", "user": "jieban", "reason": "岗位调整"})
     html = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "岗位调整" in html and "B角" in html

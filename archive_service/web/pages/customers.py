@@ -70,4 +70,5 @@ def project(project_id):
     actor = current_actor()
     return render_template("customers/project.html", p=customers.get_project(actor, project_id, now=now()),
                            certificate_lists=certificate_lists.of_project(actor, project_id),
-                           history=reassignment.project_history(actor, project_id))
+                           history=reassignment.project_history(actor, project_id),
+                           managers=customers.active_managers(actor) if allowed(actor.roles, "projects.create") else [])

@@ -4,6 +4,7 @@ from flask_login import login_required
 
 from ...services import departure, reassignment, users
 from ..context import current_actor, now
+from . import forms
 
 bp = Blueprint("departure_pages", __name__)
 
@@ -26,8 +27,8 @@ def holdings(username):
 def transfer(username):
     chosen = request.form.getlist("items")
     every = request.form.get("scope") == "all"
-    done = departure.transfer(current_actor(), username, successor=request.form.get("successor", ""),
-                              items=None if every else chosen, note=request.form.get("note", ""), now=now())
+    done = departure.transfer(current_actor(), username, successor=forms.text(request.form, "successor", 64),
+                              items=None if every else chosen, note=forms.text(request.form, "note"), now=now())
     flash(f"已将 {len(done['items'])} 项交接给 {done['successor_name']},请打印交接清单由双方签字。"
           + (f"仍有 {done['remaining']} 项未交接。" if done["remaining"] else "该用户已无经办事项,可以停用。"),
           "success")
@@ -49,9 +50,9 @@ def transfer_pdf(transfer_id):
 
 @bp.post("/projects/<int:project_id>/reassign")
 def reassign(project_id):
-    role, person = request.form.get("role"), request.form.get("user", "").strip()
+    role, person = request.form.get("role"), forms.text(request.form, "user", 64)
     field = {"A": "a_user", "B": "b_user"}.get(role, "a_user")
-    view = reassignment.reassign(current_actor(), project_id, reason=request.form.get("reason", ""), now=now(),
+    view = reassignment.reassign(current_actor(), project_id, reason=forms.text(request.form, "reason"), now=now(),
                                  **{field: person})
     flash(f"已变更:A角 {view['a_user_name']},B角 {view['b_user_name']}。", "success")
     return redirect(url_for("customer_pages.project", project_id=project_id))

@@ -6,6 +6,7 @@ from ...domain import retention as rules
 from ...domain.timeutil import local_date
 from ...services import disposals, retention, retention_defaults
 from ..context import current_actor, now, scan_store
+from . import forms
 
 bp = Blueprint("retention_pages", __name__)
 
@@ -18,8 +19,8 @@ def _signed_in():
 
 @bp.post("/archives/<path:archive_no>/retention")
 def set_period(archive_no):
-    changed = retention.set_period(current_actor(), archive_no, request.form.get("period"),
-                                   request.form.get("reason", ""), now=now())
+    changed = retention.set_period(current_actor(), archive_no, forms.text(request.form, "period", 16),
+                                   forms.text(request.form, "reason"), now=now())
     flash(f"保管期限已改为{changed['retention_name']}。", "success")
     return redirect(url_for("archive_pages.detail", archive_no=archive_no))
 
@@ -40,7 +41,7 @@ def find_disposals():
 
 @bp.post("/disposals")
 def create_disposal():
-    made = disposals.create(current_actor(), request.form.getlist("archive_nos"), request.form.get("reason", ""),
+    made = disposals.create(current_actor(), request.form.getlist("archive_nos"), forms.text(request.form, "reason"),
                             now=now())
     flash(f"销毁清单 #{made['id']} 已编制,共 {len(made['entries'])} 卷,等待审批。", "success")
     return redirect(url_for(".disposal", disposal_id=made["id"]))
@@ -54,7 +55,7 @@ def disposal(disposal_id):
 @bp.post("/disposals/<int:disposal_id>/decision")
 def decide(disposal_id):
     approve = request.form.get("decision") == "approve"
-    disposals.decide(current_actor(), disposal_id, approve, request.form.get("note", ""),
+    disposals.decide(current_actor(), disposal_id, approve, forms.text(request.form, "note"),
                      request.form.get("remove_scans") == "on", now=now())
     flash("已批准销毁。" if approve else "已退回,不予销毁。", "success")
     return redirect(url_for(".disposal", disposal_id=disposal_id))
@@ -82,7 +83,7 @@ def defaults():
 
 @bp.post("/admin/retention")
 def set_defaults():
-    values = {b: request.form.get(b) for b in ("loan", "guarantee") if request.form.get(b) is not None}
+    values = {b: forms.text(request.form, b, 16) for b in ("loan", "guarantee") if b in request.form}
     retention_defaults.set_defaults(current_actor(), values, now=now())
     flash("默认保管期限已保存,之后接收的档案按此设置。", "success")
     return redirect(url_for(".defaults"))
