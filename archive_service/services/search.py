@@ -1,5 +1,5 @@
-"""One search box (R3): files, items, projects and customers by a complete number or a partial
-name of two characters or more; certificates and loans join when their services land.
+"""One search box (R3): files, items, projects, customers and certificates by a complete number
+or a partial name of two characters or more (loans join when their service lands).
 
 Names are matched through the gram index (`services/search_index`): the rarest gram of the query
 drives an index walk and each candidate's normalised text is checked to contain the whole query
@@ -13,12 +13,21 @@ from ..domain.customers import BUSINESSES, KINDS
 from ..domain.errors import InvalidInput, require
 from ..domain.permissions import allowed
 from ..domain.search import MAX_QUERY, MIN_NAME_QUERY, grams, normalise
-from ..models import ArchiveFile, Customer, HandoverItem, Project, SearchDoc, SearchGram
+from ..models import (
+    ArchiveFile,
+    Certificate,
+    CertificateKind,
+    Customer,
+    HandoverItem,
+    Project,
+    SearchDoc,
+    SearchGram,
+)
 from .paging import page_size
 
 GRAM_PROBES = 8  # grams of a long query weighed to find the rarest
 RARE_ENOUGH = 2000  # a gram seen fewer times than this is used without weighing the rest
-KIND_NAMES = {"archive": "档案", "item": "档案资料", "project": "项目", "customer": "客户"}
+KIND_NAMES = {"archive": "档案", "item": "档案资料", "project": "项目", "customer": "客户", "certificate": "权证"}
 
 
 def clean_query(q):
@@ -36,8 +45,9 @@ def search(actor, q, *, limit=None):
     limit = page_size(limit, default=20)
     number = text.upper()
     names = normalise(text)
-    customer_ids = _name_matches("customer", names, limit) if len(names) >= MIN_NAME_QUERY else []
-    project_ids = _name_matches("project", names, limit) if len(names) >= MIN_NAME_QUERY else []
+    by_name = len(names) >= MIN_NAME_QUERY
+    customer_ids = _name_matches("customer", names, limit) if by_name else []
+    project_ids = _name_matches("project", names, limit) if by_name else []
     hits = []
     if allowed(actor.roles, "archives.view"):
         hits += _archives(number, project_ids, customer_ids, limit)
@@ -45,6 +55,8 @@ def search(actor, q, *, limit=None):
     hits += _projects(actor, number, project_ids, customer_ids, limit)
     if allowed(actor.roles, "customers.view"):
         hits += _customers(actor, number, customer_ids, limit)
+    if allowed(actor.roles, "certificates.view"):
+        hits += _certificates(text, _name_matches("certificate", names, limit) if by_name else [], limit)
     counts = {kind: sum(1 for h in hits if h["kind"] == kind) for kind in KIND_NAMES}
     return {"query": text, "items": hits, "counts": counts, "next_cursor": None}
 
@@ -121,6 +133,17 @@ def _customers(actor, number, customer_ids, limit):
         return []
     rows = Customer.select().where(match).order_by(Customer.id.desc()).limit(limit)
     return [_hit("customer", c.id, c.name, KINDS[c.kind], f"/customers/{c.id}") for c in rows]
+
+
+def _certificates(text, certificate_ids, limit):
+    """By label code or certificate number (complete), or part of the document's title or owner."""
+    match = (Certificate.code == text.upper()) | (Certificate.number == text)
+    if certificate_ids:
+        match |= Certificate.id.in_(certificate_ids)
+    rows = (Certificate.select(Certificate, CertificateKind, Project).join(CertificateKind).switch(Certificate)
+            .join(Project).where(match).order_by(Certificate.id.desc()).limit(limit))
+    return [_hit("certificate", c.id, f"{c.code} {c.name}",
+                 f"{c.kind.name} · {c.number} · {c.owner} · {c.project.code}", f"/certificates/{c.id}") for c in rows]
 
 
 def _hit(kind, id_, title, detail, url, archive_no=None):

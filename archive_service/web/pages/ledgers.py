@@ -48,6 +48,13 @@ def export_archives(fmt):
     return download(exports.archive_ledger(current_actor(), fmt, ledger_filters(), now=now()))
 
 
+@bp.get("/exports/certificates.<fmt>")
+@login_required
+def export_certificates(fmt):
+    filters = {k: v for k in ("status", "kind", "project", "q") if (v := request.args.get(k, "").strip())}
+    return download(exports.certificate_ledger(current_actor(), fmt, filters, now=now()))
+
+
 @bp.get("/exports/register.<fmt>")
 @login_required
 def export_register(fmt):
