@@ -25,7 +25,7 @@ class LedgerFilters(ApiSchema):
              metadata={"description": "part of an archive number, project code, title or customer"})
     year = QueryInt(load_default=None, minimum=1, maximum=9999)
     business = Text(16, load_default=None, metadata={"enum": ["loan", "guarantee"]})
-    status = Text(16, load_default=None, metadata={"enum": ["in_archive", "voided"]})
+    status = Text(16, load_default=None, metadata={"enum": ["in_archive", "voided", "destroyed"]})
     location = Text(40, load_default=None,
                     metadata={"description": "a location code: files there or anywhere inside it"})
     manager = Text(64, load_default=None, metadata={"description": "username of the project's A or B"})
