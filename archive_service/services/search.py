@@ -26,7 +26,8 @@ from ..models import (
 from .paging import page_size
 
 GRAM_PROBES = 8  # grams of a long query weighed to find the rarest
-RARE_ENOUGH = 2000  # a gram seen fewer times than this is used without weighing the rest
+RARE_ENOUGH = 20_000  # postings counted per gram at most, to find the rarest
+MATCH_CAP = 1000  # matching names read at most (a common word: the newest, per kind)
 KIND_NAMES = {"archive": "档案", "item": "档案资料", "project": "项目", "customer": "客户", "certificate": "权证"}
 
 
@@ -45,9 +46,8 @@ def search(actor, q, *, limit=None):
     limit = page_size(limit, default=20)
     number = text.upper()
     names = normalise(text)
-    by_name = len(names) >= MIN_NAME_QUERY
-    customer_ids = _name_matches("customer", names, limit) if by_name else []
-    project_ids = _name_matches("project", names, limit) if by_name else []
+    matches = _name_matches(names, limit)
+    customer_ids, project_ids = matches.get("customer", []), matches.get("project", [])
     hits = []
     if allowed(actor.roles, "archives.view"):
         hits += _archives(number, project_ids, customer_ids, limit)
@@ -56,7 +56,7 @@ def search(actor, q, *, limit=None):
     if allowed(actor.roles, "customers.view"):
         hits += _customers(actor, number, customer_ids, limit)
     if allowed(actor.roles, "certificates.view"):
-        hits += _certificates(text, _name_matches("certificate", names, limit) if by_name else [], limit)
+        hits += _certificates(text, matches.get("certificate", []), limit)
     counts = {kind: sum(1 for h in hits if h["kind"] == kind) for kind in KIND_NAMES}
     return {"query": text, "items": hits, "counts": counts, "next_cursor": None}
 
@@ -72,21 +72,28 @@ def _driving_gram(names):
         return candidates[0]
     best, best_count = candidates[0], None
     for gram in candidates:
-        sample = SearchGram.select(SearchGram.doc).where(SearchGram.gram == gram).limit(RARE_ENOUGH)
-        count = sample.count()
+        count = SearchGram.select(SearchGram.doc).where(SearchGram.gram == gram).limit(RARE_ENOUGH).count()
         if best_count is None or count < best_count:
             best, best_count = gram, count
-        if count < RARE_ENOUGH // 10:
+        if count < RARE_ENOUGH // 100:
             break
     return best
 
 
-def _name_matches(kind, names, limit):
-    """Ids of `kind` objects whose normalised text contains `names`, newest first."""
-    query = (SearchDoc.select(SearchDoc.ref).join(SearchGram)
-             .where(SearchGram.gram == _driving_gram(names), SearchDoc.kind == kind, _contains(SearchDoc.text, names))
-             .order_by(SearchGram.doc.desc()).limit(limit))
-    return [ref for (ref,) in query.tuples()]
+def _name_matches(names, limit):
+    """{kind: [ids]} of the objects whose normalised text contains `names`, newest first, at most
+    `limit` of each: one walk of the rarest gram's postings, stopped after MATCH_CAP matches."""
+    found = {}
+    if len(names) < MIN_NAME_QUERY:
+        return found
+    query = (SearchDoc.select(SearchDoc.kind, SearchDoc.ref).join(SearchGram)
+             .where(SearchGram.gram == _driving_gram(names), _contains(SearchDoc.text, names))
+             .order_by(SearchGram.doc.desc()).limit(MATCH_CAP))
+    for kind, ref in query.tuples():
+        refs = found.setdefault(kind, [])
+        if len(refs) < limit:
+            refs.append(ref)
+    return found
 
 
 def _archives(number, project_ids, customer_ids, limit):
