@@ -96,12 +96,20 @@ def _name_matches(names, limit):
     return found
 
 
+def _projects_matching(project_ids, customer_ids):
+    """The ids of the projects named, and of the named customers' projects, as a subquery (each
+    branch on its own index: no OR across joined tables)."""
+    match = Project.id.in_(project_ids) if project_ids else None
+    if customer_ids:
+        match = Project.customer.in_(customer_ids) if match is None else match | Project.customer.in_(customer_ids)
+    return Project.select(Project.id).where(match) if match is not None else None
+
+
 def _archives(number, project_ids, customer_ids, limit):
     match = ArchiveFile.archive_no == number
-    if project_ids:
-        match |= ArchiveFile.project.in_(project_ids)
-    if customer_ids:
-        match |= Project.customer.in_(customer_ids)
+    projects = _projects_matching(project_ids, customer_ids)
+    if projects is not None:
+        match |= ArchiveFile.project.in_(projects)
     rows = (ArchiveFile.select(ArchiveFile, Project, Customer).join(Project).join(Customer)
             .where(match).order_by(ArchiveFile.id.desc()).limit(limit))
     return [_hit("archive", a.id, a.archive_no, f"{a.project.customer.name} {a.project.title}",
