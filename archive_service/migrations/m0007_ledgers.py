@@ -30,7 +30,8 @@ def apply(db):
     db.create_tables([SearchDoc, SearchGram])
     _add_imported_marker(db)
     for kind, sql in (("customer", "SELECT id, name FROM customer"),
-                      ("project", "SELECT id, title FROM project")):
+                      ("project", "SELECT id, title FROM project"),
+                      ("certificate", "SELECT id, name || ' ' || owner FROM certificate")):
         for ref, text in db.execute_sql(sql).fetchall():
             doc = SearchDoc.create(kind=kind, ref=ref, text=normalise(text))
             rows = [{"gram": g, "doc": doc.id} for g in grams(doc.text)]

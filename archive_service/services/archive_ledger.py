@@ -108,6 +108,18 @@ def _base(where):
     return query.where(*where) if where else query
 
 
+def _count(where, filters):
+    """How many rows match, joining only what the filters read (an unfiltered count reads the index)."""
+    used = {k for k, v in filters.items() if v not in (None, "")}
+    query = ArchiveFile.select()
+    if used & {"q", "customer", "ended_from", "ended_to", "manager"}:
+        query = query.join(Project).join(Customer)
+        if "manager" in used:
+            query = (query.switch(Project).join(A, on=(Project.a_user == A.id))
+                     .switch(Project).join(B, on=(Project.b_user == B.id)))
+    return (query.where(*where) if where else query).count()
+
+
 def _sort(sort):
     sort = sort or DEFAULT_SORT
     key = sort.lstrip("-")
@@ -155,7 +167,7 @@ def page(actor, *, sort=None, limit=None, cursor=None, **filters):
     rows = rows[:limit]
     if back:
         rows.reverse()
-    total = _base(where).count()
+    total = _count(where, filters)
     has_next, has_prev = (bool(cursor), more) if back else (more, bool(cursor))
     return {"items": [_row(r) for r in rows], "total": total, "sort": f"{'-' if descending else ''}{key}",
             "next_cursor": _encode(getattr(rows[-1], key), rows[-1].id, False) if rows and has_next else None,

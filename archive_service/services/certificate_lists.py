@@ -17,7 +17,7 @@ from ..models import (
     Project,
     User,
 )
-from . import audit, certificate_kinds, certificates, numbering
+from . import audit, certificate_kinds, certificates, numbering, search_index
 from .customers import is_party, load_project
 from .paging import row_id
 
@@ -105,9 +105,10 @@ def create(actor, project_id, entries, *, now):
         year = local_date(now).year
         for n, (entry, kind) in enumerate(zip(cleaned, kinds, strict=True)):
             code = rules.label_code(year, numbering.next_seq(f"certificate-{year}"))
-            Certificate.create(code=code, handover=handover, project=project,
-                               kind=kind, name=entry["name"], number=entry["number"], owner=entry["owner"],
-                               quantity=entry["quantity"], status=rules.LISTED, position=n)
+            cert = Certificate.create(code=code, handover=handover, project=project,
+                                      kind=kind, name=entry["name"], number=entry["number"], owner=entry["owner"],
+                                      quantity=entry["quantity"], status=rules.LISTED, position=n)
+            search_index.put("certificate", cert.id, entry["name"], entry["owner"])
         handover.content_hash = rules.content_hash(_contents(_rows(handover)))
         handover.save()
         _sign(handover, rules.A, actor.id, now)

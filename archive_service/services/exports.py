@@ -7,7 +7,7 @@ from itertools import chain
 from ..db import transaction
 from ..domain.errors import InvalidInput, require
 from . import archive_ledger as archive_ledger_list
-from . import audit, ledgers, search, stats, tables
+from . import audit, certificates, ledgers, search, stats, tables
 from .tables import Column
 
 PAGE = 500
@@ -22,6 +22,11 @@ ARCHIVE_COLUMNS = [Column("archive_no", "档号", 18), Column("year", "年度", 
 REGISTER_COLUMNS = [Column("date", "日期", 12, "date"), Column("archive_no", "档号", 18),
                     Column("file_name", "档案名称", 36), Column("handed_over_by_name", "移交人", 12),
                     Column("received_by_name", "接收人", 12), Column("at", "登记时间", 18, "datetime")]
+CERTIFICATE_COLUMNS = [Column("code", "标签码", 16), Column("kind", "权证类别", 20), Column("name", "权证名称", 24),
+                       Column("number", "权证编号", 24), Column("owner", "权利人", 16),
+                       Column("quantity", "数量", 8, "int", True), Column("status_name", "状态", 10),
+                       Column("location_path", "存放位置", 18), Column("project_code", "项目编号", 16),
+                       Column("customer_name", "客户名称", 28)]
 SEARCH_COLUMNS = [Column("kind_name", "类别", 10), Column("title", "名称/编号", 32), Column("detail", "说明", 32),
                   Column("archive_no", "档号", 18)]
 STATS_TABLES = {
@@ -29,6 +34,8 @@ STATS_TABLES = {
                               Column("guarantee", "担保", 10, "int", True), Column("total", "合计", 10, "int", True)]),
     "on_time": ("移交及时率", [Column("user_name", "客户经理", 14), Column("step_name", "环节", 16),
                           Column("on_time", "按时", 10, "int", True), Column("late", "逾期", 10, "int", True)]),
+    "certificates_in_safe": ("在库权证", [Column("kind_name", "权证类别", 24),
+                                       Column("count", "在保险柜", 10, "int", True)]),
     "extensions": ("延期申请", [Column("step_name", "环节", 16), Column("pending", "待审批", 10, "int", True),
                             Column("approved", "已批准", 10, "int", True),
                             Column("rejected", "已驳回", 10, "int", True)]),
@@ -70,6 +77,15 @@ def archive_ledger(actor, fmt, filters, *, now):
         {**r, "received_at": _local(r["received_at"]), "ended_on": date.fromisoformat(r["ended_on"])} for r in rows))
 
 
+def certificate_ledger(actor, fmt, filters, *, now):
+    """The certificate ledger (权证档案台帐) with the list's filters, as XLSX or CSV."""
+    tables.check_format(fmt)
+    filters = {k: v for k, v in filters.items() if v not in (None, "")}
+    rows = _pages(lambda cursor: certificates.ledger(actor, **filters, limit=PAGE, cursor=cursor))
+    _audited(actor, "certificate_ledger", fmt, filters, now)
+    return tables.write(fmt, "权证档案台帐", CERTIFICATE_COLUMNS, rows)
+
+
 def register_book(actor, fmt, date_from=None, date_to=None, *, now):
     """The registration book (档案登记本, R12) between two dates."""
     tables.check_format(fmt)
@@ -92,8 +108,8 @@ def search_results(actor, fmt, q, *, now):
 def stats_table(actor, fmt, year, table, *, now):
     """One table of the year's statistics (R23)."""
     tables.check_format(fmt)
-    require(table in STATS_TABLES, InvalidInput, "export.invalid_table", "统计表必须是 by_month、on_time 或 extensions",
-            errors={"table": "by_month、on_time 或 extensions"})
+    require(table in STATS_TABLES, InvalidInput, "export.invalid_table", f"统计表必须是 {'、'.join(STATS_TABLES)} 之一",
+            errors={"table": "、".join(STATS_TABLES)})
     found = stats.figures(actor, year, now=now)
     rows = _pages(lambda cursor: {"items": found[table], "next_cursor": None})
     _audited(actor, f"stats.{table}", fmt, {"year": found["year"]}, now)

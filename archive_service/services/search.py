@@ -1,5 +1,5 @@
-"""One search box (R3): files, items, projects and customers by a complete number or a partial
-name of two characters or more; certificates and loans join when their services land.
+"""One search box (R3): files, items, projects, customers and certificates by a complete number
+or a partial name of two characters or more (loans join when their service lands).
 
 Names are matched through the gram index (`services/search_index`): the rarest gram of the query
 drives an index walk and each candidate's normalised text is checked to contain the whole query
@@ -13,12 +13,22 @@ from ..domain.customers import BUSINESSES, KINDS
 from ..domain.errors import InvalidInput, require
 from ..domain.permissions import allowed
 from ..domain.search import MAX_QUERY, MIN_NAME_QUERY, grams, normalise
-from ..models import ArchiveFile, Customer, HandoverItem, Project, SearchDoc, SearchGram
+from ..models import (
+    ArchiveFile,
+    Certificate,
+    CertificateKind,
+    Customer,
+    HandoverItem,
+    Project,
+    SearchDoc,
+    SearchGram,
+)
 from .paging import page_size
 
 GRAM_PROBES = 8  # grams of a long query weighed to find the rarest
-RARE_ENOUGH = 2000  # a gram seen fewer times than this is used without weighing the rest
-KIND_NAMES = {"archive": "档案", "item": "档案资料", "project": "项目", "customer": "客户"}
+RARE_ENOUGH = 20_000  # postings counted per gram at most, to find the rarest
+MATCH_CAP = 1000  # matching names read at most (a common word: the newest, per kind)
+KIND_NAMES = {"archive": "档案", "item": "档案资料", "project": "项目", "customer": "客户", "certificate": "权证"}
 
 
 def clean_query(q):
@@ -36,8 +46,8 @@ def search(actor, q, *, limit=None):
     limit = page_size(limit, default=20)
     number = text.upper()
     names = normalise(text)
-    customer_ids = _name_matches("customer", names, limit) if len(names) >= MIN_NAME_QUERY else []
-    project_ids = _name_matches("project", names, limit) if len(names) >= MIN_NAME_QUERY else []
+    matches = _name_matches(names, limit)
+    customer_ids, project_ids = matches.get("customer", []), matches.get("project", [])
     hits = []
     if allowed(actor.roles, "archives.view"):
         hits += _archives(number, project_ids, customer_ids, limit)
@@ -45,6 +55,8 @@ def search(actor, q, *, limit=None):
     hits += _projects(actor, number, project_ids, customer_ids, limit)
     if allowed(actor.roles, "customers.view"):
         hits += _customers(actor, number, customer_ids, limit)
+    if allowed(actor.roles, "certificates.view"):
+        hits += _certificates(text, matches.get("certificate", []), limit)
     counts = {kind: sum(1 for h in hits if h["kind"] == kind) for kind in KIND_NAMES}
     return {"query": text, "items": hits, "counts": counts, "next_cursor": None}
 
@@ -60,29 +72,44 @@ def _driving_gram(names):
         return candidates[0]
     best, best_count = candidates[0], None
     for gram in candidates:
-        sample = SearchGram.select(SearchGram.doc).where(SearchGram.gram == gram).limit(RARE_ENOUGH)
-        count = sample.count()
+        count = SearchGram.select(SearchGram.doc).where(SearchGram.gram == gram).limit(RARE_ENOUGH).count()
         if best_count is None or count < best_count:
             best, best_count = gram, count
-        if count < RARE_ENOUGH // 10:
+        if count < RARE_ENOUGH // 100:
             break
     return best
 
 
-def _name_matches(kind, names, limit):
-    """Ids of `kind` objects whose normalised text contains `names`, newest first."""
-    query = (SearchDoc.select(SearchDoc.ref).join(SearchGram)
-             .where(SearchGram.gram == _driving_gram(names), SearchDoc.kind == kind, _contains(SearchDoc.text, names))
-             .order_by(SearchGram.doc.desc()).limit(limit))
-    return [ref for (ref,) in query.tuples()]
+def _name_matches(names, limit):
+    """{kind: [ids]} of the objects whose normalised text contains `names`, newest first, at most
+    `limit` of each: one walk of the rarest gram's postings, stopped after MATCH_CAP matches."""
+    found = {}
+    if len(names) < MIN_NAME_QUERY:
+        return found
+    query = (SearchDoc.select(SearchDoc.kind, SearchDoc.ref).join(SearchGram)
+             .where(SearchGram.gram == _driving_gram(names), _contains(SearchDoc.text, names))
+             .order_by(SearchGram.doc.desc()).limit(MATCH_CAP))
+    for kind, ref in query.tuples():
+        refs = found.setdefault(kind, [])
+        if len(refs) < limit:
+            refs.append(ref)
+    return found
+
+
+def _projects_matching(project_ids, customer_ids):
+    """The ids of the projects named, and of the named customers' projects, as a subquery (each
+    branch on its own index: no OR across joined tables)."""
+    match = Project.id.in_(project_ids) if project_ids else None
+    if customer_ids:
+        match = Project.customer.in_(customer_ids) if match is None else match | Project.customer.in_(customer_ids)
+    return Project.select(Project.id).where(match) if match is not None else None
 
 
 def _archives(number, project_ids, customer_ids, limit):
     match = ArchiveFile.archive_no == number
-    if project_ids:
-        match |= ArchiveFile.project.in_(project_ids)
-    if customer_ids:
-        match |= Project.customer.in_(customer_ids)
+    projects = _projects_matching(project_ids, customer_ids)
+    if projects is not None:
+        match |= ArchiveFile.project.in_(projects)
     rows = (ArchiveFile.select(ArchiveFile, Project, Customer).join(Project).join(Customer)
             .where(match).order_by(ArchiveFile.id.desc()).limit(limit))
     return [_hit("archive", a.id, a.archive_no, f"{a.project.customer.name} {a.project.title}",
@@ -121,6 +148,17 @@ def _customers(actor, number, customer_ids, limit):
         return []
     rows = Customer.select().where(match).order_by(Customer.id.desc()).limit(limit)
     return [_hit("customer", c.id, c.name, KINDS[c.kind], f"/customers/{c.id}") for c in rows]
+
+
+def _certificates(text, certificate_ids, limit):
+    """By label code or certificate number (complete), or part of the document's title or owner."""
+    match = (Certificate.code == text.upper()) | (Certificate.number == text)
+    if certificate_ids:
+        match |= Certificate.id.in_(certificate_ids)
+    rows = (Certificate.select(Certificate, CertificateKind, Project).join(CertificateKind).switch(Certificate)
+            .join(Project).where(match).order_by(Certificate.id.desc()).limit(limit))
+    return [_hit("certificate", c.id, f"{c.code} {c.name}",
+                 f"{c.kind.name} · {c.number} · {c.owner} · {c.project.code}", f"/certificates/{c.id}") for c in rows]
 
 
 def _hit(kind, id_, title, detail, url, archive_no=None):

@@ -1,9 +1,7 @@
 """Keeps the search index in step with writes: a service that creates or renames a searchable
 object calls `put` inside its own transaction."""
 from ..domain.search import grams, normalise
-from ..models import SearchDoc, SearchGram
-
-KINDS = ("customer", "project", "certificate", "loan")
+from ..models import Certificate, Customer, Project, SearchDoc, SearchGram
 
 
 def put(kind, ref, *texts):
@@ -33,3 +31,25 @@ def put_many(kind, pairs):
     rows = [{"gram": g, "doc": ids[ref]} for ref, text in pairs for g in grams(text)]
     for start in range(0, len(rows), 500):
         SearchGram.insert_many(rows[start:start + 500]).execute()
+
+
+SOURCES = {"customer": lambda: Customer.select(Customer.id, Customer.name),
+           "project": lambda: Project.select(Project.id, Project.title),
+           "certificate": lambda: Certificate.select(Certificate.id, Certificate.name.concat(" ").concat(
+               Certificate.owner))}
+
+
+def rebuild(batch=2000):
+    """Index every customer, project and certificate anew, in batches (after rows were loaded
+    without the services, e.g. by a bulk SQL load or a benchmark). Call inside a transaction."""
+    SearchGram.delete().execute()
+    SearchDoc.delete().execute()
+    for kind, source in SOURCES.items():
+        last = 0
+        while True:
+            model = source().model
+            rows = list(source().where(model.id > last).order_by(model.id).limit(batch).tuples())
+            if not rows:
+                break
+            put_many(kind, rows)
+            last = rows[-1][0]

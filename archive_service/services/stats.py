@@ -1,6 +1,6 @@
 """Statistics (R23) for one year: files received per month by business, the handover steps on
-time or late per manager (A and B apart), extensions asked and decided. Loans and certificates
-join when their services land (until then their figures are null, not zero).
+time or late per manager (A and B apart), extensions asked and decided, certificates in the safe
+by kind. Loans join when their service lands (until then their figures are null, not zero).
 
 Every figure is one grouped query, whatever the number of files; months are Shanghai months."""
 from datetime import date
@@ -8,12 +8,13 @@ from datetime import date
 from peewee import SQL, fn
 
 from ..db import is_postgres
+from ..domain.certificates import IN_SAFE
 from ..domain.customers import BUSINESSES
 from ..domain.deadlines import A_TO_B, B_TO_ARCHIVE
 from ..domain.errors import InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date, local_day_start
-from ..models import ArchiveFile, Extension, Handover, Project, User
+from ..models import ArchiveFile, Certificate, CertificateKind, Extension, Handover, Project, User
 
 STEP_NAMES = {A_TO_B: "A角移交B角", B_TO_ARCHIVE: "B角移交档案室"}
 
@@ -49,7 +50,7 @@ def figures(actor, year=None, *, now):
     on_time = _on_time(year)
     return {"year": year, "received": sum(m["total"] for m in by_month), "by_month": by_month,
             "on_time": on_time, "late": sum(r["late"] for r in on_time), "extensions": _extensions(year),
-            "loans": None, "overdue_loans": None, "certificates_in_safe": None}
+            "loans": None, "overdue_loans": None, "certificates_in_safe": _certificates_in_safe()}
 
 
 def _received_by_month(year):
@@ -79,6 +80,15 @@ def _on_time(year):
             entry["on_time" if on_time else "late"] += count
         found += sorted(counts.values(), key=lambda r: r["user"])
     return found
+
+
+def _certificates_in_safe():
+    """[{kind, kind_name, count}] of the certificates in the safe now, by kind (a snapshot, not a year's)."""
+    rows = (CertificateKind.select(CertificateKind.code, CertificateKind.name, fn.COUNT(Certificate.id))
+            .join(Certificate).where(Certificate.status == IN_SAFE)
+            .group_by(CertificateKind.code, CertificateKind.name, CertificateKind.position)
+            .order_by(CertificateKind.position).tuples())
+    return [{"kind": code, "kind_name": name, "count": count} for code, name, count in rows]
 
 
 def _extensions(year):

@@ -1,28 +1,20 @@
-"""m0007 brings a database from before the ledgers to the models' shape and indexes its names."""
-from playhouse.migrate import SchemaMigrator, migrate
-
-from archive_service import migrations
-from archive_service.db import database
-from archive_service.models import ArchiveFile, SearchDoc, SearchGram
-from archive_service.services import search
+"""m0007 indexes the names a database held before it, so search finds them at once."""
+from archive_service import migrations, models
+from archive_service.db import bind, database
+from archive_service.services import search, users
+from tests.test_migrations import empty_urls, write_first_release_data  # noqa: F401
 
 
-def _back_to_before_m0007():
-    database.drop_tables([SearchGram, SearchDoc])
-    migrate(SchemaMigrator.from_database(database).drop_column("archive_file", "imported"))
-    migrations.SchemaVersion.delete().where(migrations.SchemaVersion.version == 7).execute()
-
-
-def columns(table):
-    return sorted((c.name, c.data_type.lower(), c.null) for c in database.get_columns(table))
-
-
-def test_r3_m0007_adds_the_index_and_the_marker_and_indexes_existing_names(world):
-    world.received()
-    expected = {t: columns(t) for t in ("archive_file", "search_doc", "search_gram")}
-    with database.atomic():
-        _back_to_before_m0007()
-    assert "m0007_ledgers" in migrations.upgrade()
-    assert {t: columns(t) for t in expected} == expected
-    assert ArchiveFile.select().where(ArchiveFile.imported).count() == 0
-    assert [h["kind"] for h in search.search(world.arch, "商贸")["items"]] == ["archive", "project", "customer"]
+def test_r3_m0007_indexes_the_names_already_there(empty_urls):  # noqa: F811
+    (url,) = empty_urls(1)
+    bind(url)
+    with database.connection_context():
+        migrations.upgrade(to=1)
+        write_first_release_data()
+        migrations.upgrade()
+        archivist = users.actor_of(models.User.get(models.User.username == "arch"), "127.0.0.1")
+        hits = search.search(archivist, "张三")["items"]
+        assert [(h["kind"], h["title"]) for h in hits] == [("archive", "XD-2026-0001"), ("project", "P-1 流动资金贷款"),
+                                                           ("customer", "张三")]
+        assert [h["kind"] for h in search.search(archivist, "资金")["items"]] == ["archive", "project"]
+        assert not models.ArchiveFile.get().imported

@@ -2,8 +2,8 @@
 import pytest
 
 from archive_service.domain.errors import InvalidInput
-from archive_service.models import AuditEntry, SearchDoc
-from archive_service.services import customers, search
+from archive_service.models import AuditEntry, SearchDoc, SearchGram
+from archive_service.services import customers, search, search_index
 from tests.conftest import NOW
 
 
@@ -81,3 +81,12 @@ def test_r3_search_through_the_api(api, received):
     assert received["arch"].get("/search?q=%25_").get_json()["items"] == []
     bad = received["arch"].get("/search?q=")
     assert bad.status_code == 422 and bad.get_json()["code"] == "search.invalid_query"
+
+
+def test_r3_the_index_can_be_rebuilt_after_a_bulk_load(world):
+    archive = world.received()
+    SearchGram.delete().execute()
+    SearchDoc.delete().execute()
+    assert search.search(world.arch, "商贸")["items"] == []
+    search_index.rebuild(batch=1)
+    assert kinds(search.search(world.arch, "商贸"), "archive")[0]["archive_no"] == archive["archive_no"]

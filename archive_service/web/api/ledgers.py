@@ -25,7 +25,7 @@ class LedgerFilters(ApiSchema):
              metadata={"description": "part of an archive number, project code, title or customer"})
     year = QueryInt(load_default=None, minimum=1, maximum=9999)
     business = Text(16, load_default=None, metadata={"enum": ["loan", "guarantee"]})
-    status = Text(16, load_default=None, metadata={"enum": ["in_archive", "voided"]})
+    status = Text(16, load_default=None, metadata={"enum": ["in_archive", "voided", "destroyed"]})
     location = Text(40, load_default=None,
                     metadata={"description": "a location code: files there or anywhere inside it"})
     manager = Text(64, load_default=None, metadata={"description": "username of the project's A or B"})
@@ -108,7 +108,8 @@ class StatsArgs(ApiSchema):
 
 
 class StatsTableArgs(StatsArgs):
-    table = Text(16, load_default="by_month", metadata={"enum": ["by_month", "on_time", "extensions"]})
+    table = Text(24, load_default="by_month",
+                 metadata={"enum": ["by_month", "on_time", "extensions", "certificates_in_safe"]})
 
 
 @bp.get("/stats")
@@ -166,3 +167,25 @@ def import_projects(args, body):
     upload = body["file"]
     return project_imports.run(current_actor(), upload.read(), upload.filename or "", mapping=body["mapping"],
                                dry_run=dry_run_flag(args), now=now())
+
+
+class CertificateFilters(ApiSchema):
+    status = Text(16, load_default=None, metadata={"enum": ["listed", "in_safe", "on_loan", "released"]})
+    kind = Text(100, load_default=None, metadata={"description": "kind code or zh-CN name"})
+    project = Text(40, load_default=None, metadata={"description": "project code or id"})
+    q = Text(100, load_default=None)
+
+
+@bp.get("/certificates.xlsx")
+@bp.arguments(CertificateFilters, location="query")
+@bp.response(200, content_type=XLSX)
+def certificates_xlsx(args):
+    """The certificate ledger (权证档案台帐, R3) with the list's filters as a workbook (audited)."""
+    return download(exports.certificate_ledger(current_actor(), "xlsx", args, now=now()))
+
+
+@bp.get("/certificates.csv")
+@bp.arguments(CertificateFilters, location="query")
+@bp.response(200, content_type="text/csv")
+def certificates_csv(args):
+    return download(exports.certificate_ledger(current_actor(), "csv", args, now=now()))

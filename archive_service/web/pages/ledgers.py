@@ -2,7 +2,8 @@
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
-from ...domain.errors import InvalidInput
+from ...domain.errors import Forbidden, InvalidInput
+from ...domain.permissions import allowed, require_permission
 from ...domain.timeutil import LOCAL_TZ
 from ...services import archive_ledger, exports, imports, project_imports, search, stats
 from .. import charts
@@ -48,6 +49,13 @@ def export_archives(fmt):
     return download(exports.archive_ledger(current_actor(), fmt, ledger_filters(), now=now()))
 
 
+@bp.get("/exports/certificates.<fmt>")
+@login_required
+def export_certificates(fmt):
+    filters = {k: v for k in ("status", "kind", "project", "q") if (v := request.args.get(k, "").strip())}
+    return download(exports.certificate_ledger(current_actor(), fmt, filters, now=now()))
+
+
 @bp.get("/exports/register.<fmt>")
 @login_required
 def export_register(fmt):
@@ -71,6 +79,9 @@ def export_stats(fmt):
 @bp.get("/imports")
 @login_required
 def import_form():
+    roles = current_actor().roles
+    if not (allowed(roles, "imports.ledger") or allowed(roles, "imports.projects")):
+        raise Forbidden("auth.forbidden", "您没有导入数据的权限")
     return render_template("ledgers/imports.html", report=None, kind="ledger")
 
 
@@ -78,6 +89,7 @@ def import_form():
 @login_required
 def run_import(kind):
     """A dry run (the default) shows the row-by-row report; the real run imports all rows or none."""
+    require_permission(current_actor(), "imports.projects" if kind == "projects" else "imports.ledger")
     upload = request.files.get("file")
     dry_run = request.form.get("dry_run", "true") != "false"
     run = {"ledger": imports.ledger, "projects": project_imports.run}.get(kind)
