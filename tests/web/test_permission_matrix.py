@@ -7,7 +7,7 @@ letter per caller, in the order of CALLERS (signed-out first):
   c  let through, then refused by the rules: 409
   f  forbidden: 403
   h  hidden: 404 (the object exists but is not the caller's to see, or no such object)
-  i  let through, then refused as bad input: 422
+  i  let through, then refused as bad input: 422 (or 415, a file of the wrong type)
   u  not signed in: 401, or a redirect to the login page
 Rows run top to bottom and each row's callers in CALLERS order, so a row may rely on what an
 earlier row did (the last rows sign everyone out). Path parts such as <archive_no> are filled from
@@ -194,6 +194,35 @@ ROWS = [
     ("POST /stocktakes/<int:stocktake_id>/close", "uffhffff"),
     ("GET /stocktakes/<int:stocktake_id>/report.pdf", "ufhhffhh"),
     ("POST /stocktakes/<int:stocktake_id>/scan", "uffhffff"),
+    # ---- ledgers, search, statistics, imports, rounds ----
+    ("GET /api/v1/archives.csv", "ufofffoo", None, "?year=2026"),
+    ("GET /api/v1/archives.xlsx", "ufofffoo", None, "?year=2026"),
+    ("GET /api/v1/register.csv", "ufoffffo"),
+    ("GET /api/v1/register.xlsx", "ufoffffo"),
+    ("GET /api/v1/search", "uooooooo", None, "?q=<archive_no>"),
+    ("GET /api/v1/search.xlsx", "uioiiioo", None, "?q=<archive_no>"),
+    ("GET /api/v1/settings/receipt", "uooooooo"),
+    ("PUT /api/v1/settings/receipt", "uoffffff", {"blind_count": False}),
+    ("GET /api/v1/stats", "ufofffof"),
+    ("GET /api/v1/stats.csv", "ufofffof"),
+    ("GET /api/v1/stats.xlsx", "ufofffof"),
+    ("POST /api/v1/handovers/<int:handover_id>/refuse", "ufifffff", {"checks": [], "note": "缺页"}),
+    ("POST /api/v1/imports/ledger", "ufifffff", PDF),
+    ("POST /api/v1/imports/projects", "ufififff", PDF),
+    ("POST /api/v1/scans/<int:scan_id>/void", "ufofffff", {"reason": "扫错了"}),
+    ("GET /favicon.ico", "oooooooo"),
+    ("GET /search", "uooooooo", None, "?q=<archive_no>"),
+    ("GET /stats", "ufofffof"),
+    ("GET /imports", "uooooooo"),
+    ("POST /imports/<kind>", "ufifffff", PDF),
+    ("GET /ledger/print", "ufofffoo", None, "?year=2026"),
+    ("GET /exports/archives.<fmt>", "ufofffoo", None, "?year=2026"),
+    ("GET /exports/register.<fmt>", "ufoffffo"),
+    ("GET /exports/search.<fmt>", "uioiiioo", None, "?q=<archive_no>"),
+    ("GET /exports/stats.<fmt>", "ufofffof"),
+    ("POST /handovers/<int:handover_id>/items", "uhfhhfff", {"part-0": "1", "title-0": "审批表", "pages-0": "1"}),
+    ("POST /handovers/<int:handover_id>/refuse", "ufifffff", {"reason": "缺页"}),
+    ("POST /scans/<int:scan_id>/void", "ufcfffff", {"reason": "扫错了"}),
     # ---- last: signing out ----
     ("DELETE /api/v1/tokens/current", "uooooooo"),
     ("POST /logout", "uooooooo"),
@@ -254,7 +283,7 @@ def world(app, api, received):
               "customer_id": cust.get_json()["id"], "extension_id": ext.get_json()["id"],
               "scan_id": scan.get_json()["id"], "username": "target", "day": "2026-10-12", "year": 2027,
               "business": "loan", "change": "deactivate", "filename": "css/bootstrap.min.css",
-              "certificate_id": 999999, "movement_id": 999999, "stocktake_id": 999999,
+              "fmt": "csv", "kind": "ledger", "certificate_id": 999999, "movement_id": 999999, "stocktake_id": 999999,
               "checks": {"checks": [{"item_id": i["id"], "pages": i["pages"]} for i in items], "location": "R1"},
               "check_form": {**{f"check-{i['id']}": i["pages"] for i in items}, "location": "R1"}}
     api("target", "manager")
@@ -277,7 +306,7 @@ def _answer(response):
     status, location = response.status_code, response.headers.get("Location", "")
     if status == 401 or (status in (302, 303) and "/login?next=" in location):
         return "u"
-    return {409: "c", 403: "f", 404: "h", 422: "i"}.get(status, "o" if status < 400 else str(status))
+    return {409: "c", 403: "f", 404: "h", 415: "i", 422: "i"}.get(status, "o" if status < 400 else str(status))
 
 
 def _call(world, who, row):
