@@ -22,7 +22,7 @@ from archive_service.models import (
     Project,
     User,
 )
-from archive_service.services import users
+from archive_service.services import search_index, users
 
 BATCH = 2000
 ITEMS_PER_FILE = 5
@@ -41,6 +41,7 @@ class World:
     files: int
     archivist: object = None
     codes: list = field(default_factory=list)
+    names: list = field(default_factory=list)
     filter: dict = field(default_factory=dict)
 
 
@@ -73,11 +74,11 @@ def build(engine, url, files, report=print):
           [(1, "R1", "一号档案室", "room", None, NOW.replace(tzinfo=None))])
     customers = max(files // 4, 1)
     _bulk(Customer, ["id", "name", "kind", "id_number", "created_by", "created_at"],
-          ((i, f"客户{i:07d}商贸有限公司", "enterprise", f"9111{i:014d}", "bench", _stamp(i))
+          ((i, _customer_name(i), "enterprise", f"9111{i:014d}", "bench", _stamp(i))
            for i in range(1, customers + 1)))
     _bulk(Project, ["id", "code", "customer", "business", "title", "amount", "a_user", "b_user", "ended_on",
                     "created_by", "created_at"],
-          ((i, f"P-{i:08d}", (i - 1) % customers + 1, _business(i), f"流动资金贷款{i}", 100000 + i,
+          ((i, f"P-{i:08d}", (i - 1) % customers + 1, _business(i), _project_title(i), 100000 + i,
             people["a"].id, people["b"].id, _ended_on(i), "bench", _stamp(i)) for i in range(1, files + 1)))
     _bulk(Handover, ["id", "project", "state", "rounds", "created_at", "accepted_at", "received_at"],
           ((i, i, "received", 1, _stamp(i), _stamp(i), _stamp(i)) for i in range(1, files + 1)))
@@ -90,11 +91,13 @@ def build(engine, url, files, report=print):
     _bulk(HandoverItem, ["id", "handover", "part", "position", "title", "pages", "contract", "attachment", "round",
                          "number", "contract_number"],
           _items(files, numbers))
+    _index_names(customers, files)
     _reset_sequences()
     world = World(engine=engine, url=url, files=files, archivist=users.actor_of(people["archivist"], "127.0.0.1"))
     step = max(files // 500, 1)
     world.codes = [numbers[i] for i in range(1, files + 1, step)]
     world.filter = {"year": 2024, "business": "loan"}
+    world.names = [_customer_name(i)[:9] for i in range(1, customers + 1, max(customers // 200, 1))]
     report(f"  {engine}: {files} files, {files * ITEMS_PER_FILE} items generated")
     return world
 
@@ -106,6 +109,22 @@ def _people():
                           display_name=f"bench {username}", now=NOW)
         made[username] = User.get(User.username == f"bench_{username}")
     return made
+
+
+def _customer_name(i):
+    return f"客户{i:07d}商贸有限公司"
+
+
+def _project_title(i):
+    return f"流动资金贷款{i}"
+
+
+def _index_names(customers, files):
+    """The search index the services keep in step with their writes, filled in batches."""
+    for kind, count, text in (("customer", customers, _customer_name), ("project", files, _project_title)):
+        for start in range(1, count + 1, BATCH // 4):
+            with transaction():
+                search_index.put_many(kind, [(i, text(i)) for i in range(start, min(start + BATCH // 4, count + 1))])
 
 
 def _business(i):
