@@ -49,6 +49,13 @@ PERMISSIONS = {
     "imports.ledger": {ARCHIVIST},
     "imports.projects": {ARCHIVIST, MANAGER},
     "stats.view": {ARCHIVIST, EXECUTIVE},
+    "projects.reassign": {ARCHIVIST, ADMIN},
+    "retention.set": {ARCHIVIST},
+    "retention.defaults": {ADMIN},
+    "appraisals.view": {ARCHIVIST, APPROVER, AUDITOR},
+    "disposals.create": {ARCHIVIST},
+    "disposals.decide": {APPROVER},
+    "disposals.destroy": {ARCHIVIST},
 }
 
 

@@ -14,7 +14,7 @@ from ..domain.errors import InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date
 from ..models import ArchiveFile, Customer, HandoverItem, Location, Project, User
-from .ledgers import STATUSES
+from .ledgers import STATUSES, retention_fields
 from .paging import page_size
 
 SORTS = {"id": ArchiveFile.id, "archive_no": ArchiveFile.archive_no, "received_at": ArchiveFile.received_at,
@@ -70,8 +70,9 @@ def conditions(filters):
                 "business 必须是 loan 或 guarantee", errors={"business": "loan 或 guarantee"})
         where.append(ArchiveFile.business == f["business"])
     if "status" in f:
-        require(f["status"] in STATUSES, InvalidInput, "request.invalid_filter", "status 必须是 in_archive 或 voided",
-                errors={"status": "in_archive 或 voided"})
+        require(f["status"] in STATUSES, InvalidInput, "request.invalid_filter",
+                "status 必须是 in_archive、voided 或 destroyed",
+                errors={"status": "in_archive、voided 或 destroyed"})
         where.append(ArchiveFile.status == f["status"])
     if "location" in f:
         where.append(ArchiveFile.location.in_(_descendants(str(f["location"]))))
@@ -182,7 +183,8 @@ def _row(archive):
             "a_user_name": project.a_user.display_name, "b_user_name": project.b_user.display_name,
             "ended_on": project.ended_on.isoformat(), "pages": int(archive.pages or 0),
             "location": archive.location.code if archive.location_id else None,
-            "received_at": iso_local(archive.received_at), "imported": archive.imported}
+            "received_at": iso_local(archive.received_at), "imported": archive.imported,
+            **retention_fields(archive)}
 
 
 def received_local(row):

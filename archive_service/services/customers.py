@@ -75,7 +75,8 @@ def customer_by_search(actor, text):
     return found[0]
 
 
-def _manager(username, field):
+def active_manager(username, field):
+    """The user named `username` when an active manager (R5), else 422 `project.not_a_manager`."""
     user = User.get_or_none(User.username == username) if isinstance(username, str) else None
     require(user is not None and user.active and MANAGER in user.roles, InvalidInput, "project.not_a_manager",
             f"{username} 不是在职的客户经理", errors={field: "必须是在职的客户经理"})
@@ -89,7 +90,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
     ended_on = parse_date(ended_on, "ended_on")
     with transaction():
         customer = _customer(customer_id)
-        a, b = _manager(a_user, "a_user"), _manager(b_user, "b_user")
+        a, b = active_manager(a_user, "a_user"), active_manager(b_user, "b_user")
         require(a.id != b.id, InvalidInput, "project.same_manager", "A角和B角必须是两个不同的人",
                 errors={"b_user": "不能与 A角相同"})
         require(not Project.select().where(Project.code == code).exists(), Conflict, "project.exists",

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from ..db import Compiled, for_update, transaction
 from ..domain import handovers as rules
+from ..domain import retention as retention_rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date, to_db
@@ -14,7 +15,7 @@ from .handover_views import item_dict, item_rows
 from .locations import load_location, location_view
 from .paging import cursor_id, page_size
 
-STATUSES = {"in_archive": "在库", "voided": "已作废"}
+STATUSES = {"in_archive": "在库", "voided": "已作废", "destroyed": "已销毁"}
 
 
 # ---- the ledger (R3) -------------------------------------------------------------------------
@@ -37,7 +38,15 @@ def archive_view(archive):
         "received_at": iso_local(archive.received_at), "received_by": archive.received_by.username,
         "received_by_name": archive.received_by.display_name,
         "void_reason": archive.void_reason, "voided_at": iso_local(archive.voided_at),
+        **retention_fields(archive),
     }
+
+
+def retention_fields(archive):
+    """The file's retention period (R23); its period ends on 31 December, counted from the year after its own."""
+    end = retention_rules.period_end(archive.year, archive.retention)
+    return {"retention": archive.retention, "retention_name": retention_rules.NAMES[archive.retention],
+            "period_end": end.isoformat() if end else None}
 
 
 def _archive_item(item):

@@ -7,7 +7,7 @@ from ...domain.timeutil import minute_text
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, certificates, customers, handovers, home, ledgers, scans
+from . import admin, archives, auth, certificates, customers, departure, handovers, home, ledgers, retention, scans
 from .auth import SessionUser
 from .formats import yuan
 
@@ -28,7 +28,7 @@ def init_pages(app):
     app.add_template_filter(minute_text, "minute")
     app.add_template_filter(yuan, "yuan")
     for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp,
-               ledgers.bp):
+               ledgers.bp, departure.bp, retention.bp):
         app.register_blueprint(bp)
 
 
@@ -54,7 +54,8 @@ NAV_GROUPS = [
              ("archive_pages.register", "档案登记本", "register.view"),
              ("archive_pages.locations", "存放位置", "locations.manage"),
              ("ledger_pages.stats_page", "统计", "stats.view"),
-             ("ledger_pages.import_form", "导入", "imports.projects")]),
+             ("ledger_pages.import_form", "导入", "imports.projects"),
+             ("retention_pages.appraisals", "鉴定与销毁", "appraisals.view")]),
     ("权证", [("certificate_pages.ledger", "权证台帐", "certificates.view"),
             ("certificate_pages.movements", "出入库复核", "certificates.move"),
             ("certificate_pages.day", "日终核对", "certificates.custody"),
@@ -63,6 +64,7 @@ NAV_GROUPS = [
                 ("scan_pages.batch_form", "批量扫描", "scans.upload")]),
     ("系统管理", [("admin.users", "用户管理", "users.manage"),
                ("admin.calendar", "工作日历", "calendar.edit"),
+               ("retention_pages.defaults", "保管期限", "retention.defaults"),
                ("certificate_pages.kinds", "权证类别", "certificate_kinds.edit"),
                ("admin.audit", "审计日志", "audit.view")]),
 ]
