@@ -3,6 +3,7 @@ in a PostgreSQL database, filled with bulk inserts (no service calls, so it take
 hundred thousand rows), and dropped afterwards."""
 import os
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,6 +68,7 @@ def scratch_database(engine, postgres_url=None):
 
 def build(engine, url, files, report=print):
     """Migrate the bound database (at `url`) and fill it with `files` received archive files."""
+    started = time.perf_counter()
     database.connect(reuse_if_open=True)
     migrations.upgrade()
     people = _people()
@@ -98,7 +100,8 @@ def build(engine, url, files, report=print):
     world.codes = [numbers[i] for i in range(1, files + 1, step)]
     world.filter = {"year": 2024, "business": "loan"}
     world.names = [_customer_name(i)[:9] for i in range(1, customers + 1, max(customers // 200, 1))]
-    report(f"  {engine}: {files} files, {files * ITEMS_PER_FILE} items generated")
+    report(f"  {engine}: {files} files, {files * ITEMS_PER_FILE} items generated in "
+           f"{time.perf_counter() - started:.0f} s")
     return world
 
 
