@@ -6,7 +6,7 @@ from ..domain import handovers as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import parse_date, to_db
-from ..models import Extension
+from ..models import Extension, Handover, Project, User
 from . import audit, deadlines, handovers
 from .customers import is_party
 from .handover_views import extension_dict
@@ -65,5 +65,7 @@ def decide(actor, extension_id, *, approve, note="", now):
 
 def pending(actor):
     require_permission(actor, "extensions.decide")
-    rows = Extension.select().where(Extension.state == "pending").order_by(Extension.id)
+    rows = (Extension.select(Extension, Handover, Project, User).join(Handover).join(Project)
+            .switch(Extension).join(User, on=(Extension.requested_by == User.id))
+            .where(Extension.state == "pending").order_by(Extension.id))
     return {"items": [extension_dict(e) for e in rows], "next_cursor": None}

@@ -21,8 +21,8 @@ def test_empty_archive_dashboard_says_so_and_offers_only_permitted_shortcuts(cli
 def test_admin_dashboard_links_every_admin_page(client):
     add_user("root", "admin")
     sign_in(client, "root")
-    assert shortcuts(client.get("/").get_data(as_text=True)) == ["用户管理", "工作日历", "保管期限", "权证类别",
-                                                                "审计日志"]
+    assert shortcuts(client.get("/").get_data(as_text=True)) == [
+        "用户管理", "工作日历", "保管期限", "权证类别", "系统设置", "审计日志"]
 
 
 def test_admin_is_told_to_enter_next_years_holidays_before_the_year_turns(app, client):

@@ -66,6 +66,7 @@ NAV_GROUPS = [
                ("admin.calendar", "工作日历", "calendar.edit"),
                ("retention_pages.defaults", "保管期限", "retention.defaults"),
                ("certificate_pages.kinds", "权证类别", "certificate_kinds.edit"),
+               ("admin.settings", "系统设置", "settings.edit"),
                ("admin.audit", "审计日志", "audit.view")]),
 ]
 NAV_ITEMS = [item for _, items in NAV_GROUPS for item in items]

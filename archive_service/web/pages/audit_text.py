@@ -20,16 +20,26 @@ ACTIONS = {
     "archive.retention": "变更保管期限", "retention.defaults": "设置默认保管期限", "disposal.create": "编制销毁清单",
     "disposal.decide": "审批销毁清单", "disposal.destroy": "执行销毁", "archive.destroy": "档案销毁",
     "disposal.print": "打印销毁清单",
+    "user.logout": "退出登录", "certificate.day_check": "权证日终核对", "certificate.decision": "审批权证出库",
+    "certificate.read": "查阅权证", "certificate.release_receipt": "打印权证出库回执",
+    "certificate_kind.create": "新建权证类别", "certificate_kind.update": "修改权证类别",
+    "certificate_list.create": "编制权证清单", "certificate_list.print": "打印权证清单",
+    "certificate_list.read": "查阅权证清单", "export": "导出", "import.ledger": "导入台帐",
+    "import.projects": "导入项目", "project.import": "导入项目", "stocktake.start": "开始盘点",
+    "stocktake.scan": "盘点扫描", "stocktake.close": "结束盘点", "stocktake.print": "打印盘点表",
+    "system.backup": "备份", "system.restore": "恢复",
 }
 ACTION_GROUPS = {"user.": "账户", "token.": "令牌", "calendar.": "工作日历", "audit.": "审计", "customer.": "客户",
                  "project.": "项目", "handover.": "移交清单", "extension.": "延期", "archive.": "档案",
                  "scan.": "扫描件", "labels.": "标签", "transfer.": "离职交接", "retention.": "保管期限",
-                 "disposal.": "鉴定销毁"}
+                 "disposal.": "鉴定销毁", "certificate": "权证", "stocktake.": "盘点", "import.": "导入",
+                 "system.": "系统"}
 OBJECTS = {"user": "用户", "calendar_day": "日历日期", "calendar_year": "日历年度", "audit": "审计日志",
            "customer": "客户", "project": "项目", "checklist": "清单模板", "handover": "移交清单",
            "extension": "延期申请", "location": "存放位置", "archive": "档案", "register": "登记本",
            "setting": "设置", "labels": "标签", "scan": "扫描件", "batch": "扫描批次", "transfer": "交接记录",
-           "disposal": "销毁清单"}
+           "disposal": "销毁清单", "certificate": "权证", "certificate_kind": "权证类别",
+           "certificate_list": "权证清单", "stocktake": "盘点"}
 FIELDS = {
     "roles": "角色", "display_name": "姓名", "department": "部门", "email": "邮箱", "password": "密码",
     "active": "启用", "minutes": "锁定分钟", "filters": "筛选条件", "actor": "操作人", "action": "操作",
