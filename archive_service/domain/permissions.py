@@ -56,6 +56,16 @@ PERMISSIONS = {
     "disposals.create": {ARCHIVIST},
     "disposals.decide": {APPROVER},
     "disposals.destroy": {ARCHIVIST},
+    "loans.view_all": {ARCHIVIST, CUSTODIAN, EXECUTIVE, AUDITOR, APPROVER},
+    "loans.hand_out_archive": {ARCHIVIST},
+    "loans.hand_out_certificate": {CUSTODIAN},
+    "loans.rules": {ADMIN},
+    "loans.desk": {ARCHIVIST, CUSTODIAN},
+    "incidents.view": {ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE, AUDITOR},
+    "incidents.close": {APPROVER},
+    "alerts.sweep": {ADMIN},
+    "alerts.remind": {ARCHIVIST, CUSTODIAN},
+    "outbox.view": {ADMIN},
 }
 
 

@@ -11,6 +11,8 @@ from .handover_rounds import *  # noqa: F403
 from .handover_rounds import MODELS as HANDOVER_ROUNDS_MODELS
 from .ledgers import *  # noqa: F403
 from .ledgers import MODELS as LEDGERS_MODELS
+from .loans import *  # noqa: F403
+from .loans import MODELS as LOANS_MODELS
 from .sessions import *  # noqa: F403
 from .sessions import MODELS as SESSIONS_MODELS
 
@@ -18,3 +20,4 @@ ALL_MODELS = [*CORE_MODELS, *SESSIONS_MODELS, *CERTIFICATE_MODELS]
 ALL_MODELS += HANDOVER_ROUNDS_MODELS
 ALL_MODELS += LEDGERS_MODELS
 ALL_MODELS += DEPARTURE_MODELS
+ALL_MODELS += LOANS_MODELS

@@ -10,7 +10,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date, to_db
 from ..models import ArchiveFile, HandoverItem, LocationMove, RegisterEntry, Signature, User
-from . import audit, lookup
+from . import audit, file_access, incidents, lookup
 from .handover_views import item_dict, item_rows
 from .locations import load_location, location_view
 from .paging import cursor_id, page_size
@@ -66,15 +66,16 @@ def load_archive(archive_no, lock=False):
 
 
 def get_archive(actor, archive_no, *, now):
-    """One file with its numbered items; reading it is audited (R19)."""
-    require_permission(actor, "archives.view")
+    """One file with its numbered items, for those who may read it (R19); every read is audited."""
     archive = load_archive(archive_no)
+    file_access.require_read(actor, archive)
     with transaction():
         audit.record(actor, "archive.read", "archive", archive.archive_no, now=now)
     view = archive_view(archive)
     view["moves"] = [{"from": m.from_location.code if m.from_location_id else None, "to": m.to_location.code,
                       "moved_by": m.moved_by, "moved_at": iso_local(m.moved_at), "note": m.note}
                      for m in archive.moves.order_by(LocationMove.id)]
+    view["open_incidents"] = incidents.open_for(archive.archive_no)
     return view
 
 

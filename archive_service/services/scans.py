@@ -12,7 +12,7 @@ from ..domain.scans import Reconciliation, cover_code, file_complete, split_at_c
 from ..domain.timeutil import LOCAL_TZ, iso_local, to_db
 from ..models import ArchiveFile, HandoverItem, ScanFile
 from ..scans import PDF, page_qr_texts, pdf_of_pages, sanitize_filename
-from . import audit
+from . import audit, file_access
 from .ledgers import load_archive
 from .paging import row_id
 
@@ -72,8 +72,8 @@ def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
 
 def of_archive(actor, archive_no, *, now):
     """The file's scans and where the page counts stand against the list (R18). Audited."""
-    require_permission(actor, "scans.view")
     archive = load_archive(archive_no)
+    file_access.require_read(actor, archive)
     items = _items(archive)
     scans = list(ScanFile.select().where(ScanFile.archive == archive.id).order_by(ScanFile.id))
     total = sum(i.pages for i in items)
@@ -121,11 +121,11 @@ def void(actor, scan_id, reason, *, now):
 
 def download(actor, scan_id, *, store, now):
     """(filename, PDF bytes): the scan with the viewer's name and the time on every page (R19)."""
-    require_permission(actor, "scans.view")
     scan = ScanFile.get_or_none(ScanFile.id == scan_id) if row_id(scan_id) else None
     if scan is None:
         raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
     require(scan.removed_at is None, NotFound, "scan.removed", f"扫描件 {scan_id} 已随档案销毁而删除")
+    file_access.require_read(actor, scan.archive)
     lines = (f"{actor.display_name}({actor.username})查阅", now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
              f"档号 {scan.archive.archive_no}", "机密 不得外传")
     copy = store.watermarked(scan.sha256, scan.media_type, lines)

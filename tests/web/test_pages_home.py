@@ -15,7 +15,7 @@ def test_empty_archive_dashboard_says_so_and_offers_only_permitted_shortcuts(cli
     sign_in(client, "zhou")
     page = client.get("/").get_data(as_text=True)
     assert "档案库暂无记录" in page and "扫描查询" in page
-    assert shortcuts(page) == ["客户", "档案台帐", "档案登记本", "鉴定与销毁", "权证台帐", "审计日志"]
+    assert shortcuts(page) == ["客户", "档案台帐", "档案登记本", "鉴定与销毁", "权证台帐", "缺失事件", "审计日志"]
 
 
 def test_admin_dashboard_links_every_admin_page(client):

@@ -1,5 +1,19 @@
 """The JSON API under /api/v1, with its OpenAPI 3.1 document at /api/v1/openapi.json."""
-from . import accounts, audit, calendar, certificates, departure, handovers, labels, ledgers, lookup, retention, scans
+from . import (
+    accounts,
+    alerts,
+    audit,
+    calendar,
+    certificates,
+    departure,
+    handovers,
+    labels,
+    ledgers,
+    loans,
+    lookup,
+    retention,
+    scans,
+)
 from .base import ArchiveApi, authenticate_request
 
 BLUEPRINTS = [accounts.bp, accounts.users_bp, calendar.bp, audit.bp,
@@ -7,6 +21,7 @@ BLUEPRINTS = [accounts.bp, accounts.users_bp, calendar.bp, audit.bp,
 BLUEPRINTS += [labels.bp, scans.bp]
 BLUEPRINTS += [lookup.bp, certificates.bp]
 BLUEPRINTS += [ledgers.bp, departure.bp, retention.bp]
+BLUEPRINTS += [loans.bp, alerts.bp]
 
 OPENAPI_SETTINGS = {
     "API_TITLE": "archive-service",

@@ -176,3 +176,12 @@ class PageArgs(ApiSchema):
     limit = QueryInt(minimum=1, maximum=PAGE_MAX, load_default=None,
                      metadata={"description": f"page size, 1..{PAGE_MAX} (default 100)"})
     cursor = Text(64, load_default=None, metadata={"description": "the previous page's `next_cursor`"})
+
+
+class QueryFlag(_ZhMessages, fields.Boolean):
+    """A yes/no query parameter: ?overdue=true (also 1/0, false)."""
+
+    default_error_messages = {"invalid": "必须是 true 或 false"}
+
+    def __init__(self, **kwargs):
+        super().__init__(truthy={"true", "1"}, falsy={"false", "0"}, **kwargs)

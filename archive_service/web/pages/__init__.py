@@ -4,10 +4,23 @@ from flask_login import LoginManager, current_user
 
 from ...domain.permissions import ROLES, allowed
 from ...domain.timeutil import minute_text
-from ...services import users
+from ...services import alerts, users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, certificates, customers, departure, handovers, home, ledgers, retention, scans
+from . import (
+    admin,
+    archives,
+    auth,
+    certificates,
+    customers,
+    departure,
+    handovers,
+    home,
+    ledgers,
+    loans,
+    retention,
+    scans,
+)
 from .auth import SessionUser
 from .formats import yuan
 
@@ -28,7 +41,7 @@ def init_pages(app):
     app.add_template_filter(minute_text, "minute")
     app.add_template_filter(yuan, "yuan")
     for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp,
-               ledgers.bp, departure.bp, retention.bp):
+               ledgers.bp, departure.bp, retention.bp, loans.bp):
         app.register_blueprint(bp)
 
 
@@ -60,6 +73,11 @@ NAV_GROUPS = [
             ("certificate_pages.movements", "出入库复核", "certificates.move"),
             ("certificate_pages.day", "日终核对", "certificates.custody"),
             ("certificate_pages.stocktake_list", "权证盘点", "certificates.custody")]),
+    ("借阅", [("loan_pages.mine", "我的借阅", None),
+            ("loan_pages.inbox", "借阅审批", None),
+            ("loan_pages.desk", "借还台", "loans.desk"),
+            ("loan_pages.overdue", "逾期催还", "alerts.remind"),
+            ("loan_pages.incident_list", "缺失事件", "incidents.view")]),
     ("标签与扫描", [("scan_pages.label_form", "标签打印", "labels.print"),
                 ("scan_pages.batch_form", "批量扫描", "scans.upload")]),
     ("系统管理", [("admin.users", "用户管理", "users.manage"),
@@ -94,6 +112,7 @@ def _template_helpers():
         "nav_items": [n for n in NAV_ITEMS if n[0] in current_app.view_functions],
         "nav_groups": _visible_nav(actor),
         "actor": actor,
+        "unread_alerts": alerts.unread_count(actor) if actor is not None else 0,
         "can": (lambda action: actor is not None and allowed(actor.roles, action)),
         "role_names": ROLES,
     }

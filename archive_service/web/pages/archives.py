@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from ...domain.permissions import allowed
 from ...services import archive_ledger, ledgers
 from ...services import locations as location_service
 from ..context import current_actor, now
@@ -23,8 +24,9 @@ def ledger():
 @login_required
 def detail(archive_no):
     actor = current_actor()
+    places = location_service.list_locations(actor)["items"] if allowed(actor.roles, "locations.manage") else []
     return render_template("archives/detail.html", f=ledgers.get_archive(actor, archive_no, now=now()),
-                           locations=location_service.list_locations(actor)["items"])
+                           locations=places)
 
 
 @bp.post("/archives/<path:archive_no>/move")
