@@ -12,7 +12,8 @@ from urllib.parse import quote
 
 from archive_service import create_app
 from archive_service.db import database
-from archive_service.services import lookup, search
+from archive_service.models import Alert, Loan, OutboxMessage
+from archive_service.services import alerts, lookup, search
 
 from . import world as worlds
 from .loopback import minimal_app, serving
@@ -37,6 +38,11 @@ SEARCH_SQL = {
     "customer": "SELECT c.id FROM customer c WHERE c.name LIKE {p} OR c.id_number = {p} ORDER BY c.id DESC LIMIT {p}",
 }
 
+SWEEP_SQL = (
+    "INSERT INTO alert (recipient_id, kind, object, level, day, message, url, created_at)"
+    " SELECT l.borrower_id, 'loan_overdue', l.object_code, 1, {p}, l.object_code || ' 借阅已逾期',"
+    " '/loans/' || l.id, {p} FROM loan l WHERE l.state = 'out' AND l.due_on < {p}"
+    " ON CONFLICT (kind, object, recipient_id, day) DO NOTHING")
 LOOKUP_SQL = "SELECT id, archive_no, status FROM archive_file WHERE archive_no = {p}"
 LEDGER_SQL = (
     "SELECT a.id, a.archive_no, a.status, a.business, a.year, p.id, p.code, p.title, c.id, c.name,"
@@ -193,6 +199,35 @@ def search_call(world, _app, scale):
     return _figures("search_call", t_ours, t_raw, files=world.files, calls=calls)
 
 
+def sweep_call(world, _app, scale):
+    """`alerts.sweep(as_of)` (late loans and handover steps: alerts, escalations, digests, outbox)
+    against one set-based INSERT … SELECT of the late borrowers' alerts; alerts are cleared
+    before every run so each one finds the same work."""
+    as_of, now = worlds.AS_OF, worlds.NOW
+    params = (as_of, worlds.NOW.replace(tzinfo=None), as_of)
+    best, created, inserted = [float("inf"), float("inf")], 0, 0
+    for _ in range(scale["rounds"]):
+        for side in (0, 1):
+            _clear_alerts()
+            start = time.perf_counter()
+            if side == 0:
+                created = alerts.sweep(as_of, now=now)["created"]
+            else:
+                inserted = database.execute_sql(SWEEP_SQL.format(p=database.param), params).rowcount
+            best[side] = min(best[side], time.perf_counter() - start)
+    late = Loan.select().where(Loan.state == "out", Loan.due_on < as_of).count()
+    _same(inserted, late, "sweep (raw alerts for the late loans)")
+    if created < late:
+        raise RuntimeError(f"bench sweep: the service alerted {created} times for {late} late loans")
+    return _figures("sweep_call", best[0], best[1], loans=world.files, late=late, alerts=created)
+
+
+def _clear_alerts():
+    with database.atomic():
+        Alert.delete().execute()
+        OutboxMessage.delete().execute()
+
+
 def _ledger_answer(rows, count):
     total = count[0][0]
     items = [dict(zip(LEDGER_COLUMNS, row, strict=True)) for row in rows[:PAGE]]
@@ -235,4 +270,4 @@ def counting():
         del db.execute_sql
 
 
-WORKLOADS = [lookup_call, lookup_http, ledger_page_http, search_call]
+WORKLOADS = [lookup_call, lookup_http, ledger_page_http, search_call, sweep_call]

@@ -19,6 +19,7 @@ from archive_service.models import (
     Customer,
     Handover,
     HandoverItem,
+    Loan,
     Location,
     Project,
     User,
@@ -30,6 +31,7 @@ ITEMS_PER_FILE = 5
 YEARS = range(2015, 2027)
 BUSINESSES = ("loan", "guarantee")
 NOW = datetime(2026, 10, 9, 2, 0, tzinfo=UTC)
+AS_OF = date(2026, 10, 9)
 PASSWORD = "Bench-Passw0rd!"
 
 
@@ -94,6 +96,10 @@ def build(engine, url, files, report=print):
                          "number", "contract_number"],
           _items(files, numbers))
     _index_names(customers, files)
+    _bulk(Loan, ["id", "borrower", "object_kind", "object_code", "archive", "purpose", "use", "days", "state",
+                 "requested_at", "decided_at", "checked_out_at", "checked_out_by", "due_on", "returned_at",
+                 "returned_by", "out_key"],
+          (_loan(i, numbers[i], people) for i in range(1, files + 1)))
     _reset_sequences()
     world = World(engine=engine, url=url, files=files, archivist=users.actor_of(people["archivist"], "127.0.0.1"))
     step = max(files // 500, 1)
@@ -128,6 +134,16 @@ def _index_names(customers, files):
         for start in range(1, count + 1, BATCH // 4):
             with transaction():
                 search_index.put_many(kind, [(i, text(i)) for i in range(start, min(start + BATCH // 4, count + 1))])
+
+
+def _loan(i, archive_no, people):
+    """One loan per file: nine in ten returned, the rest out, a quarter of those late on AS_OF."""
+    out = i % 10 == 0
+    due = AS_OF + timedelta(days=i % 20 - 5)
+    taken = _stamp(i) - timedelta(days=14)
+    return (i, people["a"].id, "archive", archive_no, i, "查阅", "read", 14, "out" if out else "returned",
+            taken, taken, taken, people["archivist"].id, due, None if out else _stamp(i),
+            None if out else people["archivist"].id, f"archive:{i}" if out else None)
 
 
 def _business(i):
@@ -178,7 +194,7 @@ def _reset_sequences():
     """Rows inserted with explicit ids leave PostgreSQL's sequences behind: move them on."""
     if not is_postgres():
         return
-    for model in (Location, Customer, Project, Handover, ArchiveFile, HandoverItem):
+    for model in (Location, Customer, Project, Handover, ArchiveFile, HandoverItem, Loan):
         table = model._meta.table_name
         database.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                              f"(SELECT max(id) FROM {table}))")
