@@ -62,8 +62,9 @@ class Caller:
 
 
 def minimal_app(url, routes):
-    """A Flask app with one connection per server thread and a route per (rule, sql, params, shape):
-    `params(path_args, query_args)` gives the SQL parameters, `shape(rows)` the JSON answer (None: 404)."""
+    """A Flask app with one connection per server thread and a route per (rule, statements, params, shape):
+    `params(path_args, query_args)` gives each statement's parameters, `shape(rows, …)` makes the JSON
+    answer of each statement's rows (None: 404)."""
     app = Flask("bench_raw")
     local = threading.local()
 
@@ -75,9 +76,11 @@ def minimal_app(url, routes):
 
     for rule, sql, params, shape in routes:
         def view(_sql=sql, _params=params, _shape=shape, **args):
-            cur = cursor()
-            cur.execute(_sql, _params(args, request.args))
-            answer = _shape(cur.fetchall())
+            cur, results = cursor(), []
+            for statement, values in zip(_sql, _params(args, request.args), strict=True):
+                cur.execute(statement, values)
+                results.append(cur.fetchall())
+            answer = _shape(*results)
             if answer is None:
                 abort(404)
             return jsonify(answer)

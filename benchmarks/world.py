@@ -3,6 +3,7 @@ in a PostgreSQL database, filled with bulk inserts (no service calls, so it take
 hundred thousand rows), and dropped afterwards."""
 import os
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,17 +19,19 @@ from archive_service.models import (
     Customer,
     Handover,
     HandoverItem,
+    Loan,
     Location,
     Project,
     User,
 )
-from archive_service.services import users
+from archive_service.services import search_index, users
 
 BATCH = 2000
 ITEMS_PER_FILE = 5
 YEARS = range(2015, 2027)
 BUSINESSES = ("loan", "guarantee")
 NOW = datetime(2026, 10, 9, 2, 0, tzinfo=UTC)
+AS_OF = date(2026, 10, 9)
 PASSWORD = "Bench-Passw0rd!"
 
 
@@ -41,6 +44,7 @@ class World:
     files: int
     archivist: object = None
     codes: list = field(default_factory=list)
+    names: list = field(default_factory=list)
     filter: dict = field(default_factory=dict)
 
 
@@ -66,6 +70,7 @@ def scratch_database(engine, postgres_url=None):
 
 def build(engine, url, files, report=print):
     """Migrate the bound database (at `url`) and fill it with `files` received archive files."""
+    started = time.perf_counter()
     database.connect(reuse_if_open=True)
     migrations.upgrade()
     people = _people()
@@ -73,11 +78,11 @@ def build(engine, url, files, report=print):
           [(1, "R1", "一号档案室", "room", None, NOW.replace(tzinfo=None))])
     customers = max(files // 4, 1)
     _bulk(Customer, ["id", "name", "kind", "id_number", "created_by", "created_at"],
-          ((i, f"客户{i:07d}商贸有限公司", "enterprise", f"9111{i:014d}", "bench", _stamp(i))
+          ((i, _customer_name(i), "enterprise", f"9111{i:014d}", "bench", _stamp(i))
            for i in range(1, customers + 1)))
     _bulk(Project, ["id", "code", "customer", "business", "title", "amount", "a_user", "b_user", "ended_on",
                     "created_by", "created_at"],
-          ((i, f"P-{i:08d}", (i - 1) % customers + 1, _business(i), f"流动资金贷款{i}", 100000 + i,
+          ((i, f"P-{i:08d}", (i - 1) % customers + 1, _business(i), _project_title(i), 100000 + i,
             people["a"].id, people["b"].id, _ended_on(i), "bench", _stamp(i)) for i in range(1, files + 1)))
     _bulk(Handover, ["id", "project", "state", "rounds", "created_at", "accepted_at", "received_at"],
           ((i, i, "received", 1, _stamp(i), _stamp(i), _stamp(i)) for i in range(1, files + 1)))
@@ -90,12 +95,19 @@ def build(engine, url, files, report=print):
     _bulk(HandoverItem, ["id", "handover", "part", "position", "title", "pages", "contract", "attachment", "round",
                          "number", "contract_number"],
           _items(files, numbers))
+    _index_names(customers, files)
+    _bulk(Loan, ["id", "borrower", "object_kind", "object_code", "archive", "purpose", "use", "days", "state",
+                 "requested_at", "decided_at", "checked_out_at", "checked_out_by", "due_on", "returned_at",
+                 "returned_by", "out_key"],
+          (_loan(i, numbers[i], people) for i in range(1, files + 1)))
     _reset_sequences()
     world = World(engine=engine, url=url, files=files, archivist=users.actor_of(people["archivist"], "127.0.0.1"))
     step = max(files // 500, 1)
     world.codes = [numbers[i] for i in range(1, files + 1, step)]
     world.filter = {"year": 2024, "business": "loan"}
-    report(f"  {engine}: {files} files, {files * ITEMS_PER_FILE} items generated")
+    world.names = [_customer_name(i)[:9] for i in range(1, customers + 1, max(customers // 200, 1))]
+    report(f"  {engine}: {files} files, {files * ITEMS_PER_FILE} items generated in "
+           f"{time.perf_counter() - started:.0f} s")
     return world
 
 
@@ -106,6 +118,32 @@ def _people():
                           display_name=f"bench {username}", now=NOW)
         made[username] = User.get(User.username == f"bench_{username}")
     return made
+
+
+def _customer_name(i):
+    return f"客户{i:07d}商贸有限公司"
+
+
+def _project_title(i):
+    return f"流动资金贷款{i}"
+
+
+def _index_names(customers, files):
+    """The search index the services keep in step with their writes, filled in batches."""
+    for kind, count, text in (("customer", customers, _customer_name), ("project", files, _project_title)):
+        for start in range(1, count + 1, BATCH // 4):
+            with transaction():
+                search_index.put_many(kind, [(i, text(i)) for i in range(start, min(start + BATCH // 4, count + 1))])
+
+
+def _loan(i, archive_no, people):
+    """One loan per file: nine in ten returned, the rest out, a quarter of those late on AS_OF."""
+    out = i % 10 == 0
+    due = AS_OF + timedelta(days=i % 20 - 5)
+    taken = _stamp(i) - timedelta(days=14)
+    return (i, people["a"].id, "archive", archive_no, i, "查阅", "read", 14, "out" if out else "returned",
+            taken, taken, taken, people["archivist"].id, due, None if out else _stamp(i),
+            None if out else people["archivist"].id, f"archive:{i}" if out else None)
 
 
 def _business(i):
@@ -156,7 +194,7 @@ def _reset_sequences():
     """Rows inserted with explicit ids leave PostgreSQL's sequences behind: move them on."""
     if not is_postgres():
         return
-    for model in (Location, Customer, Project, Handover, ArchiveFile, HandoverItem):
+    for model in (Location, Customer, Project, Handover, ArchiveFile, HandoverItem, Loan):
         table = model._meta.table_name
         database.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                              f"(SELECT max(id) FROM {table}))")

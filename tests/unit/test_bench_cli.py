@@ -6,7 +6,8 @@ from click.testing import CliRunner
 from archive_service.cli import main
 
 FILE_WORKLOADS = {"label_pdf", "scan_upload", "scan_download"}
-DB_WORKLOADS = {"lookup_call[sqlite]", "lookup_http[sqlite]", "ledger_page_http[sqlite]"}
+DB_WORKLOADS = {"lookup_call[sqlite]", "lookup_http[sqlite]", "ledger_page_http[sqlite]", "search_call[sqlite]",
+                "sweep_call[sqlite]"}
 
 
 def test_bench_small_prints_ratios_and_writes_json(tmp_path, monkeypatch):

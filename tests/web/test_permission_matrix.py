@@ -7,7 +7,7 @@ letter per caller, in the order of CALLERS (signed-out first):
   c  let through, then refused by the rules: 409
   f  forbidden: 403
   h  hidden: 404 (the object exists but is not the caller's to see, or no such object)
-  i  let through, then refused as bad input: 422
+  i  let through, then refused as bad input: 422 (or 415, a file of the wrong type)
   u  not signed in: 401, or a redirect to the login page
 Rows run top to bottom and each row's callers in CALLERS order, so a row may rely on what an
 earlier row did (the last rows sign everyone out). Path parts such as <archive_no> are filled from
@@ -322,6 +322,7 @@ def world(app, api, received):
               "customer_id": cust.get_json()["id"], "extension_id": ext.get_json()["id"],
               "scan_id": scan.get_json()["id"], "username": "target", "day": "2026-10-12", "year": 2027,
               "business": "loan", "change": "deactivate", "filename": "css/bootstrap.min.css",
+              "fmt": "csv", "kind": "ledger",
               "certificate_id": 999999, "movement_id": 999999, "stocktake_id": 999999,
               "transfer_id": 999999, "disposal_id": 999999, "fmt": "xlsx", "kind": "ledger",
               "checks": {"checks": [{"item_id": i["id"], "pages": i["pages"]} for i in items], "location": "R1"},
@@ -346,7 +347,7 @@ def _answer(response):
     status, location = response.status_code, response.headers.get("Location", "")
     if status == 401 or (status in (302, 303) and "/login?next=" in location):
         return "u"
-    return {409: "c", 403: "f", 404: "h", 422: "i"}.get(status, "o" if status < 400 else str(status))
+    return {409: "c", 403: "f", 404: "h", 415: "i", 422: "i"}.get(status, "o" if status < 400 else str(status))
 
 
 def _call(world, who, row):
