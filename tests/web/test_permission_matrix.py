@@ -322,7 +322,6 @@ def world(app, api, received):
               "customer_id": cust.get_json()["id"], "extension_id": ext.get_json()["id"],
               "scan_id": scan.get_json()["id"], "username": "target", "day": "2026-10-12", "year": 2027,
               "business": "loan", "change": "deactivate", "filename": "css/bootstrap.min.css",
-              "fmt": "csv", "kind": "ledger",
               "certificate_id": 999999, "movement_id": 999999, "stocktake_id": 999999,
               "transfer_id": 999999, "disposal_id": 999999, "fmt": "xlsx", "kind": "ledger",
               "checks": {"checks": [{"item_id": i["id"], "pages": i["pages"]} for i in items], "location": "R1"},
