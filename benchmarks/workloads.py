@@ -14,6 +14,8 @@ from pypdf import PdfReader, PdfWriter
 
 from archive_service import labels, scans
 
+from .hostile import worst_file_memory
+
 SCALES = {
     "small": {"labels": 240, "decode_labels": None, "upload_mb": 32, "download_pages": 50},
     "medium": {"labels": 1000, "decode_labels": None, "upload_mb": 200, "download_pages": 300},
@@ -137,7 +139,7 @@ def _raw_pdf_copy(source):
     return out.getvalue()
 
 
-WORKLOADS = [label_pdf, label_decode, scan_upload, scan_download]
+WORKLOADS = [label_pdf, label_decode, scan_upload, scan_download, worst_file_memory]
 
 
 def workloads_for(scale):
