@@ -4,9 +4,9 @@ from ..models import ArchiveFile
 from . import handovers
 
 
-def cards(actor, *, now):
+def cards(actor, *, now, cal=None):
     """[{"label", "value", "endpoint", "tone"}] for the actor's dashboard, only what they may see."""
-    todo = handovers.tasks(actor, now=now)
+    todo = handovers.tasks(actor, now=now, cal=cal)
     late = sum(1 for t in todo if t["urgency"] == "late")
     found = [{"label": "我的待办", "value": len(todo), "endpoint": "handover_pages.tasks", "tone": None},
              {"label": "已逾期", "value": late, "endpoint": "handover_pages.tasks", "tone": "danger" if late else None}]

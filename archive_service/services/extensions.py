@@ -6,11 +6,11 @@ from ..domain import handovers as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import parse_date, to_db
-from ..models import Extension
+from ..models import Extension, User
 from . import audit, deadlines, handovers
 from .customers import is_party
 from .handover_views import extension_dict
-from .paging import row_id
+from .paging import page_by_id, row_id
 
 STEP_DONE = {deadline_rules.A_TO_B: (rules.SUBMITTED, rules.ACCEPTED, rules.RECEIVED),
              deadline_rules.B_TO_ARCHIVE: (rules.ACCEPTED, rules.RECEIVED)}
@@ -63,7 +63,11 @@ def decide(actor, extension_id, *, approve, note="", now):
     return extension_dict(ext)
 
 
-def pending(actor):
+def pending(actor, *, limit=None, cursor=None):
+    """Requests waiting for a decision, oldest first: {"items", "next_cursor"}."""
     require_permission(actor, "extensions.decide")
-    rows = Extension.select().where(Extension.state == "pending").order_by(Extension.id)
-    return {"items": [extension_dict(e) for e in rows], "next_cursor": None}
+    requested_by = User.alias()
+    query = (Extension.select(Extension, requested_by)
+             .join(requested_by, on=(Extension.requested_by == requested_by.id), attr="requested_by")
+             .where(Extension.state == "pending"))
+    return page_by_id(query, Extension.id, limit=limit, cursor=cursor, view=extension_dict)

@@ -3,17 +3,29 @@ files, read one by one or as pages, moved between places (R22) and voided (R13).
 from datetime import timedelta
 from urllib.parse import quote
 
+from peewee import JOIN
+
 from ..db import for_update, transaction
 from ..domain import handovers as rules
 from ..domain.customers import BUSINESSES
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date, to_db
-from ..models import ArchiveFile, Customer, HandoverItem, LocationMove, Project, RegisterEntry
+from ..models import (
+    ArchiveFile,
+    Customer,
+    HandoverItem,
+    Location,
+    LocationMove,
+    Project,
+    RegisterEntry,
+    Signature,
+    User,
+)
 from . import audit, lookup
 from .handover_views import item_dict, item_rows
 from .locations import load_location, location_view
-from .paging import cursor_id, page_size
+from .paging import page_by_id, page_by_id_desc
 
 STATUSES = {"in_archive": "在库", "voided": "已作废"}
 
@@ -118,7 +130,8 @@ def _int_filter(value, field):
 def ledger(actor, *, year=None, business=None, status=None, q=None, limit=None, cursor=None):
     """The archive ledger (档案台帐, R3), by archive number: {items, next_cursor}."""
     require_permission(actor, "archives.view")
-    query = ArchiveFile.select(ArchiveFile).join(Project).join(Customer)
+    query = (ArchiveFile.select(ArchiveFile, Project, Customer, Location).join(Project).join(Customer)
+             .switch(ArchiveFile).join(Location, JOIN.LEFT_OUTER))
     year = _int_filter(year, "year")
     if year is not None:
         query = query.where(ArchiveFile.year == year)
@@ -133,13 +146,7 @@ def ledger(actor, *, year=None, business=None, status=None, q=None, limit=None, 
     if q:
         query = query.where(ArchiveFile.archive_no.contains(q) | Project.title.contains(q) |
                             Customer.name.contains(q) | Project.code.contains(q))
-    limit = page_size(limit)
-    if cursor:
-        query = query.where(ArchiveFile.id < cursor_id(cursor))
-    rows = list(query.order_by(ArchiveFile.id.desc()).limit(limit + 1))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": [_ledger_row(r) for r in rows], "next_cursor": str(rows[-1].id) if more and rows else None}
+    return page_by_id_desc(query, ArchiveFile.id, limit=limit, cursor=cursor, view=_ledger_row)
 
 
 def move(actor, archive_no, location, note="", *, now):
@@ -190,17 +197,23 @@ def _register_row(entry):
 def register(actor, *, date_from=None, date_to=None, limit=None, cursor=None, now):
     """The registration book between two dates (inclusive), oldest first."""
     require_permission(actor, "register.view")
-    query = RegisterEntry.select()
+    handed_by, received_by = User.alias(), User.alias()
+    handed_sig, received_sig = Signature.alias(), Signature.alias()
+    query = (RegisterEntry.select(RegisterEntry, ArchiveFile, handed_by, received_by, handed_sig, received_sig)
+             .join(ArchiveFile)
+             .switch(RegisterEntry).join(handed_by, on=(RegisterEntry.handed_over_by == handed_by.id),
+                                         attr="handed_over_by")
+             .switch(RegisterEntry).join(received_by, on=(RegisterEntry.received_by == received_by.id),
+                                         attr="received_by")
+             .switch(RegisterEntry).join(handed_sig, on=(RegisterEntry.handed_over_signature == handed_sig.id),
+                                         attr="handed_over_signature")
+             .switch(RegisterEntry).join(received_sig, on=(RegisterEntry.received_signature == received_sig.id),
+                                         attr="received_signature"))
     if date_from:
         query = query.where(RegisterEntry.at >= local_day_start(parse_date(date_from, "from")))
     if date_to:
         query = query.where(RegisterEntry.at < local_day_start(parse_date(date_to, "to") + timedelta(days=1)))
-    limit = page_size(limit)
-    if cursor:
-        query = query.where(RegisterEntry.id > cursor_id(cursor))
-    rows = list(query.order_by(RegisterEntry.id).limit(limit + 1))
-    more = len(rows) > limit
-    rows = rows[:limit]
+    page = page_by_id(query, RegisterEntry.id, limit=limit, cursor=cursor, view=_register_row)
     with transaction():
         audit.record(actor, "register.read", "register", "", {"from": date_from, "to": date_to}, now=now)
-    return {"items": [_register_row(r) for r in rows], "next_cursor": str(rows[-1].id) if more and rows else None}
+    return page

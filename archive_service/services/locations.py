@@ -1,10 +1,13 @@
 """Storage locations (R22): rooms, cabinets in rooms, shelves in cabinets, boxes on shelves."""
+from peewee import JOIN
+
 from ..db import transaction
 from ..domain.errors import Conflict, InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import to_db
 from ..models import Location
 from . import audit, lookup
+from .paging import keyset_page, text_cursor
 
 LEVELS = ("room", "cabinet", "shelf", "box")
 LEVEL_NAMES = {"room": "档案室", "cabinet": "档案柜", "shelf": "层架", "box": "档案盒"}
@@ -58,6 +61,23 @@ def resolve_location_code(code):
         if row else None
 
 
-def list_locations(actor):
+def _with_ancestors():
+    """Locations with their parent, grandparent and great-grandparent (a box's whole path) joined."""
+    parent, grandparent, great = Location.alias(), Location.alias(), Location.alias()
+    return (Location.select(Location, parent, grandparent, great)
+            .join(parent, JOIN.LEFT_OUTER, on=(Location.parent == parent.id), attr="parent")
+            .join(grandparent, JOIN.LEFT_OUTER, on=(parent.parent == grandparent.id), attr="parent")
+            .join(great, JOIN.LEFT_OUTER, on=(grandparent.parent == great.id), attr="parent"))
+
+
+def list_locations(actor, *, limit=None, cursor=None):
+    """The locations by code, a page at a time: {"items", "next_cursor"}."""
     require_permission(actor, "archives.view")
-    return {"items": [location_view(loc) for loc in Location.select().order_by(Location.code)], "next_cursor": None}
+    return keyset_page(_with_ancestors(), Location.code, limit=limit, cursor=cursor, view=location_view,
+                       parse_cursor=text_cursor)
+
+
+def all_locations(actor):
+    """Every location by code, for choosing one in a form."""
+    require_permission(actor, "archives.view")
+    return [location_view(loc) for loc in _with_ancestors().order_by(Location.code)]

@@ -14,6 +14,7 @@ from ..domain.permissions import ROLES, require_permission
 from ..domain.timeutil import from_db, iso_local, to_db
 from ..models import ApiToken, User
 from . import audit, holdings
+from .paging import keyset_page, text_cursor
 
 HASHER = PasswordHasher()
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
@@ -86,6 +87,13 @@ def create_user(actor, *, username, password, roles, display_name=None, departme
 def get_user(actor, username):
     require_permission(actor, "users.view")
     return user_view(_load(username))
+
+
+def user_page(actor, *, limit=None, cursor=None):
+    """The accounts by username, a page at a time: {"items", "next_cursor"}."""
+    require_permission(actor, "users.view")
+    return keyset_page(User.select(), User.username, limit=limit, cursor=cursor, view=user_view,
+                       parse_cursor=text_cursor)
 
 
 def list_users(actor, include_inactive=True):

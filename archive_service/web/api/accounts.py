@@ -4,7 +4,7 @@ from flask import current_app, g
 from ...services import users
 from ..context import client_addr, current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, List, Str, length
+from .schemas import ApiSchema, Bool, List, PageArgs, Str, length
 
 bp = api_blueprint("tokens", "API tokens: sign in with a password, then send `Authorization: Bearer <token>`")
 users_bp = api_blueprint("users", "User accounts (admin)")
@@ -53,9 +53,10 @@ def revoke():
 
 
 @users_bp.get("/users")
+@users_bp.arguments(PageArgs, location="query")
 @users_bp.response(200)
-def list_users():
-    return {"items": users.list_users(current_actor()), "next_cursor": None}
+def list_users(args):
+    return users.user_page(current_actor(), **args)
 
 
 @users_bp.post("/users")

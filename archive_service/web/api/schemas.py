@@ -70,5 +70,6 @@ class ApiSchema(Schema):
 
 
 class PageArgs(ApiSchema):
-    limit = Int(load_default=None)
+    # a query string carries text: "50" is a number here (the JSON bodies' Int is strict)
+    limit = fields.Integer(load_default=None, error_messages={"invalid": "必须是整数"})
     cursor = Str(load_default=None)

@@ -22,7 +22,7 @@ def ledger():
 def detail(archive_no):
     actor = current_actor()
     return render_template("archives/detail.html", f=ledgers.get_archive(actor, archive_no, now=now()),
-                           locations=location_service.list_locations(actor)["items"])
+                           locations=location_service.all_locations(actor))
 
 
 @bp.post("/archives/<path:archive_no>/move")
@@ -45,7 +45,7 @@ def register():
 @bp.get("/locations")
 @login_required
 def locations():
-    return render_template("archives/locations.html", rows=location_service.list_locations(current_actor())["items"])
+    return render_template("archives/locations.html", rows=location_service.all_locations(current_actor()))
 
 
 @bp.post("/locations")

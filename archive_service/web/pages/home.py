@@ -14,10 +14,10 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def dashboard():
-    actor = current_actor()
-    unconfirmed = calendar.unconfirmed_years_ahead(now()) if actor.has_role("admin") else []
+    actor, cal = current_actor(), calendar.current()
+    unconfirmed = calendar.unconfirmed_years_ahead(now(), cal=cal) if actor.has_role("admin") else []
     return render_template("dashboard.html", unconfirmed_years=unconfirmed,
-                           cards=dashboard_figures.cards(actor, now=now()),
+                           cards=dashboard_figures.cards(actor, now=now(), cal=cal),
                            archive_empty=dashboard_figures.archive_is_empty())
 
 
