@@ -99,7 +99,7 @@ class Setting(BaseModel):
 class Customer(BaseModel):
     name = CharField(max_length=100, index=True)
     kind = CharField(max_length=16)
-    id_number = CharField(max_length=32, index=True)
+    id_number = CharField(max_length=32, unique=True)
     created_by = CharField(max_length=64)
     created_at = DateTimeField()
 

@@ -25,7 +25,10 @@ def customer_view(customer, actor):
 def create_customer(actor, *, name, kind, id_number, now):
     require_permission(actor, "customers.create")
     name, kind, id_number = rules.clean_customer(name, kind, id_number)
-    with transaction():
+    exists = Conflict("customer.exists", f"证件号码 {rules.mask_id_number(id_number)} 的客户已存在")
+    with transaction(conflict=exists):
+        if Customer.select().where(Customer.id_number == id_number).exists():
+            raise exists
         customer = Customer.create(name=name, kind=kind, id_number=id_number, created_by=actor.username,
                                    created_at=to_db(now))
         audit.record(actor, "customer.create", "customer", customer.id,
@@ -71,13 +74,14 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
     require_permission(actor, "projects.create")
     code, business, title, amount = rules.clean_project_fields(code, business, title, amount)
     ended_on = parse_date(ended_on, "ended_on")
-    with transaction():
+    exists = Conflict("project.exists", f"项目编号 {code} 已存在")
+    with transaction(conflict=exists):
         customer = _customer(customer_id)
         a, b = _manager(a_user, "a_user"), _manager(b_user, "b_user")
         require(a.id != b.id, InvalidInput, "project.same_manager", "A角和B角必须是两个不同的人",
                 errors={"b_user": "不能与 A角相同"})
-        require(not Project.select().where(Project.code == code).exists(), Conflict, "project.exists",
-                f"项目编号 {code} 已存在")
+        if Project.select().where(Project.code == code).exists():
+            raise exists
         project = Project.create(code=code, customer=customer, business=business, title=title, amount=amount,
                                  a_user=a, b_user=b, ended_on=ended_on, created_by=actor.username,
                                  created_at=to_db(now))

@@ -52,7 +52,7 @@ def set_checklist(actor, business, items, *, now):
     require_permission(actor, "checklists.edit")
     _business(business)
     cleaned = rules.clean_template(items)
-    with transaction():
+    with transaction(conflict=Conflict("checklist.edited_concurrently", "该清单模板正被他人同时修改,请刷新后重试")):
         ChecklistEntry.delete().where(ChecklistEntry.business == business).execute()
         for position, item in enumerate(rules.in_order(cleaned)):
             ChecklistEntry.create(business=business, part=item["part"], position=position, title=item["title"],

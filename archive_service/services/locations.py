@@ -40,13 +40,14 @@ def create_location(actor, *, code, name, parent=None, now):
             "location.invalid_code", "位置编码不能为空、不超过 40 字且不含首尾空格", errors={"code": "1–40 字"})
     require(isinstance(name, str) and 0 < len(name.strip()) <= 100, InvalidInput, "location.invalid_name",
             "位置名称不能为空且不超过 100 字", errors={"name": "1–100 字"})
-    with transaction():
+    exists = Conflict("location.exists", f"位置编码 {code} 已存在")
+    with transaction(conflict=exists):
         parent_row = load_location(parent, "parent") if parent is not None else None
         require(not parent_row or parent_row.level != "box", InvalidInput, "location.too_deep",
                 "档案盒下不能再建位置", errors={"parent": "档案盒下不能再建位置"})
         level = LEVELS[LEVELS.index(parent_row.level) + 1] if parent_row else "room"
-        require(not Location.select().where(Location.code == code).exists(), Conflict, "location.exists",
-                f"位置编码 {code} 已存在")
+        if Location.select().where(Location.code == code).exists():
+            raise exists
         location = Location.create(code=code, name=name.strip(), level=level, parent=parent_row,
                                    created_at=to_db(now))
         audit.record(actor, "location.create", "location", code, {"name": name, "parent": parent}, now=now)
