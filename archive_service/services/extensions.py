@@ -55,6 +55,10 @@ def decide(actor, extension_id, *, approve, note="", now):
         if ext is None:
             raise NotFound("extension.not_found", f"找不到延期申请 {extension_id}")
         require(ext.state == "pending", Conflict, "extension.already_decided", "该延期申请已审批")
+        project = ext.handover.project
+        require(ext.requested_by_id != actor.id and not is_party(actor, project), Conflict,
+                "extension.self_approval",
+                f"不能审批本人申请或本人担任A角/B角的项目({project.code})的延期申请,请由其他有权审批人审批")
         ext.state = "approved" if approve else "rejected"
         ext.decided_by, ext.decided_at, ext.note = actor.id, to_db(now), note.strip()
         ext.save()
