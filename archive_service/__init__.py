@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
 from .clock import Clock
@@ -26,4 +27,8 @@ def create_app(config=None):
     bind(app.config["DATABASE_URL"])
     app.extensions["archive_db"] = database.obj
     init_web(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx: the client address (audit trail, lockout) and scheme are the proxy's to tell.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app

@@ -10,11 +10,13 @@ _SETTINGS = {
     "SECRET_KEY": ("ARCHIVE_SECRET_KEY", DEFAULT_SECRET_KEY, str),
     "DATABASE_URL": ("DATABASE_URL", None, str),
     "SCANS_DIR": ("ARCHIVE_SCANS_DIR", None, str),
-    "SESSION_COOKIE_SECURE": ("ARCHIVE_SECURE_COOKIES", False, lambda v: v.lower() in ("1", "true", "yes")),
+    # None: Secure exactly when ARCHIVE_ENV=production (sessions then travel only over HTTPS)
+    "SESSION_COOKIE_SECURE": ("ARCHIVE_SECURE_COOKIES", None, lambda v: v.lower() in ("1", "true", "yes")),
     "MAX_CONTENT_LENGTH": ("ARCHIVE_MAX_UPLOAD_MB", 200 * 1024 * 1024, lambda v: int(v) * 1024 * 1024),
     "LOGIN_MAX_FAILURES": ("ARCHIVE_LOGIN_MAX_FAILURES", 5, int),
     "LOGIN_LOCK_MINUTES": ("ARCHIVE_LOGIN_LOCK_MINUTES", 15, int),
     "FROZEN_NOW": ("ARCHIVE_FROZEN_NOW", None, str),
+    "TRUSTED_PROXIES": ("ARCHIVE_TRUSTED_PROXIES", 0, int),
     "SHOW_CUSTOMER_ON_LABELS": ("ARCHIVE_LABEL_CUSTOMER", False, lambda v: v.lower() in ("1", "true", "yes")),
 }
 
@@ -35,6 +37,8 @@ def load(overrides=None, instance_path=None):
         cfg["DATABASE_URL"] = f"sqlite:///{instance / 'archive.db'}"
     if not cfg["SCANS_DIR"]:
         cfg["SCANS_DIR"] = str(instance / "scans")
+    if cfg["SESSION_COOKIE_SECURE"] is None:
+        cfg["SESSION_COOKIE_SECURE"] = cfg["ENV_NAME"] == "production"
     cfg["SESSION_COOKIE_HTTPONLY"] = True
     cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
     cfg["REMEMBER_COOKIE_HTTPONLY"] = True

@@ -117,9 +117,10 @@ class _Copy:
 
     def _supplements(self):
         for rnd in self.view["supplements"]:
-            missing = ";".join(f"{m['title']}({m['reason']})" for m in rnd["missing"])
-            self.text(0, f"第 {rnd['round']} 轮补充资料清单({rnd['requested_by']} {minute_text(rnd['requested_at'])}):"
-                         f"{missing}", 8)
+            missing = ";".join(f"{m['title']}({m['reason']}{',' + m['outcome_name'] if m.get('outcome_name') else ''})"
+                               for m in rnd["missing"])
+            by = rnd.get("requested_by_name") or rnd["requested_by"]
+            self.text(0, f"第 {rnd['round']} 轮补充资料清单({by} {minute_text(rnd['requested_at'])}):{missing}", 8)
             self.line()
             self.text(4 * mm, f"补齐时间:{minute_text(rnd['answered_at']) or '未补齐'}", 8)
             self.line()
@@ -140,7 +141,7 @@ class _Copy:
             self.text(x + 2 * mm, title, 9)
             sig = latest.get(role)
             self.y = top - 7 * mm
-            self.text(x + 2 * mm, f"签字:{sig['display_name']}({sig['username']})" if sig else "签字:", 9)
+            self.text(x + 2 * mm, f"签字:{sig['display_name']}" if sig else "签字:", 9)
             self.y = top - 13 * mm
             self.text(x + 2 * mm, f"时间:{minute_text(sig['signed_at'])}" if sig else "时间:", 8)
             self.y = top - 19 * mm

@@ -98,11 +98,13 @@ def layout(name):
                            errors={"layout": "可选:" + "、".join(sorted(layouts()))}) from None
 
 
-def render_pdf(labels, layout_name, *, start=1, font_path=FONT_PATH):
+def render_pdf(labels, layout_name, *, start=1, outlines=False, font_path=FONT_PATH):
     """The labels as PDF bytes. `start` is the first free position (1-based) on the first sheet,
-    so a partly used sheet can be fed again."""
+    so a partly used sheet can be fed again; a roll has no positions and always starts at its
+    next label. `outlines` draws every label's edge (for the preview, never on the printout)."""
     stock = layout(layout_name)
     labels = list(labels)
+    start = 1 if stock.kind == "roll" else start
     _check_request(labels, stock, start)
     font = cjk_font(font_path)
     out = BytesIO()
@@ -112,10 +114,23 @@ def render_pdf(labels, layout_name, *, start=1, font_path=FONT_PATH):
         position = index % stock.per_page
         if position == 0 and index > start - 1:
             canvas.showPage()
+        if outlines and (position == 0 or index == start - 1):
+            _draw_outlines(canvas, stock)
         _draw_label(canvas, label, stock.box(position), font, stock.printer_dpi)
     canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def _draw_outlines(canvas, stock):
+    """The edge of every label on the sheet, thin and grey."""
+    canvas.saveState()
+    canvas.setStrokeGray(0.6)
+    canvas.setLineWidth(0.4)
+    canvas.setDash(2, 2)
+    for position in range(stock.per_page):
+        canvas.rect(*stock.box(position), stroke=1, fill=0)
+    canvas.restoreState()
 
 
 def _check_request(labels, stock, start):
@@ -195,17 +210,26 @@ def _dark_runs(cells):
     return runs
 
 
+HEAD_SCALE = 2  # the first line (the code people read: the archive number) takes two lines' height
+MIN_HEAD_PT = 6.0  # below this the first line is cut with an ellipsis instead of shrinking further
+
+
 def _draw_lines(canvas, lines, box, font):
+    """The first line as large as it fits whole (down to MIN_HEAD_PT), the others below it and smaller."""
     x, y, width, height = box
     if not lines or width <= 0:
         return
-    leading = min(height / len(lines), MAX_FONT_PT * 1.25)
-    size = leading * 0.8
-    canvas.setFont(font, size)
+    unit = min(height / (len(lines) - 1 + HEAD_SCALE), MAX_FONT_PT * 1.25)
+    head_size = max(MIN_HEAD_PT, min(HEAD_SCALE * unit * 0.8, width / max(stringWidth(lines[0], font, 1), 1e-6)))
+    size = min(unit * 0.8, head_size * 0.8)
     canvas.setFillGray(0)
+    top = y + height
     for i, line in enumerate(lines):
-        baseline = y + height - (i + 1) * leading + (leading - size) / 2 + size * 0.12
-        canvas.drawString(x, baseline, _fit(line, font, size, width))
+        line_size, leading = (head_size, HEAD_SCALE * unit) if i == 0 else (size, unit)
+        canvas.setFont(font, line_size)
+        canvas.drawString(x, top - leading + (leading - line_size) / 2 + line_size * 0.12,
+                          _fit(line, font, line_size, width))
+        top -= leading
 
 
 def _fit(text, font, size, width):

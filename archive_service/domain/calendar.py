@@ -46,11 +46,14 @@ class WorkCalendar:
         return year in self.confirmed_years
 
     def add_working_days(self, start: date, n: int) -> Deadline:
-        """The n-th working day strictly after `start`; `start` itself never counts (R10)."""
+        """The n-th working day strictly after `start`; `start` itself never counts (R10). Counting
+        stops at the last day a date can hold, unconfirmed, so no stored date can make it overflow."""
         if not isinstance(n, int) or n < 0 or n > MAX_DAYS:
             raise InvalidInput("calendar.invalid_days", f"工作日天数必须是 0 到 {MAX_DAYS} 之间的整数")
         day, confirmed = start, self.is_confirmed(start.year)
         while n:
+            if day == date.max:
+                return Deadline(due=day, confirmed=False)
             day += ONE_DAY
             confirmed = confirmed and self.is_confirmed(day.year)
             n -= self.is_workday(day)

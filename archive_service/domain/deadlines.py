@@ -53,4 +53,6 @@ def urgency(cal: WorkCalendar, today: date, due: date) -> str:
     """late after the due day; due_soon on it or the working day before; otherwise on_time."""
     if today > due:
         return LATE
-    return DUE_SOON if cal.working_days_between(today, due) <= 1 else ON_TIME
+    # at most one working day left: due before the second working day from today (bounded work,
+    # however far away `due` is)
+    return DUE_SOON if due < cal.add_working_days(today, 2).due else ON_TIME

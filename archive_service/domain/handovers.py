@@ -16,9 +16,9 @@ STATE_NAMES = {DRAFT: "草稿", SUBMITTED: "待B角审核", RETURNED: "退回补
                RECEIVED: "已归档"}
 # step -> the states it may start from
 STEPS = {"edit": {DRAFT}, "submit": {DRAFT}, "review": {SUBMITTED}, "supplement": {RETURNED},
-         "receive": {ACCEPTED}}
+         "receive": {ACCEPTED}, "refuse": {ACCEPTED}}
 STEP_NAMES = {"edit": "修改清单", "submit": "A角提交", "review": "B角审核", "supplement": "A角补充",
-              "receive": "档案室接收"}
+              "receive": "档案室接收", "refuse": "拒收退回B角"}
 
 
 def _bad(index, field, code, message):
@@ -110,9 +110,10 @@ def require_step(state, step):
             details={"state": state, "step": step})
 
 
-def clean_missing(missing):
-    """B's supplementary-materials list (补充资料清单): at least one entry, each with title and reason."""
-    require(isinstance(missing, list) and missing, InvalidInput, "handover.missing_required",
+def clean_missing(missing, *, allow_empty=False):
+    """B's supplementary-materials list (补充资料清单): each entry with title and reason; at least
+    one, unless entries of an earlier round are still open (they stay on A's list)."""
+    require(isinstance(missing, list) and (missing or allow_empty), InvalidInput, "handover.missing_required",
             "退回时必须列出补充资料清单", errors={"missing": "至少一项"})
     cleaned = []
     for n, entry in enumerate(missing):
@@ -121,6 +122,19 @@ def clean_missing(missing):
         require(ok, InvalidInput, "handover.invalid_missing", f"补充资料清单第 {n + 1} 项需要名称和原因",
                 errors={f"missing.{n}": "需要 title 和 reason"})
         cleaned.append({"title": entry["title"].strip(), "reason": entry["reason"].strip()})
+    return cleaned
+
+
+def clean_corrections(corrections):
+    """A's corrections of existing items: [{"item_id", "title", "pages", "attachment", "contract"}]."""
+    require(isinstance(corrections, list), InvalidInput, "handover.invalid_corrections", "corrections 必须是数组",
+            errors={"corrections": "必须是数组"})
+    cleaned = []
+    for n, fix in enumerate(corrections):
+        item_id = fix.get("item_id") if isinstance(fix, dict) else None
+        require(isinstance(item_id, int) and not isinstance(item_id, bool), InvalidInput, "handover.unknown_item",
+                f"第 {n + 1} 项更正需要 item_id", errors={f"corrections.{n}.item_id": "必填"})
+        cleaned.append({"item_id": item_id, **clean_item(n, {**fix, "part": 1})})
     return cleaned
 
 

@@ -32,6 +32,7 @@ PERMISSIONS = {
     "checklists.edit": {ADMIN, ARCHIVIST},
     "extensions.decide": {APPROVER},
     "locations.manage": {ARCHIVIST},
+    "locations.manage_safe": {ARCHIVIST, CUSTODIAN},
     "archives.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "archives.void_number": {ARCHIVIST},
     "register.view": {ARCHIVIST, AUDITOR},
@@ -39,6 +40,12 @@ PERMISSIONS = {
     "scans.upload": {ARCHIVIST},
     "scans.view": {ARCHIVIST, EXECUTIVE, AUDITOR},
     "numbering.edit": {ADMIN},
+    "settings.edit": {ADMIN},
+    "certificates.view": {CUSTODIAN, ARCHIVIST, EXECUTIVE, AUDITOR},
+    "certificates.custody": {CUSTODIAN},
+    "certificates.move": {CUSTODIAN, ARCHIVIST},
+    "certificates.decide": {APPROVER},
+    "certificate_kinds.edit": {ADMIN},
 }
 
 

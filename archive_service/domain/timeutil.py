@@ -3,6 +3,7 @@ dates in Asia/Shanghai."""
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from .bounds import check_date
 from .errors import InvalidInput
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -30,11 +31,13 @@ def iso_local(stored: datetime | None) -> str | None:
 
 
 def parse_date(text, field="date") -> date:
+    """A YYYY-MM-DD date within the service's range (domain/bounds.py), or 422."""
     try:
-        return date.fromisoformat(str(text))
+        day = date.fromisoformat(str(text))
     except (TypeError, ValueError):
-        raise InvalidInput("request.invalid_date", f"日期格式错误,应为 YYYY-MM-DD:{text}",
+        raise InvalidInput("request.invalid_date", f"日期格式错误,应为 YYYY-MM-DD:{str(text)[:40]}",
                            errors={field: "日期格式错误,应为 YYYY-MM-DD"}) from None
+    return check_date(day, field)
 
 
 def local_day_start(day: date) -> datetime:

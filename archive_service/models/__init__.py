@@ -1,7 +1,14 @@
 """The tables and their indexes, one module per capability. No business rules here: those live in
 domain/ and services/. A capability adds `models/<capability>.py` with a `MODELS` list, imports it
 below and extends ALL_MODELS; every model change also ships a `migrations/mNNNN_*.py` step."""
+from .certificates import *  # noqa: F403
+from .certificates import MODELS as CERTIFICATE_MODELS
 from .core import *  # noqa: F403
 from .core import ALL_MODELS as CORE_MODELS
+from .handover_rounds import *  # noqa: F403
+from .handover_rounds import MODELS as HANDOVER_ROUNDS_MODELS
+from .sessions import *  # noqa: F403
+from .sessions import MODELS as SESSIONS_MODELS
 
-ALL_MODELS = [*CORE_MODELS]
+ALL_MODELS = [*CORE_MODELS, *SESSIONS_MODELS, *CERTIFICATE_MODELS]
+ALL_MODELS += HANDOVER_ROUNDS_MODELS

@@ -1,5 +1,6 @@
 """The tables and their indexes. No business rules here: those live in domain/ and services/."""
 from peewee import (
+    SQL,
     BigIntegerField,
     BooleanField,
     CharField,
@@ -29,9 +30,10 @@ class User(BaseModel):
     department = CharField(max_length=100, default="")
     email = CharField(max_length=255, default="")
     active = BooleanField(default=True)
-    failed_logins = IntegerField(default=0)
-    locked_until = DateTimeField(null=True)
     created_at = DateTimeField()
+    # Raised by logout, a password change and deactivation: a browser session signed in under an
+    # older version is no longer accepted (services/users.session_key).
+    session_version = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         table_name = "app_user"
@@ -206,6 +208,9 @@ class Location(BaseModel):
     level = CharField(max_length=16)
     parent = ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     created_at = DateTimeField()
+    # A safe, or a drawer or bag inside one: certificates go only here (R16). The database default
+    # lets the column be added to a table with rows in one step.
+    safe = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class NumberCounter(BaseModel):
@@ -265,7 +270,8 @@ ALL_MODELS = [User, ApiToken, AuditEntry, AuditHead, CalendarOverride, CalendarY
 
 class ScanFile(BaseModel):
     """A scan of an archive file or of one of its items. The content lives in the scan store under
-    its sha256 (the same content is stored once, whatever row names it)."""
+    its sha256 (the same content is stored once, whatever row names it). A wrong scan is voided,
+    never deleted: it stays in the history with the reason."""
 
     archive = ForeignKeyField(ArchiveFile, backref="scans", on_delete="RESTRICT")
     item = ForeignKeyField(HandoverItem, null=True, backref="scans", on_delete="RESTRICT")
@@ -276,6 +282,9 @@ class ScanFile(BaseModel):
     size = BigIntegerField()
     uploaded_by = ForeignKeyField(User, on_delete="RESTRICT")
     uploaded_at = DateTimeField()
+    voided_at = DateTimeField(null=True)
+    voided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    void_reason = TextField(null=True)
 
 
 ALL_MODELS.append(ScanFile)

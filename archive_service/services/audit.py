@@ -3,6 +3,8 @@ same transaction as the change, hash-chained."""
 import json
 from datetime import timedelta
 
+from peewee import JOIN, fn
+
 from ..db import for_update, transaction
 from ..domain import auditchain
 from ..domain.permissions import require_permission
@@ -59,25 +61,29 @@ def verify_chain():
     {"ok", "entries", "first_bad"}; first_bad names the first entry edited, deleted or inserted
     behind the service's back (None when the chain is whole). A whole chain moves the checkpoint."""
     head = AuditHead.get_or_none(AuditHead.id == 1)
-    result = _check(head, 0, auditchain.GENESIS)
+    entries = AuditEntry.select().order_by(AuditEntry.id).iterator()
+    result = _check(head, entries, 0, auditchain.GENESIS)
     result["entries"] = AuditEntry.select().count()
     return result
 
 
 def verify_since_checkpoint():
     """Only the entries after the last verified checkpoint (what the audit page shows on every
-    view); the checkpoint moves on when they are whole. Entries before it are left to
-    `verify_chain`. Adds "verified_from": the checkpoint's id."""
-    head = AuditHead.get_or_none(AuditHead.id == 1)
+    view), read with the head in one statement; the checkpoint moves on when they are whole.
+    Entries before it are left to `verify_chain`. Adds "verified_from": the checkpoint's id."""
+    rows = list(AuditHead.select(AuditHead, AuditEntry)
+                .join(AuditEntry, JOIN.LEFT_OUTER, attr="entry",
+                      on=(AuditEntry.id > fn.COALESCE(AuditHead.verified_id, 0)))
+                .where(AuditHead.id == 1).order_by(AuditEntry.id))
+    head = rows[0] if rows else None
     start_id, start_hash = ((head.verified_id, head.verified_hash) if head and head.verified_id
                             else (0, auditchain.GENESIS))
-    result = _check(head, start_id, start_hash)
+    result = _check(head, (r.entry for r in rows if r.entry is not None), start_id, start_hash)
     return {**result, "entries": head.count if head else 0, "verified_from": start_id}
 
 
-def _check(head, start_id, start_hash):
+def _check(head, entries, start_id, start_hash):
     last_id, last_hash = (head.last_id, head.last_hash) if head else (0, auditchain.GENESIS)
-    entries = AuditEntry.select().where(AuditEntry.id > start_id).order_by(AuditEntry.id).iterator()
     broken = auditchain.first_break((_stored_content(e) for e in entries), last_id, last_hash,
                                     start_id=start_id, start_hash=start_hash)
     if broken is None and last_id > start_id:

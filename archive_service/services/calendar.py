@@ -6,6 +6,7 @@ from functools import lru_cache
 import chinese_calendar
 
 from ..db import transaction
+from ..domain.bounds import MAX_DATE, MIN_DATE
 from ..domain.calendar import HOLIDAY, WORKDAY, WorkCalendar
 from ..domain.errors import InvalidInput, require
 from ..domain.permissions import require_permission
@@ -13,7 +14,7 @@ from ..domain.timeutil import iso_local, local_date, parse_date, to_db
 from ..models import CalendarOverride, CalendarYear
 from . import audit
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = MIN_DATE.year, MAX_DATE.year
 
 
 @lru_cache(maxsize=1)
@@ -42,11 +43,6 @@ def add_working_days(start, days):
     return {"date": deadline.due.isoformat(), "confirmed": deadline.confirmed}
 
 
-def _check_year(day):
-    require(MIN_YEAR <= day.year <= MAX_YEAR, InvalidInput, "calendar.year_out_of_range",
-            f"年份必须在 {MIN_YEAR} 到 {MAX_YEAR} 之间", errors={"date": "年份超出范围"})
-
-
 def _check_year_number(year):
     require(isinstance(year, int) and MIN_YEAR <= year <= MAX_YEAR, InvalidInput, "calendar.year_out_of_range",
             f"年份必须在 {MIN_YEAR} 到 {MAX_YEAR} 之间", errors={"year": "年份超出范围"})
@@ -56,7 +52,6 @@ def set_override(actor, day, kind, note="", *, now):
     """Make `day` a holiday or a working day locally, whatever the statutory data says."""
     require_permission(actor, "calendar.edit")
     day = parse_date(day)
-    _check_year(day)
     require(kind in (HOLIDAY, WORKDAY), InvalidInput, "calendar.invalid_kind", "kind 必须是 holiday 或 workday",
             errors={"kind": "holiday 或 workday"})
     require(isinstance(note, str) and len(note) <= 200, InvalidInput, "request.invalid_field",

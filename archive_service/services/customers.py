@@ -62,6 +62,24 @@ def find_customers(actor, *, q=None, limit=None, cursor=None):
     return page_by_id_desc(query, Customer.id, limit=limit, cursor=cursor, view=lambda c: customer_view(c, actor))
 
 
+def active_managers(actor):
+    """The managers a project can name as A or B, by display name (one statement)."""
+    require_permission(actor, "projects.create")
+    rows = User.select(User.username, User.display_name, User.roles_text).where(User.active).order_by(User.display_name)
+    return [{"username": u.username, "display_name": u.display_name} for u in rows if MANAGER in u.roles]
+
+
+def customer_by_search(actor, text):
+    """The one customer whose name contains `text` or whose ID number is `text`; none or several
+    is refused in Chinese (people pick customers by name or ID number, never by internal id)."""
+    found = find_customers(actor, q=(text or "").strip() or None, limit=2)["items"] if (text or "").strip() else []
+    require(found, InvalidInput, "project.customer_not_found", f"找不到客户「{(text or '').strip()}」",
+            errors={"customer": "按客户名称或证件号查找"})
+    require(len(found) == 1, InvalidInput, "project.customer_ambiguous",
+            f"有多个客户与「{text.strip()}」相符,请输入完整名称或证件号", errors={"customer": "不唯一"})
+    return found[0]
+
+
 def _manager(username, field):
     user = User.get_or_none(User.username == username) if isinstance(username, str) else None
     require(user is not None and user.active and MANAGER in user.roles, InvalidInput, "project.not_a_manager",

@@ -19,6 +19,9 @@ DEMO_ACCOUNTS = [
     ("auditor", "周审计", ["auditor"], "审计部"),
 ]
 
+# What each manager does on the demo projects, printed beside the accounts.
+DEMO_PARTS = {"zhang": "演示项目的A角(编制并移交清单)", "wang": "演示项目的B角(审核并移交档案室)"}
+
 DEMO_CUSTOMERS = [
     ("赵六", "person", "310101198805050012", "loan", "赵六个人经营贷", "300000"),
     ("李四商贸有限公司", "enterprise", "91310000MA1K000001", "loan", "流动资金贷款", "800000"),

@@ -6,7 +6,7 @@ from ..domain import handovers as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import parse_date, to_db
-from ..models import Extension, User
+from ..models import Extension, Handover, Project, User
 from . import audit, deadlines, handovers
 from .customers import is_party
 from .handover_views import extension_dict
@@ -71,7 +71,8 @@ def pending(actor, *, limit=None, cursor=None):
     """Requests waiting for a decision, oldest first: {"items", "next_cursor"}."""
     require_permission(actor, "extensions.decide")
     requested_by = User.alias()
-    query = (Extension.select(Extension, requested_by)
+    query = (Extension.select(Extension, requested_by, Handover, Project)
              .join(requested_by, on=(Extension.requested_by == requested_by.id), attr="requested_by")
+             .switch(Extension).join(Handover).join(Project)
              .where(Extension.state == "pending"))
     return page_by_id(query, Extension.id, limit=limit, cursor=cursor, view=extension_dict)

@@ -6,9 +6,10 @@ from peewee import fn
 
 from ..domain import deadlines as deadline_rules
 from ..domain import handovers as rules
+from ..domain import supplements as supplement_rules
 from ..domain.timeutil import iso_local
-from ..models import ArchiveFile, Extension, HandoverItem, Signature, SupplementRequest
-from . import deadlines
+from ..models import ArchiveFile, Extension, HandoverItem, ReceiptRefusal, Signature
+from . import deadlines, supplements
 
 A, B, ARCHIVIST = "A", "B", "archivist"
 ROLE_NAMES = {A: "A角", B: "B角", ARCHIVIST: "档案管理员"}
@@ -31,19 +32,43 @@ def signature_dict(sig):
 
 
 def supplement_dict(req):
-    return {"round": req.round, "requested_by": req.requested_by.username, "requested_at": iso_local(req.requested_at),
-            "missing": json.loads(req.missing), "answered_at": iso_local(req.answered_at)}
+    """One return round: B's missing entries, each `resolved` once A supplied or explained it."""
+    missing = supplements.entries(req)
+    answered, total = supplement_rules.progress(missing)
+    return {"round": req.round, "requested_by": req.requested_by.username,
+            "requested_by_name": req.requested_by.display_name, "requested_at": iso_local(req.requested_at),
+            "missing": missing, "answered": answered, "total": total,
+            "progress": supplement_rules.progress_text(answered, total), "answered_at": iso_local(req.answered_at)}
+
+
+def refusal_dict(refusal):
+    return {"refused_by": refusal.refused_by.username, "refused_by_name": refusal.refused_by.display_name,
+            "refused_at": iso_local(refusal.refused_at), "note": refusal.note,
+            "differences": json.loads(refusal.differences)}
+
+
+def _refused_pending(handover, refusals):
+    """The archivist sent the list back and B has not handed it over again yet."""
+    return bool(refusals) and handover.state == rules.SUBMITTED and \
+        refusals[-1].refused_at >= handover.last_submitted_at
 
 
 def handover_view(handover, cal=None):
     items = [item_dict(i) for i in item_rows(handover)]
     dl = deadlines.of_project(handover.project, handover, cal)
     archive = ArchiveFile.get_or_none(ArchiveFile.handover == handover.id)
+    rounds = [supplement_dict(r) for r in supplements.requests_of([handover.id]).get(handover.id, [])]
+    missing = [m for r in rounds for m in r["missing"]]
+    answered, total = supplement_rules.progress(missing)
+    refusals = list(handover.refusals.order_by(ReceiptRefusal.id))
     return {
         "id": handover.id, "project_id": handover.project_id, "project": project_summary(handover.project),
         "state": handover.state, "state_name": rules.STATE_NAMES[handover.state],
         "items": items, "totals": rules.totals(items), "content_hash": rules.content_hash(items),
-        "supplements": [supplement_dict(r) for r in handover.supplements.order_by(SupplementRequest.round)],
+        "supplements": rounds, "open_missing": [m for m in missing if not m["resolved"]],
+        "supplement_progress": {"answered": answered, "total": total,
+                                "text": supplement_rules.progress_text(answered, total)},
+        "refusals": [refusal_dict(r) for r in refusals], "refused_pending": _refused_pending(handover, refusals),
         "signatures": [signature_dict(s) for s in handover.signatures.order_by(Signature.id)],
         "deadlines": dl.as_dict(),
         "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time},
@@ -57,6 +82,8 @@ def handover_view(handover, cal=None):
 def extension_dict(ext):
     return {"id": ext.id, "handover_id": ext.handover_id, "step": ext.step, "until": ext.until.isoformat(),
             "reason": ext.reason, "requested_by": ext.requested_by.username,
+            "requested_by_name": ext.requested_by.display_name, "project_code": ext.handover.project.code,
+            "project_title": ext.handover.project.title,
             "requested_at": iso_local(ext.requested_at), "state": ext.state,
             "decided_by": ext.decided_by.username if ext.decided_by_id else None,
             "decided_at": iso_local(ext.decided_at), "note": ext.note}

@@ -8,6 +8,7 @@ from .. import handover_pdf
 from ..db import for_update, transaction
 from ..domain import deadlines as deadline_rules
 from ..domain import handovers as rules
+from ..domain import supplements as supplement_rules
 from ..domain.checklists import DEFAULT_CHECKLISTS
 from ..domain.customers import BUSINESSES
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
@@ -23,7 +24,7 @@ from ..models import (
     SupplementRequest,
     User,
 )
-from . import audit, deadlines
+from . import audit, deadlines, supplements
 from .customers import is_party, load_project
 from .handover_views import ROLE_NAMES, A, B, handover_view, item_rows, summary_views, task_view
 from .paging import page_sorted, row_id
@@ -91,10 +92,11 @@ def get(actor, handover_id, *, now):
 # ---- A writes the list -----------------------------------------------------------------------
 
 def _add_items(handover, items, round_no):
-    start = _positions(handover)
+    start, created = _positions(handover), []
     for item in items:
         start[item["part"]] = start.get(item["part"], -1) + 1
-        HandoverItem.create(handover=handover, position=start[item["part"]], round=round_no, **item)
+        created.append(HandoverItem.create(handover=handover, position=start[item["part"]], round=round_no, **item))
+    return created
 
 
 def _positions(handover):
@@ -180,11 +182,12 @@ def review(actor, handover_id, decision, missing=None, *, now):
     supplementary-materials list for A."""
     require(decision in ("accept", "return"), InvalidInput, "handover.invalid_decision",
             "decision 必须是 accept(通过)或 return(退回补充)", errors={"decision": "accept 或 return"})
-    cleaned = rules.clean_missing(missing) if decision == "return" else []
     with transaction():
         handover = load_visible(actor, handover_id, lock=True)
         _require_role(actor, handover, B)
         rules.require_step(handover.state, "review")
+        still_open = bool(supplements.open_entries(handover)[0])
+        cleaned = rules.clean_missing(missing, allow_empty=still_open) if decision == "return" else []
         if decision == "accept":
             handover.b_on_time = _on_time(handover, deadline_rules.B_TO_ARCHIVE, now)
             handover.state, handover.accepted_at = rules.ACCEPTED, to_db(now)
@@ -201,23 +204,46 @@ def review(actor, handover_id, decision, missing=None, *, now):
     return handover_view(handover)
 
 
-def supplement(actor, handover_id, items, *, now):
-    """A answers the supplement list (R7): the new items join the list, A signs again (the
-    signature shows what changed) and it goes back to B."""
+def supplement(actor, handover_id, items, *, explanations=(), corrections=(), now):
+    """A answers the supplement list (R7): each missing entry is supplied by a new item (named by
+    `missing: {round, entry}` or by the same title) or explained; A may also correct existing
+    items. A signs again (the signature shows what changed) and the list goes back to B. A
+    supplement that answers no open entry is refused, with nothing changed."""
+    refs = [supplement_rules.entry_key(i.get("missing")) if isinstance(i, dict) else None for i in items or []] \
+        if isinstance(items, list) else []
     cleaned = rules.clean_items(items, allow_empty=True)
+    notes = supplement_rules.clean_explanations(list(explanations))
+    fixes = rules.clean_corrections(list(corrections))
     with transaction():
         handover = load_visible(actor, handover_id, lock=True)
         _require_role(actor, handover, A)
         rules.require_step(handover.state, "supplement")
-        _add_items(handover, cleaned, handover.rounds)
-        (SupplementRequest.update(answered_at=to_db(now))
-         .where(SupplementRequest.handover == handover.id, SupplementRequest.round == handover.rounds).execute())
+        open_keys, requests = supplements.open_entries(handover)
+        assignments = supplement_rules.assign(open_keys, [i["title"] for i in cleaned], refs, [k for k, _ in notes])
+        require(assignments, InvalidInput, "handover.supplement_answers_nothing",
+                "请至少答复一项缺失资料:补交(填写页数)或说明原因", errors={"items": "没有答复任何缺失资料"})
+        _correct_items(handover, fixes)
+        new_items = _add_items(handover, cleaned, handover.rounds)
+        supplements.record(requests, assignments, new_items, notes, actor, now)
         handover.state, handover.last_submitted_at = rules.SUBMITTED, to_db(now)
         handover.save()
         sig = sign(handover, actor.id, A, now)
-        audit.record(actor, "handover.supplement", "handover", handover.id,
-                     {"round": handover.rounds, "added": len(cleaned), "hash": sig.content_hash}, now=now)
+        audit.record(actor, "handover.supplement", "handover", handover.id, {
+            "round": handover.rounds, "added": len(cleaned), "corrected": len(fixes),
+            "answered": [f"{r}.{e + 1}" for r, e in sorted(assignments)], "hash": sig.content_hash}, now=now)
     return handover_view(handover)
+
+
+def _correct_items(handover, fixes):
+    """A's corrections of items already on the list (title, pages, flags; the part stays)."""
+    rows = {i.id: i for i in handover.items}
+    for n, fix in enumerate(fixes):
+        item = rows.get(fix["item_id"])
+        require(item is not None, InvalidInput, "handover.unknown_item", f"第 {n + 1} 项更正:清单中没有该项",
+                errors={f"corrections.{n}.item_id": "不是本清单的项"})
+        item.title, item.pages, item.attachment, item.contract = (
+            fix["title"], fix["pages"], fix["attachment"], fix["contract"])
+        item.save()
 
 
 # ---- lists of work ---------------------------------------------------------------------------
@@ -267,6 +293,9 @@ def mine(actor, *, now):
     rows = list(_with_project(Handover.select())
                 .where((Project.a_user == actor.id) | (Project.b_user == actor.id)).order_by(Handover.id.desc()))
     views = summary_views(rows, local_date(now))
+    progress = supplements.progress_of({h.id for h in rows})
+    for view in views:
+        view["supplement_progress"] = supplement_rules.progress_text(*progress.get(view["id"], (0, 0)))
     return {"as_a": [v for h, v in zip(rows, views, strict=True) if h.project.a_user_id == actor.id],
             "as_b": [v for h, v in zip(rows, views, strict=True) if h.project.b_user_id == actor.id]}
 

@@ -7,18 +7,19 @@ from ..domain.errors import InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.scans import cover_payload
 from ..models import ArchiveFile, Customer, Location, Project
-from . import audit
+from . import audit, certificates
 from .locations import LEVEL_NAMES
 
 MAX_LABELS = 1000
 
 
 def archive_lines(archive, *, show_customer):
-    """档号, year and business, short title, and the customer only if allowed."""
+    """档号 (printed largest), year and business; the project title, which names the customer, and
+    the customer only where the company allows it (ARCHIVE_LABEL_CUSTOMER)."""
     project = archive.project
-    lines = [archive.archive_no, f"{archive.year}年 {BUSINESSES[archive.business]}", project.title]
+    lines = [archive.archive_no, f"{archive.year}年 {BUSINESSES[archive.business]}"]
     if show_customer:
-        lines.append(project.customer.name)
+        lines += [project.title, project.customer.name]
     return tuple(lines)
 
 
@@ -34,17 +35,21 @@ def _archives(codes):
 
 
 def labels_for(codes, *, show_customer):
-    """The labels of archive numbers and location codes, in the order given: one query for the
-    archives and one for the locations, however many codes."""
+    """The labels of archive numbers, location codes and certificates' label codes (for their
+    bags), in the order given: one query for the archives and one for the locations, however
+    many codes; a certificate's label is looked up on its own."""
     wanted = list(dict.fromkeys(codes))
     archives = _archives(wanted)
     rest = [code for code in wanted if code not in archives]
     places = {loc.code: loc for loc in Location.select().where(Location.code.in_(rest))} if rest else {}
-    unknown = next((code for code in rest if code not in places), None)
-    if unknown is not None:
-        raise NotFound("label.unknown_code", f"找不到档号或位置编码 {unknown}", errors={"codes": unknown})
-    return [labels.Label(code, archive_lines(archives[code], show_customer=show_customer) if code in archives
-                         else location_lines(places[code])) for code in codes]
+    lines = {code: archive_lines(archive, show_customer=show_customer) for code, archive in archives.items()}
+    lines |= {code: location_lines(place) for code, place in places.items()}
+    for code in (code for code in rest if code not in places):
+        found = certificates.label_lines(code, show_customer=show_customer)
+        if found is None:
+            raise NotFound("label.unknown_code", f"找不到档号、位置编码或权证标签 {code}", errors={"codes": code})
+        lines[code] = found
+    return [labels.Label(code, lines[code]) for code in codes]
 
 
 def parse_codes(text):
@@ -59,15 +64,16 @@ def print_labels(actor, codes, layout_name, *, start=1, show_customer=False, now
 
 def preview(actor, codes, layout_name, *, start=1, show_customer=False, now):
     """PNG of the first page, to check the sheet before printing."""
-    return labels.preview_png(_render(actor, codes, layout_name, start, show_customer, now, "labels.preview"))
+    return labels.preview_png(_render(actor, codes, layout_name, start, show_customer, now, "labels.preview",
+                                      outlines=True))
 
 
-def _render(actor, codes, layout_name, start, show_customer, now, action):
+def _render(actor, codes, layout_name, start, show_customer, now, action, outlines=False):
     require_permission(actor, "labels.print")
     require(0 < len(codes) <= MAX_LABELS, InvalidInput, "label.count", f"一次可打印 1 到 {MAX_LABELS} 张标签",
             errors={"codes": f"1–{MAX_LABELS} 个编号"})
     batch = labels_for(codes, show_customer=show_customer)
-    pdf = labels.render_pdf(batch, layout_name, start=start)
+    pdf = labels.render_pdf(batch, layout_name, start=start, outlines=outlines)
     with transaction():
         audit.record(actor, action, "labels", "", {
             "codes": codes, "layout": layout_name, "start": start, "customer_shown": show_customer}, now=now)

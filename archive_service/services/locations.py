@@ -22,7 +22,7 @@ def location_view(location):
         node = node.parent
     return {"id": location.id, "code": location.code, "name": location.name, "level": location.level,
             "level_name": LEVEL_NAMES[location.level], "parent": location.parent.code if location.parent_id else None,
-            "path": "/".join(path)}
+            "path": "/".join(path), "safe": location.safe}
 
 
 def load_location(code, field="location"):
@@ -33,9 +33,10 @@ def load_location(code, field="location"):
     return location
 
 
-def create_location(actor, *, code, name, parent=None, now):
-    """A room, or a cabinet in a room, a shelf in a cabinet, a box on a shelf."""
-    require_permission(actor, "locations.manage")
+def create_location(actor, *, code, name, parent=None, safe=False, now):
+    """A room, or a cabinet in a room, a shelf in a cabinet, a box on a shelf. `safe` marks a safe or
+    a drawer/bag inside one: certificates may be placed only there (R16); custodians create those."""
+    require_permission(actor, "locations.manage_safe" if safe is True else "locations.manage")
     require(isinstance(code, str) and 0 < len(code.strip()) <= 40 and code.strip() == code, InvalidInput,
             "location.invalid_code", "位置编码不能为空、不超过 40 字且不含首尾空格", errors={"code": "1–40 字"})
     require(isinstance(name, str) and 0 < len(name.strip()) <= 100, InvalidInput, "location.invalid_name",
@@ -49,8 +50,9 @@ def create_location(actor, *, code, name, parent=None, now):
         if Location.select().where(Location.code == code).exists():
             raise exists
         location = Location.create(code=code, name=name.strip(), level=level, parent=parent_row,
-                                   created_at=to_db(now))
-        audit.record(actor, "location.create", "location", code, {"name": name, "parent": parent}, now=now)
+                                   created_at=to_db(now), safe=safe)
+        audit.record(actor, "location.create", "location", code, {"name": name, "parent": parent, "safe": safe},
+                     now=now)
     return location_view(location)
 
 

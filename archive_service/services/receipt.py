@@ -1,14 +1,16 @@
 """Receiving a handover list (R11–R13): the archivist checks it item by item, signs, and the file
 is numbered, entered in the registration book and put in its place."""
+import json
+
 from ..db import transaction
 from ..domain import handovers as rules
 from ..domain import numbering as numbering_rules
 from ..domain.errors import Conflict, InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date, to_db
-from ..models import ArchiveFile, HandoverItem, LocationMove, RegisterEntry, Signature
+from ..models import ArchiveFile, HandoverItem, LocationMove, ReceiptRefusal, RegisterEntry, Setting, Signature
 from . import audit, handovers, numbering
-from .handover_views import ARCHIVIST, B, item_dict, item_rows
+from .handover_views import ARCHIVIST, B, handover_view, item_dict, item_rows
 from .ledgers import archive_view
 from .locations import load_location
 
@@ -51,6 +53,49 @@ def receive(actor, handover_id, checks, location, *, now):
         audit.record(actor, "handover.receive", "handover", handover.id,
                      {"archive_no": archive.archive_no, "location": place.code, "items": len(items)}, now=now)
     return archive_view(ArchiveFile.get_by_id(archive.id))
+
+
+MAX_NOTE = 500
+BLIND_COUNT_KEY = "receipt.blind_count"
+
+
+def refuse(actor, handover_id, checks, note, *, now):
+    """The paper really differs: the archivist sends the list back to B with the counted
+    differences and a note (R11). B then returns it to A or hands it over again. Audited."""
+    require_permission(actor, "handovers.receive")
+    checks = _clean_checks(checks)
+    text = note.strip() if isinstance(note, str) else ""
+    require(text and len(text) <= MAX_NOTE and all(ch.isprintable() or ch in "\n\t" for ch in text), InvalidInput,
+            "handover.refuse_note_required", f"拒收时必须写明原因(不超过 {MAX_NOTE} 字)", errors={"note": "必填"})
+    with transaction():
+        handover = handovers.load_visible(actor, handover_id, lock=True)
+        rules.require_step(handover.state, "refuse")
+        diffs = rules.differences([item_dict(i) for i in item_rows(handover)], checks)
+        ReceiptRefusal.create(handover=handover, refused_by=actor.id, refused_at=to_db(now), note=text,
+                              differences=json.dumps(diffs, ensure_ascii=False))
+        handover.state, handover.accepted_at = rules.SUBMITTED, None
+        handover.save()
+        audit.record(actor, "handover.refuse", "handover", handover.id,
+                     {"note": text, "differences": diffs}, now=now)
+    return handover_view(handover)
+
+
+def blind_count():
+    """Whether the receive form hides the expected pages until the count is submitted (default on)."""
+    row = Setting.get_or_none(Setting.key == BLIND_COUNT_KEY)
+    return row is None or row.value != "off"
+
+
+def set_blind_count(actor, on, *, now):
+    require_permission(actor, "settings.edit")
+    require(isinstance(on, bool), InvalidInput, "setting.invalid", "必须是 true 或 false",
+            errors={"blind_count": "布尔值"})
+    value = "on" if on else "off"
+    with transaction():
+        (Setting.insert(key=BLIND_COUNT_KEY, value=value)
+         .on_conflict(conflict_target=[Setting.key], update={Setting.value: value}).execute())
+        audit.record(actor, "setting.set", "setting", BLIND_COUNT_KEY, {"blind_count": on}, now=now)
+    return {"blind_count": on}
 
 
 def _archive_no_of(handover):

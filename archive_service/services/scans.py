@@ -5,7 +5,7 @@ The file lands in the store before the row is written: a failure in between leav
 unreferenced file, which `sweep` removes later; a row never points at a missing file."""
 from io import BytesIO
 
-from ..db import transaction
+from ..db import for_update, transaction
 from ..domain.errors import Conflict, InvalidInput, NotFound, UnsupportedType, require
 from ..domain.permissions import require_permission
 from ..domain.scans import Reconciliation, cover_code, file_complete, split_at_covers
@@ -37,7 +37,10 @@ def _expected_pages(archive, item):
 def scan_view(scan, expected):
     return {"id": scan.id, "archive_no": scan.archive.archive_no, "item_id": scan.item_id, "sha256": scan.sha256,
             "media_type": scan.media_type, "filename": scan.filename, "size": scan.size,
-            "uploaded_by": scan.uploaded_by.username, "uploaded_at": iso_local(scan.uploaded_at),
+            "uploaded_by": scan.uploaded_by.username, "uploaded_by_name": scan.uploaded_by.display_name,
+            "uploaded_at": iso_local(scan.uploaded_at), "voided": scan.voided_at is not None,
+            "voided_at": iso_local(scan.voided_at), "void_reason": scan.void_reason,
+            "voided_by_name": scan.voided_by.display_name if scan.voided_by_id else None,
             **Reconciliation(scan.pages, expected).as_dict()}
 
 
@@ -51,7 +54,7 @@ def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
     stored = store.put(stream)
     with transaction():
         scan = ScanFile.get_or_none(ScanFile.archive == archive.id, ScanFile.item == (item.id if item else None),
-                                    ScanFile.sha256 == stored.sha256)
+                                    ScanFile.sha256 == stored.sha256, ScanFile.voided_at.is_null())
         duplicate = scan is not None
         if not duplicate:
             scan = ScanFile.create(archive=archive, item=item, sha256=stored.sha256, pages=stored.pages,
@@ -76,7 +79,8 @@ def of_archive(actor, archive_no, *, now):
     total = sum(pages_of.values())
     by_item = {}
     for scan in scans:
-        by_item.setdefault(scan.item_id, []).append(scan.pages)
+        if scan.voided_at is None:
+            by_item.setdefault(scan.item_id, []).append(scan.pages)
     with transaction():
         audit.record(actor, "scan.list", "archive", archive.archive_no, {"scans": len(scans)}, now=now)
     return {
@@ -86,6 +90,33 @@ def of_archive(actor, archive_no, *, now):
                    "complete": i.pages in by_item.get(i.id, [])} for i in items],
         "scans": [scan_view(s, total if s.item_id is None else pages_of[s.item_id]) for s in scans],
     }
+
+
+MAX_REASON = 200
+
+
+def _void_reason(reason):
+    text = reason.strip() if isinstance(reason, str) else ""
+    require(text and len(text) <= MAX_REASON and text.isprintable(), InvalidInput, "scan.void_reason_required",
+            f"作废扫描件必须填写原因(不超过 {MAX_REASON} 字)", errors={"reason": "必填,不超过 200 字"})
+    return text
+
+
+def void(actor, scan_id, reason, *, now):
+    """A wrong scan is superseded, never deleted: it stays in the history with who voided it and why,
+    and no longer counts in the page reconciliation (R18). Audited."""
+    require_permission(actor, "scans.upload")
+    text = _void_reason(reason)
+    with transaction():
+        scan = for_update(ScanFile.select().where(ScanFile.id == scan_id)).get_or_none() if row_id(scan_id) else None
+        if scan is None:
+            raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
+        require(scan.voided_at is None, Conflict, "scan.already_voided", f"扫描件 {scan.filename} 已作废,不能重复作废")
+        scan.voided_at, scan.voided_by, scan.void_reason = to_db(now), actor.id, text
+        scan.save()
+        audit.record(actor, "scan.void", "scan", scan.id, {
+            "archive_no": scan.archive.archive_no, "filename": scan.filename, "reason": text}, now=now)
+    return scan_view(scan, _expected_pages(scan.archive, scan.item))
 
 
 def download(actor, scan_id, *, store, now):

@@ -7,12 +7,12 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..db import for_update, transaction
+from ..db import Compiled, for_update, transaction
 from ..domain.actors import Actor
 from ..domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, require
 from ..domain.permissions import ROLES, require_permission
 from ..domain.timeutil import from_db, iso_local, to_db
-from ..models import ApiToken, User
+from ..models import ApiToken, LoginThrottle, User
 from . import audit, holdings
 from .paging import keyset_page, text_cursor
 
@@ -138,7 +138,8 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
         if password is not None:
             _check_password(password)
             user.password_hash = HASHER.hash(password)
-            user.failed_logins, user.locked_until = 0, None
+            user.session_version += 1
+            LoginThrottle.delete().where(LoginThrottle.username == user.username).execute()
             changes["password"] = "changed"
         if active is not None and active != user.active:
             if not active and user.id == actor.id:
@@ -149,6 +150,8 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
                         details={"holdings": held})
             changes["active"] = [user.active, active]
             user.active = active
+            if not active:
+                _end_access(user, now)
         user.save()
         if changes:
             audit.record(actor, "user.update", "user", user.username, changes, now=now)
@@ -156,35 +159,45 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
 
 
 def authenticate(username, password, *, now, client_addr="", max_failures=5, lock_minutes=15):
-    """The actor for a correct password. Repeated failures lock the account for a while; the
-    answer never reveals whether the user exists or is locked."""
+    """The actor for a correct password. Failures are counted per username and client address:
+    `max_failures` in a row lock that pair for `lock_minutes`, so a stranger elsewhere cannot lock
+    the account out. The answer never reveals whether the user exists or is locked."""
     if not isinstance(username, str) or not isinstance(password, str):
         raise InvalidInput("request.invalid_field", "用户名和密码必须是文本",
                            errors={"username": "必填", "password": "必填"})
     with transaction():
-        user = for_update(User.select().where(User.username == username)).get_or_none()
-        if user is None:
-            _verify(_DUMMY_HASH, password)
-            raise NotAuthenticated(*BAD_LOGIN)
-        locked = user.locked_until is not None and from_db(user.locked_until) > now
-        if not _verify(user.password_hash, password) or locked or not user.active:
-            if not locked:
-                user.failed_logins += 1
-                if user.failed_logins >= max_failures:
-                    user.locked_until = to_db(now + timedelta(minutes=lock_minutes))
-                    user.failed_logins = 0
-                    audit.record(actor_of(user, client_addr), "user.locked", "user", user.username,
-                                 {"minutes": lock_minutes}, now=now)
-                user.save()
-            failure = NotAuthenticated(*BAD_LOGIN)
-        else:
-            user.failed_logins, user.locked_until = 0, None
-            user.save()
+        throttle = _throttle(username, client_addr)
+        locked = throttle.locked_until is not None and from_db(throttle.locked_until) > now
+        user = User.get_or_none(User.username == username)
+        right = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        if right and user.active and not locked:
+            throttle.delete_instance()
             audit.record(actor_of(user, client_addr), "user.login", "user", user.username, now=now)
             failure = None
+        else:
+            if not locked:
+                _count_failure(throttle, user, now, client_addr, max_failures, lock_minutes)
+            failure = NotAuthenticated(*BAD_LOGIN)
     if failure:
         raise failure
     return actor_of(user, client_addr)
+
+
+def _throttle(username, client_addr):
+    """The failure counter of this username from this address, locked until the transaction ends."""
+    key = {"username": username[:64], "client_addr": (client_addr or "")[:64]}
+    LoginThrottle.insert(**key, failures=0).on_conflict_ignore().execute()
+    return for_update(LoginThrottle.select().where(LoginThrottle.username == key["username"],
+                                                   LoginThrottle.client_addr == key["client_addr"])).get()
+
+
+def _count_failure(throttle, user, now, client_addr, max_failures, lock_minutes):
+    throttle.failures += 1
+    if throttle.failures >= max_failures:
+        throttle.locked_until, throttle.failures = to_db(now + timedelta(minutes=lock_minutes)), 0
+        audit.record(actor_of(user, client_addr) if user else None, "user.locked", "user", throttle.username,
+                     {"minutes": lock_minutes, "client_addr": client_addr}, now=now)
+    throttle.save()
 
 
 def _verify(stored_hash, password):
@@ -207,14 +220,19 @@ def issue_token(actor, *, now):
     return token
 
 
+# Every API call runs this: its SQL is built once.
+_TOKEN_OWNER = Compiled(lambda digest: ApiToken.select(User.id, User.username, User.display_name, User.active,
+                                                       ApiToken.revoked_at, User.roles_text)
+                        .join(User).where(ApiToken.token_hash == digest).limit(1))
+
+
 def actor_for_token(token, *, client_addr="", now):
     """The actor a bearer token stands for; NotAuthenticated when missing, unknown or revoked."""
     require(token, NotAuthenticated, "auth.token_missing", "缺少访问令牌")
-    row = (ApiToken.select(ApiToken, User).join(User)
-           .where(ApiToken.token_hash == _token_digest(token)).get_or_none())
-    require(row is not None and row.revoked_at is None and row.user.active, NotAuthenticated,
+    row = _TOKEN_OWNER.first(_token_digest(token))
+    require(row is not None and row[4] is None and row[3], NotAuthenticated,
             "auth.token_invalid", "访问令牌无效或已被撤销")
-    return actor_of(row.user, client_addr)
+    return actor_of(User(id=row[0], username=row[1], display_name=row[2], roles_text=row[5]), client_addr)
 
 
 def revoke_token(actor, token, *, now):
@@ -226,7 +244,32 @@ def revoke_token(actor, token, *, now):
         audit.record(actor, "token.revoke", "user", actor.username, now=now)
 
 
-def load_actor(user_id, client_addr=""):
-    """The actor behind a signed-in browser session, or None when the account is gone or inactive."""
-    user = User.get_or_none(User.id == user_id)
-    return actor_of(user, client_addr) if user and user.active else None
+def _end_access(user, now):
+    """Deactivation: every browser session ends and every API token is revoked for good, so a
+    later reactivation brings none of them back."""
+    user.session_version += 1
+    ApiToken.update(revoked_at=to_db(now)).where(ApiToken.user == user.id, ApiToken.revoked_at.is_null()).execute()
+
+
+def session_key(actor):
+    """What a browser session keeps to name its user: "<id>.<session version>"."""
+    return f"{actor.id}.{User.get_by_id(actor.id).session_version}"
+
+
+def load_actor(key, client_addr=""):
+    """The actor behind a signed-in browser session, or None when the account is gone or inactive,
+    or the session was ended (logout, password change, deactivation) since it signed in."""
+    user_id, _, version = str(key).partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = User.get_or_none(User.id == int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return actor_of(user, client_addr)
+
+
+def end_sessions(actor, *, now):
+    """Logout: every browser session of this user ends (the cookie alone no longer signs in)."""
+    with transaction():
+        User.update(session_version=User.session_version + 1).where(User.id == actor.id).execute()
+        audit.record(actor, "user.logout", "user", actor.username, now=now)

@@ -43,11 +43,19 @@ def archive_error_response(error):
     extra = {"details": error.details} if error.details is not None else None
     if wants_json():
         return problem(error.status, error.code, error.message, error.errors, extra)
-    if request.method == "POST" and error.status in (400, 409, 422) and request.referrer:
+    if _back_to_the_form(error.status):
         flash(error.message, "danger")
         keep_typed_form()
         return redirect(request.referrer)
     return error_page(error.status, error.message, error.code)
+
+
+FORM_REFUSALS = (400, 404, 409, 413, 415, 422)
+
+
+def _back_to_the_form(status):
+    """A refused form goes back to the page it came from, with the message and what was typed."""
+    return request.method == "POST" and status in FORM_REFUSALS and bool(request.referrer)
 
 
 NEVER_KEPT = ("csrf_token", "password")
@@ -67,6 +75,9 @@ def typed_form():
 def http_error_response(error):
     status = error.code or 500
     code, detail = HTTP_CODES.get(status, ("error", error.description or "错误"))
+    if status == 413 and not wants_json() and _back_to_the_form(status):
+        flash(detail, "danger")
+        return redirect(request.referrer)
     response = make_response(problem(status, code, detail) if wants_json() else error_page(status, detail, code))
     for name, value in error.get_headers():
         if name.lower() != "content-type":

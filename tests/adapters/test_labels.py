@@ -122,3 +122,36 @@ def test_a_code_too_long_for_a_readable_barcode_is_printed_as_qr_only(name, popp
 
 def test_the_cjk_font_ships_with_the_package_so_pdfs_never_depend_on_the_machine():
     assert fonts.FONT_PATH == fonts.SHIPPED_FONT and fonts.SHIPPED_FONT.is_file()
+
+
+def text_sizes(pdf):
+    """{text: font size in points} of the first page."""
+    sizes = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes[text.strip()] = round(size * tm[3] * cm[3], 2)
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_the_archive_number_is_the_largest_text_on_the_label(name):
+    sizes = text_sizes(labels.render_pdf([box_label("XD-2026-0007")], name))
+    others = [size for text, size in sizes.items() if text != "XD-2026-0007"]
+    assert others and sizes["XD-2026-0007"] > max(others)
+
+
+def test_a_thermal_roll_has_no_start_position():
+    assert len(PdfReader(io.BytesIO(labels.render_pdf([box_label("X1")], "thermal-60x40", start=7))).pages) == 1
+
+
+def rectangles(pdf):
+    return PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().count(b" re")
+
+
+def test_the_preview_outlines_every_label_of_the_sheet_and_the_printout_does_not():
+    plain = labels.render_pdf([box_label("X1")], "a4-3x8", start=5)
+    outlined = labels.render_pdf([box_label("X1")], "a4-3x8", start=5, outlines=True)
+    assert rectangles(outlined) - rectangles(plain) == labels.layout("a4-3x8").per_page

@@ -84,7 +84,7 @@ def test_scans_are_reconciled_refused_when_broken_and_downloaded_with_a_watermar
     expect(page.locator("#scans tbody tr")).to_have_count(2)
     items = page.locator("#items tbody tr")
     expect(items.filter(has_text="调查报告")).to_contain_text("含在整份扫描件中")  # not "未扫描"
-    expect(page.locator("#scans tbody tr", has_text="complete.pdf")).to_contain_text(f"{VIEWED_AT} archivist")
+    expect(page.locator("#scans tbody tr", has_text="complete.pdf")).to_contain_text(f"{VIEWED_AT} 李档案")
     expect(page.locator("#scans")).not_to_contain_text("T10:00")  # times as people read them, not raw ISO
     _shot(page, tmp_path, "1-complete")
     assert _scan_count() == 2

@@ -40,7 +40,7 @@ def test_only_admins_edit_the_calendar(make_actor):
 @pytest.mark.parametrize("day, kind, code", [
     ("2026-02-30", "holiday", "request.invalid_date"),
     ("2026-10-12", "vacation", "calendar.invalid_kind"),
-    ("1900-01-01", "holiday", "calendar.year_out_of_range"),
+    ("1900-01-01", "holiday", "request.date_out_of_range"),
 ])
 def test_bad_overrides_are_refused(admin, day, kind, code):
     with pytest.raises(InvalidInput) as refused:

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive_service.domain.calendar import HOLIDAY, WORKDAY, WorkCalendar
+from archive_service.domain.deadlines import ON_TIME, urgency
 from archive_service.domain.errors import InvalidInput
 
 
@@ -96,3 +97,13 @@ def test_r10_the_nth_working_day_is_a_working_day_exactly_n_working_days_later(s
     assert cal.working_days_between(start, due) == days
     assert due > start
 
+
+
+def test_add_working_days_never_overflows_past_the_last_date():
+    """Issue 9 row 1: a stored 9999-12-30 once raised OverflowError in every list showing it."""
+    due = WorkCalendar().add_working_days(date(9999, 12, 30), 5)
+    assert due.due == date.max and due.confirmed is False
+
+
+def test_urgency_of_a_far_deadline_is_on_time_without_counting_every_day():
+    assert urgency(WorkCalendar(), date(2026, 10, 9), date(9999, 12, 31)) == ON_TIME

@@ -1,6 +1,7 @@
 """Fixtures of the web tests."""
 import pytest
 
+from tests.web.certificate_people import people  # noqa: F401 (a fixture the certificate tests share)
 from tests.web.scan_world import ITEMS
 
 

@@ -74,8 +74,10 @@ def test_r6_r7_r11_r12_r13_full_flow_with_supplement_round(world):
     assert [i["number"] for i in f["items"] if i["attachment"]] == [None]
     assert [c["number"] for c in f["contracts"]] == ["XD-2026-0001-HT01"]
     assert f["location"]["code"] == "R2" and f["status"] == "in_archive"
-    reg = arch.get("/register?from=2026-01-01&to=2100-12-31").get_json()
+    reg = arch.get("/register?from=2026-01-01&to=2099-12-31").get_json()
     assert [e["archive_no"] for e in reg["items"]] == ["XD-2026-0001"]
+    beyond = arch.get("/register?from=1900-01-01&to=2100-12-31")  # a search bound past the range means "all"
+    assert beyond.status_code == 200 and [e["archive_no"] for e in beyond.get_json()["items"]] == ["XD-2026-0001"]
     assert reg["items"][0]["handed_over_by"] == "wang" and reg["items"][0]["received_by"] == "li"
     pdf = arch.get(f"/handovers/{hid}/list.pdf")
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"

@@ -18,16 +18,16 @@ def test_the_label_of_an_archive_file_scans_back_to_its_number(received, poppler
     found = decode_pdf(r.data)
     assert found[("Code128", received["no"])] == found[("QRCode", received["no"])] == 1
     text = PdfReader(io.BytesIO(r.data)).pages[0].extract_text()
-    assert "2026年 小贷" in text and "流动资金贷款" in text
+    assert "2026年 小贷" in text and "流动资金贷款" not in text
     assert audited("labels.print")[-1].summary.count(received["no"]) == 1
 
 
-def test_r19_customer_name_is_on_labels_only_when_the_company_allows_it(app, received):
-    hidden = received["arch"].get(f"/labels.pdf?codes={received['no']}").data
-    assert "李四商贸" not in PdfReader(io.BytesIO(hidden)).pages[0].extract_text()
+def test_r19_customer_and_project_title_are_on_labels_only_when_the_company_allows_it(app, received):
+    hidden = PdfReader(io.BytesIO(received["arch"].get(f"/labels.pdf?codes={received['no']}").data))
+    assert "李四商贸" not in hidden.pages[0].extract_text() and "流动资金贷款" not in hidden.pages[0].extract_text()
     app.config["SHOW_CUSTOMER_ON_LABELS"] = True
-    shown = received["arch"].get(f"/labels.pdf?codes={received['no']}").data
-    assert "李四商贸有限公司" in PdfReader(io.BytesIO(shown)).pages[0].extract_text()
+    shown = PdfReader(io.BytesIO(received["arch"].get(f"/labels.pdf?codes={received['no']}").data))
+    assert "李四商贸有限公司" in shown.pages[0].extract_text() and "流动资金贷款" in shown.pages[0].extract_text()
 
 
 def test_location_labels_and_several_copies_print_from_the_first_free_position(received):
@@ -239,3 +239,19 @@ def test_ids_beyond_the_database_range_are_404_or_422_not_500(received):
     r = upload(received["arch"], received["no"], scanfiles.pdf(1), item_id=int(huge))
     assert r.status_code == 422 and r.get_json()["code"] == "scan.unknown_item"
     assert rows(ScanFile) == []
+
+
+# ---- voiding a wrong scan ------------------------------------------------------------------------
+
+def test_r18_a_wrong_scan_is_voided_through_the_api_and_a_right_one_completes_the_file(received):
+    arch, no = received["arch"], received["no"]
+    wrong = upload(arch, no, scanfiles.pdf(TOTAL_PAGES - 3)).get_json()
+    assert arch.post(f"/scans/{wrong['id']}/void", json={}).get_json()["code"] == "scan.void_reason_required"
+    voided = arch.post(f"/scans/{wrong['id']}/void", json={"reason": "扫错了档案"})
+    assert voided.status_code == 200 and voided.get_json()["voided"] is True
+    again = arch.post(f"/scans/{wrong['id']}/void", json={"reason": "again"})
+    assert again.status_code == 409 and again.get_json()["code"] == "scan.already_voided"
+    right = upload(arch, no, scanfiles.pdf(TOTAL_PAGES)).get_json()
+    listing = arch.get(f"/archives/{no}/scans").get_json()
+    assert right["complete"] is True and listing["complete"] is True
+    assert [s["voided"] for s in listing["scans"]] == [True, False] and len(audited("scan.void")) == 1

@@ -114,3 +114,14 @@ def test_serve_runs_waitress_and_stops_cleanly_on_sigterm(tmp_path):
         proc.kill()
     assert proc.returncode == 0, out
     assert "archivist" in out and "stopped" in out
+
+
+def test_the_demo_printout_says_who_is_a_and_who_is_b(db_url, monkeypatch):
+    class Server:
+        def run(self):
+            pass
+
+    monkeypatch.setattr("archive_service.cli.create_server", lambda *a, **kw: Server())
+    out = run_cli(["serve", "--demo", "--port", "0"], db_url).output
+    assert "zhang      张经理 · 客户经理 · 演示项目的A角" in out
+    assert "wang       王经理 · 客户经理 · 演示项目的B角" in out

@@ -159,13 +159,27 @@ def test_archivist_creates_customer_and_project_through_forms(setup, browser_log
                                         "id_number": "31010119900101123X"})
     assert r.status_code == 302
     cid = r.headers["Location"].rsplit("/", 1)[1]
-    r = client.post("/projects", data={"csrf_token": token, "code": "C-900", "customer_id": cid,
+    form = client.get(f"/projects?customer_id={cid}").get_data(as_text=True)
+    assert 'value="王五" readonly' in form and '<option value="zhang" >zhang</option>' in form
+    r = client.post("/projects", data={"csrf_token": token, "code": "C-900", "customer": "31010119900101123X",
                                        "business": "guarantee", "title": "王五担保", "amount": "50000.50",
                                        "a_user": "zhang", "b_user": "wang", "ended_on": "2026-09-30"})
     assert r.status_code == 302
     html = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "2026-10-10" in html and "50000.50" in html
+    assert "2026-10-10" in html and "¥50,000.50" in html and "王五" in html
     assert "C-900" in client.get("/projects?q=王五").get_data(as_text=True)
+
+
+def test_a_project_customer_is_found_by_name_and_an_unknown_one_stays_on_the_form(setup, browser_login):
+    client = browser_login("li")
+    token = csrf_token(client, "/projects")
+    form = {"csrf_token": token, "code": "C-901", "customer": "无此客户", "business": "loan", "title": "经营贷",
+            "amount": "1234567", "a_user": "zhang", "b_user": "wang", "ended_on": "2026-09-30"}
+    page = client.post("/projects", data=form, headers={"Referer": "/projects"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "找不到客户「无此客户」" in page and 'value="无此客户"' in page and 'value="zhang" selected' in page
+    r = client.post("/projects", data={**form, "customer": "赵六"})
+    assert "¥1,234,567.00" in client.get(r.headers["Location"]).get_data(as_text=True)
 
 
 def test_r7_b_returns_with_a_supplement_list_and_a_supplies_through_the_pages(setup, browser_login):
@@ -181,13 +195,13 @@ def test_r7_b_returns_with_a_supplement_list_and_a_supplies_through_the_pages(se
     assert r.status_code == 302
     client = browser_login("zhang")
     page = client.get(f"/handovers/{hid}").get_data(as_text=True)
-    assert "身份证复印件(未附)" in page and "补齐并交回B角" in page
+    assert "<td>身份证复印件</td><td>未附</td>" in page and "签字并交回B角" in page and "已补 0/1" in page
     token = csrf_token(client, f"/handovers/{hid}")
     r = client.post(f"/handovers/{hid}/supplement", data={"csrf_token": token, "part-0": "4",
                                                            "title-0": "身份证复印件", "pages-0": "1"})
     assert r.status_code == 302
     page = client.get(f"/handovers/{hid}").get_data(as_text=True)
-    assert "+身份证复印件(1页)" in page and "待B角审核" in page
+    assert "+身份证复印件(1页)" in page and "待B角审核" in page and "已补齐" in page
     assert "<td>1 项</td>" in page and "built-in" not in page  # totals per part
 
 

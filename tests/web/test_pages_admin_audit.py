@@ -4,8 +4,12 @@ import re
 from archive_service.db import database, transaction
 from archive_service.models import AuditEntry
 from archive_service.services import audit
-from tests.conftest import NOW
+from tests.conftest import NOW, csrf_token
 from tests.web.page_helpers import add_user, count, sign_in
+
+
+def table(page):
+    return page.split('id="audit-entries"')[1].split('</table>')[0]
 
 
 def entry_ids(page):
@@ -24,14 +28,14 @@ def test_r19_filters_narrow_the_log_and_reading_it_is_itself_audited(client):
     sign_in(client, "zhang")
     sign_in(client, "zhou")
     page = client.get("/admin/audit?actor=zhang").get_data(as_text=True)
-    assert "登录" in page and "user.login" in page and "user.create" not in page
+    assert "<td>登录</td>" in table(page) and "user.login" not in table(page) and "创建用户" not in table(page)
     assert len(entry_ids(page)) == 1
 
     page = client.get("/admin/audit?action=user.create").get_data(as_text=True)
-    assert len(entry_ids(page)) == 2 and "user.login" not in page
+    assert len(entry_ids(page)) == 2 and "<td>登录</td>" not in table(page)
 
     page = client.get("/admin/audit?object_type=user&object_id=zhou&action=user.").get_data(as_text=True)
-    assert len(entry_ids(page)) == 2 and "zhang" not in page
+    assert len(entry_ids(page)) == 2 and "zhang" not in table(page)
 
     assert entry_ids(client.get("/admin/audit?from=2026-10-10").get_data(as_text=True)) == []
     assert len(entry_ids(client.get("/admin/audit?from=2026-10-09&to=2026-10-09").get_data(as_text=True))) > 4
@@ -79,11 +83,27 @@ def test_chain_banner_leaves_entries_before_the_checkpoint_to_the_full_check(cli
         assert audit.verify_chain()["first_bad"] == {"id": 1, "reason": "edited"}
 
 
-def test_bad_date_filter_is_a_chinese_error_page(client):
+def test_bad_date_filter_is_refused_on_the_filter_form_with_what_was_typed(client):
     add_user("zhou", "auditor")
     sign_in(client, "zhou")
-    r = client.get("/admin/audit?from=yesterday")
-    assert r.status_code == 422 and "日期格式错误" in r.get_data(as_text=True)
+    r = client.get("/admin/audit?from=yesterday&object_id=zhang")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "日期格式错误" in page and 'id="audit-filters"' in page
+    assert 'value="yesterday"' in page and 'value="zhang"' in page
+
+
+def test_r19_the_log_reads_as_chinese_with_display_names_and_changes_as_old_to_new(client):
+    add_user("zhou", "auditor")
+    add_user("wu", "admin")
+    sign_in(client, "wu")
+    token = csrf_token(client, "/admin/users")
+    client.post("/admin/users/zhou", data={"csrf_token": token, "display_name": "周审计", "roles": "auditor",
+                                            "department": "", "email": "", "active": "on"})
+    sign_in(client, "zhou")
+    page = table(client.get("/admin/audit").get_data(as_text=True))
+    assert "修改用户" in page and "姓名:zhou → 周审计" in page and "用户 周审计" in page
+    for code in ("user.", "null", "{", "display_name", "<code>"):
+        assert code not in page
 
 
 def test_a_manager_cannot_read_the_audit_log(client):

@@ -79,7 +79,7 @@ def test_invalid_override_is_flashed_on_the_calendar_and_changes_nothing(client)
 def test_year_outside_the_supported_range_is_refused_in_chinese(client):
     as_admin(client)
     r = client.get("/admin/calendar?year=99999")
-    assert r.status_code == 422 and "年份必须在 2000 到 2100 之间" in r.get_data(as_text=True)
+    assert r.status_code == 422 and "年份必须在 2000 到 2099 之间" in r.get_data(as_text=True)
 
 
 def test_a_manager_may_look_but_not_change_the_calendar(client):

@@ -89,9 +89,19 @@ def test_a_download_name_in_chinese_is_sent_safely(received, browser_login):
     assert r.status_code == 200 and "filename*=UTF-8''%E6%A1%A3-2026-0001" in r.headers["Content-Disposition"]
 
 
-def test_a_start_position_that_is_not_a_number_is_refused_not_guessed(received, browser_login):
-    r = browser_login("li").get(f"/labels.pdf?codes={received['no']}&start=abc")
-    assert r.status_code == 422 and "起始位置必须是正整数" in r.get_data(as_text=True)
+def test_a_start_position_that_is_not_a_number_is_refused_on_the_form_with_what_was_typed(received, browser_login):
+    r = browser_login("li").get(f"/labels.pdf?codes={received['no']},NOPE&layout=a4-2x7&start=abc")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "起始位置必须是正整数" in page and 'id="label-form"' in page
+    assert f"{received['no']},NOPE</textarea>" in page and 'value="abc"' in page
+    assert 'value="a4-2x7" data-kind="sheet" selected' in page
+
+
+def test_an_unknown_code_on_the_label_form_stays_on_the_form(received, browser_login):
+    r = browser_login("li").get("/labels.png?codes=NOPE-9&layout=thermal-60x40")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 404 and "NOPE-9" in page and "找不到档号" in page and "NOPE-9</textarea>" in page
+    assert "返回首页" not in page
 
 
 def test_an_item_id_that_is_not_a_number_is_refused_not_taken_for_the_whole_file(app, received, browser_login):
@@ -99,3 +109,34 @@ def test_an_item_id_that_is_not_a_number_is_refused_not_taken_for_the_whole_file
     r = post_file(client, f"/archives/{received['no']}/scans", scanfiles.pdf(1), item_id="abc")
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "中没有第 abc 项" in page and stored_files(app) == []
+
+
+def test_r18_voiding_on_the_page_keeps_the_scan_and_a_missing_reason_stays_on_the_form(received, browser_login):
+    client = browser_login("li")
+    post_file(client, f"/archives/{received['no']}/scans", scanfiles.pdf(2))
+    token = csrf_token(client, f"/archives/{received['no']}/scans")
+    page_url = f"http://localhost/archives/{received['no']}/scans"
+    r = client.post("/scans/1/void", data={"csrf_token": token, "scan_id": "1", "reason": " "},
+                    headers={"Referer": page_url})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "作废扫描件必须填写原因" in page and "<details" in page and "open" in page and not audited("scan.void")
+    r = client.post("/scans/1/void", data={"csrf_token": token, "scan_id": "1", "reason": "扫错了"},
+                    headers={"Referer": page_url})
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "已作废" in page and "作废原因:扫错了" in page and "不计入页数核对" in page
+
+
+def test_a_file_of_the_wrong_type_is_refused_on_the_scan_page_not_on_a_bare_415_page(app, received, browser_login):
+    client = browser_login("li")
+    r = post_file(client, f"/archives/{received['no']}/scans", b"just some text", filename="notes.txt")
+    assert r.status_code == 302
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "只接受 PDF、JPEG、PNG 或 TIFF 扫描件" in page and 'id="scan-file"' in page and stored_files(app) == []
+
+
+def test_uploads_show_a_progress_bar_and_the_batch_page_says_what_to_do(received, browser_login):
+    client = browser_login("li")
+    scan_page = client.get(f"/archives/{received['no']}/scans").get_data(as_text=True)
+    assert 'data-progress="upload-progress"' in scan_page and '<progress id="upload-progress"' in scan_page
+    batch = client.get("/scans/batch").get_data(as_text=True)
+    assert 'data-progress="batch-progress"' in batch and "打印扫描分隔页" in batch and "不会自动猜测" in batch

@@ -1,11 +1,11 @@
 """The JSON API under /api/v1, with its OpenAPI 3.1 document at /api/v1/openapi.json."""
-from . import accounts, audit, calendar, handovers, labels, lookup, scans
+from . import accounts, audit, calendar, certificates, handovers, labels, lookup, scans
 from .base import ArchiveApi, authenticate_request
 
 BLUEPRINTS = [accounts.bp, accounts.users_bp, calendar.bp, audit.bp,
               handovers.customers_bp, handovers.handovers_bp, handovers.archives_bp]
 BLUEPRINTS += [labels.bp, scans.bp]
-BLUEPRINTS += [lookup.bp]
+BLUEPRINTS += [lookup.bp, certificates.bp]
 
 OPENAPI_SETTINGS = {
     "API_TITLE": "archive-service",

@@ -1,36 +1,40 @@
 """Tokens and users."""
 from flask import current_app, g
 
+from ...domain.permissions import ROLES
 from ...services import users
 from ..context import client_addr, current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, List, PageArgs, Str, length
+from .schemas import ApiSchema, Bool, List, PageArgs, Text, length
 
 bp = api_blueprint("tokens", "API tokens: sign in with a password, then send `Authorization: Bearer <token>`")
 users_bp = api_blueprint("users", "User accounts (admin)")
 
 
+ROLE_NAMES = {"enum": list(ROLES)}
+
+
 class Credentials(ApiSchema):
-    username = Str(required=True, validate=length(1, 64))
-    password = Str(required=True, validate=length(1, 256))
+    username = Text(64, required=True, validate=length(1, 64))
+    password = Text(256, strip=False, required=True, validate=length(1, 256))
 
 
 class NewUser(ApiSchema):
-    username = Str(required=True)
-    display_name = Str(load_default=None)
-    password = Str(required=True)
-    roles = List(Str(), required=True)
-    department = Str(load_default="")
-    email = Str(load_default="")
+    username = Text(64, required=True)
+    display_name = Text(100, load_default=None)
+    password = Text(256, strip=False, required=True)
+    roles = List(Text(32, metadata=ROLE_NAMES), required=True)
+    department = Text(100, load_default="")
+    email = Text(255, load_default="")
 
 
 class UserChange(ApiSchema):
-    display_name = Str()
-    roles = List(Str())
+    display_name = Text(100)
+    roles = List(Text(32, metadata=ROLE_NAMES))
     active = Bool()
-    department = Str()
-    email = Str()
-    password = Str()
+    department = Text(100)
+    email = Text(255)
+    password = Text(256, strip=False)
 
 
 @bp.post("/tokens")

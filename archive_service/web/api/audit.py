@@ -2,18 +2,18 @@
 from ...services import audit
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import PageArgs, Str
+from .schemas import Date, PageArgs, Text
 
 bp = api_blueprint("audit", "The hash-chained audit trail (auditor, admin)")
 
 
 class AuditArgs(PageArgs):
-    actor = Str(load_default=None)
-    action = Str(load_default=None)
-    object_type = Str(load_default=None)
-    object_id = Str(load_default=None)
-    date_from = Str(load_default=None, data_key="from")
-    date_to = Str(load_default=None, data_key="to")
+    actor = Text(64, load_default=None)
+    action = Text(64, load_default=None)
+    object_type = Text(32, load_default=None)
+    object_id = Text(64, load_default=None)
+    date_from = Date(load_default=None, data_key="from")
+    date_to = Date(load_default=None, data_key="to")
 
 
 @bp.get("/audit")

@@ -1,20 +1,21 @@
 """The working-day calendar."""
+from ...domain.calendar import MAX_DAYS
 from ...services import calendar
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Str, one_of
+from .schemas import ApiSchema, Text, one_of
 
 bp = api_blueprint("calendar", "Working days: statutory holidays, make-up workdays and local overrides")
 
 
 class AddArgs(ApiSchema):
-    date = Str(required=True)
-    days = Str(required=True)
+    date = Text(10, required=True, metadata={"format": "date"})
+    days = Text(8, required=True, metadata={"description": f"0..{MAX_DAYS}"})
 
 
 class DayOverride(ApiSchema):
-    kind = Str(required=True, validate=one_of(["holiday", "workday"]))
-    note = Str(load_default="")
+    kind = Text(16, required=True, validate=one_of(["holiday", "workday"]))
+    note = Text(200, load_default="")
 
 
 @bp.get("/calendar/add-working-days")

@@ -4,44 +4,75 @@ from flask import Response, request
 from ...services import customers, extensions, handovers, ledgers, locations, numbering, receipt
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, Decimal, Int, List, Nested, PageArgs, Str
+from .schemas import ApiSchema, Bool, Date, Decimal, FilterDate, Id, Int, List, Nested, PageArgs, QueryInt, Text
 
 customers_bp = api_blueprint("customers", "Customers and projects (R5)")
 handovers_bp = api_blueprint("handovers", "Handover lists: A → B → archive (R6–R11)")
 archives_bp = api_blueprint("archives", "Receipt, numbering, locations, ledger and registration book (R11–R13, R22)")
 
 
+BUSINESSES = {"enum": ["loan", "guarantee"]}
+
+
 class NewCustomer(ApiSchema):
-    name = Str(required=True)
-    kind = Str(required=True)
-    id_number = Str(required=True)
+    name = Text(100, required=True)
+    kind = Text(16, required=True, metadata={"enum": ["person", "enterprise"]})
+    id_number = Text(32, required=True)
 
 
 class NewProject(ApiSchema):
-    code = Str(required=True)
-    customer_id = Int(required=True)
-    business = Str(required=True)
-    title = Str(required=True)
-    amount = Decimal(required=True)
-    a_user = Str(required=True)
-    b_user = Str(required=True)
-    ended_on = Str(required=True)
+    code = Text(40, required=True)
+    customer_id = Id(required=True)
+    business = Text(16, required=True, metadata=BUSINESSES)
+    title = Text(200, required=True)
+    amount = Decimal(required=True, metadata={"exclusiveMinimum": 0, "maximum": 999_999_999_999.99})
+    a_user = Text(64, required=True)
+    b_user = Text(64, required=True)
+    ended_on = Date(required=True)
 
 
 class FindArgs(PageArgs):
-    q = Str(load_default=None)
+    q = Text(100, load_default=None)
 
 
 class ProjectArgs(FindArgs):
-    business = Str(load_default=None)
+    business = Text(16, metadata=BUSINESSES)
+
+
+PARTS = {"minimum": 1, "maximum": 4}
 
 
 class Item(ApiSchema):
-    part = Int(required=True)
-    title = Str(required=True)
-    pages = Int(required=True)
+    part = Int(required=True, metadata=PARTS)
+    title = Text(200, required=True)
+    pages = Int(required=True, metadata={"minimum": 1, "maximum": 10_000})
     attachment = Bool(load_default=False)
     contract = Bool(load_default=False)
+
+
+class MissingRef(ApiSchema):
+    round = Int(required=True)
+    entry = Int(required=True, metadata={"description": "0-based index in that round's missing list"})
+
+
+class SupplementItem(Item):
+    missing = Nested(MissingRef, load_default=None,
+                     metadata={"description": "the missing entry this item supplies; else matched by title"})
+
+
+class Explanation(MissingRef):
+    note = Text(500, multiline=True, required=True)
+
+
+class Correction(Item):
+    item_id = Id(required=True)
+    part = Int(load_default=None, metadata={"description": "ignored: a correction keeps the item's part"})
+
+
+class Supplement(ApiSchema):
+    items = List(Nested(SupplementItem), load_default=list)
+    explanations = List(Nested(Explanation), load_default=list)
+    corrections = List(Nested(Correction), load_default=list)
 
 
 class Items(ApiSchema):
@@ -49,8 +80,8 @@ class Items(ApiSchema):
 
 
 class TemplateItem(ApiSchema):
-    part = Int(required=True)
-    title = Str(required=True)
+    part = Int(required=True, metadata=PARTS)
+    title = Text(200, required=True)
     attachment = Bool(load_default=False)
     contract = Bool(load_default=False)
 
@@ -60,68 +91,78 @@ class Template(ApiSchema):
 
 
 class Missing(ApiSchema):
-    title = Str(required=True)
-    reason = Str(required=True)
+    title = Text(200, required=True)
+    reason = Text(1000, multiline=True, required=True)
 
 
 class Review(ApiSchema):
-    decision = Str(required=True)
+    decision = Text(16, required=True, metadata={"enum": ["accept", "return"]})
     missing = List(Nested(Missing), load_default=list)
 
 
 class Check(ApiSchema):
-    item_id = Int(required=True)
-    pages = Int(required=True)
+    item_id = Id(required=True)
+    pages = Int(required=True, minimum=0, maximum=1_000_000)
+
+
+class Refuse(ApiSchema):
+    checks = List(Nested(Check), required=True)
+    note = Text(500, multiline=True, load_default="")
+
+
+class ReceiptSettings(ApiSchema):
+    blind_count = Bool(required=True)
 
 
 class Receive(ApiSchema):
     checks = List(Nested(Check), required=True)
-    location = Str(required=True, allow_none=True)
+    location = Text(40, required=True, allow_none=True)
 
 
 class ExtensionRequest(ApiSchema):
-    step = Str(required=True)
-    until = Str(required=True)
-    reason = Str(load_default="")
+    step = Text(16, required=True, metadata={"enum": ["a_to_b", "b_to_archive"]})
+    until = Date(required=True)
+    reason = Text(1000, multiline=True, load_default="")
 
 
 class Decision(ApiSchema):
     approve = Bool(required=True)
-    note = Str(load_default="")
+    note = Text(1000, multiline=True, load_default="")
 
 
 class NewLocation(ApiSchema):
-    code = Str(required=True)
-    name = Str(required=True)
-    parent = Str(load_default=None, allow_none=True)
+    code = Text(40, required=True)
+    name = Text(100, required=True)
+    parent = Text(40, load_default=None, allow_none=True)
+    safe = Bool(load_default=False, metadata={"description": "a safe, or a drawer/bag inside one (R16)"})
 
 
 class Move(ApiSchema):
-    location = Str(required=True)
-    note = Str(load_default="")
+    location = Text(40, required=True)
+    note = Text(200, multiline=True, load_default="")
 
 
 class Void(ApiSchema):
-    reason = Str(required=True)
+    reason = Text(500, multiline=True, required=True)
 
 
 class LedgerArgs(FindArgs):
-    year = Str(load_default=None)
-    business = Str(load_default=None)
-    status = Str(load_default=None)
+    year = QueryInt(load_default=None, metadata={"minimum": 1, "maximum": 9999})
+    business = Text(16, metadata=BUSINESSES)
+    status = Text(16, metadata={"enum": ["in_archive", "voided"]})
 
 
 class RegisterArgs(PageArgs):
-    date_from = Str(load_default=None, data_key="from")
-    date_to = Str(load_default=None, data_key="to")
+    date_from = FilterDate(load_default=None, data_key="from")
+    date_to = FilterDate(load_default=None, data_key="to")
 
 
 class Scheme(ApiSchema):
-    pattern = Str(load_default=None)
-    fonds = Str(load_default=None)
-    category = Str(load_default=None)
-    retention = Str(load_default=None)
-    org = Str(load_default=None)
+    pattern = Text(100, load_default=None)
+    fonds = Text(16, load_default=None)
+    category = Text(16, load_default=None)
+    retention = Text(8, metadata={"enum": ["Y", "D30", "D10"]})
+    org = Text(16, load_default=None)
 
 
 # ---- customers and projects ----
@@ -222,10 +263,12 @@ def review(body, handover_id):
 
 
 @handovers_bp.post("/handovers/<int:handover_id>/supplement")
-@handovers_bp.arguments(Items)
+@handovers_bp.arguments(Supplement)
 @handovers_bp.response(200)
 def supplement(body, handover_id):
-    return handovers.supplement(current_actor(), handover_id, body["items"], now=now())
+    """A answers B's missing entries: supplied (new items) or explained; may correct existing items."""
+    return handovers.supplement(current_actor(), handover_id, body["items"], explanations=body["explanations"],
+                                corrections=body["corrections"], now=now())
 
 
 @handovers_bp.get("/handovers/<int:handover_id>/list.pdf")
@@ -284,6 +327,29 @@ def decide_extension(body, extension_id):
 
 
 # ---- receipt, archive, locations, register ----
+
+@archives_bp.post("/handovers/<int:handover_id>/refuse")
+@archives_bp.arguments(Refuse)
+@archives_bp.response(200)
+def refuse(body, handover_id):
+    """The archivist refuses the receipt: back to B with the counted differences and a note."""
+    return receipt.refuse(current_actor(), handover_id, body["checks"], body["note"], now=now())
+
+
+@archives_bp.get("/settings/receipt")
+@archives_bp.response(200)
+def receipt_settings():
+    current_actor()
+    return {"blind_count": receipt.blind_count()}
+
+
+@archives_bp.put("/settings/receipt")
+@archives_bp.arguments(ReceiptSettings)
+@archives_bp.response(200)
+def set_receipt_settings(body):
+    """Blind count: the receive form hides the expected pages until the count is submitted (admin)."""
+    return receipt.set_blind_count(current_actor(), body["blind_count"], now=now())
+
 
 @archives_bp.post("/handovers/<int:handover_id>/receive")
 @archives_bp.arguments(Receive)

@@ -1,20 +1,19 @@
 """Printable labels for archive boxes and storage locations."""
 from flask import Response
-from marshmallow import fields
 
 from ...services import labels
 from ..context import current_actor, now, setting
 from .base import api_blueprint
-from .schemas import ApiSchema, Str
+from .schemas import ApiSchema, QueryInt, Text
 
 bp = api_blueprint("labels", "Label sheets and thermal labels with Code128 and QR codes")
 
 
 class LabelArgs(ApiSchema):
-    codes = Str(required=True, metadata={"description": "archive numbers or location codes, comma-separated"})
-    layout = Str(load_default="a4-3x8")
-    start = fields.Integer(load_default=1, error_messages={"invalid": "必须是整数"},
-                           metadata={"description": "first free position (1-based) on a used sheet"})
+    codes = Text(4000, required=True, metadata={"description": "archive numbers or location codes, comma-separated"})
+    layout = Text(40, load_default="a4-3x8")
+    start = QueryInt(load_default=1, metadata={"description": "first free position (1-based) on a used sheet",
+                                               "minimum": 1})
 
 
 @bp.get("/labels.pdf")

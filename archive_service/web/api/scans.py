@@ -3,12 +3,11 @@ from io import BytesIO
 
 from flask import Response, send_file
 from flask_smorest.fields import Upload
-from marshmallow import fields
 
 from ...services import labels, scans
 from ..context import current_actor, now, scan_store
 from .base import api_blueprint
-from .schemas import ApiSchema, Str
+from .schemas import ApiSchema, QueryId, Text
 
 bp = api_blueprint("scans", "Scans: stored by content, counted against the handover list (R18), "
                             "downloaded with a watermark and audited (R19)")
@@ -20,8 +19,7 @@ class ScanUpload(ApiSchema):
 
 
 class ItemScanUpload(ScanUpload):
-    item_id = fields.Integer(load_default=None, error_messages={"invalid": "必须是整数"},
-                             metadata={"description": "the handover item scanned; omit for the whole file"})
+    item_id = QueryId(load_default=None, metadata={"description": "the handover item scanned; omit for the whole file"})
 
 
 @bp.post("/archives/<archive_no>/scans")
@@ -51,8 +49,20 @@ def download(scan_id):
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
 
 
+class VoidScan(ApiSchema):
+    reason = Text(200, load_default="", metadata={"description": "why the scan is wrong (required)"})
+
+
+@bp.post("/scans/<int:scan_id>/void")
+@bp.arguments(VoidScan)
+@bp.response(200)
+def void(body, scan_id):
+    """Void a wrong scan: it stays in the history with the reason and leaves the page reconciliation."""
+    return scans.void(current_actor(), scan_id, body["reason"], now=now())
+
+
 class CoverArgs(ApiSchema):
-    codes = Str(required=True, metadata={"description": "archive numbers, comma-separated"})
+    codes = Text(4000, required=True, metadata={"description": "archive numbers, comma-separated"})
 
 
 @bp.get("/scans/covers.pdf")

@@ -7,26 +7,27 @@ from ...domain.timeutil import minute_text
 from ...services import users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, customers, handovers, home, scans
+from . import admin, archives, auth, certificates, customers, handovers, home, scans
 from .auth import SessionUser
+from .formats import yuan
 
 
 def init_pages(app):
     login = LoginManager(app)
     login.login_view = "auth.login"
-    login.login_message = "请先登录"
-    login.login_message_category = "warning"
+    login.login_message = None  # the login page says what to do; no warning on a first visit
     login.session_protection = "strong"
 
     @login.user_loader
-    def _load(user_id):
-        actor = users.load_actor(int(user_id), client_addr())
-        return SessionUser(actor) if actor else None
+    def _load(key):
+        actor = users.load_actor(key, client_addr())
+        return SessionUser(actor, key) if actor else None
 
     app.before_request(_actor_from_session)
     app.context_processor(_template_helpers)
     app.add_template_filter(minute_text, "minute")
-    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp):
+    app.add_template_filter(yuan, "yuan")
+    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp):
         app.register_blueprint(bp)
 
 
@@ -43,16 +44,22 @@ NAV_GROUPS = [
             ("handover_pages.tasks", "我的任务", None)]),
     ("移交", [("handover_pages.mine", "我的移交", None),
              ("handover_pages.inbox", "待接收档案", "handovers.receive"),
-             ("handover_pages.pending_extensions", "延期审批", "extensions.decide")]),
+             ("handover_pages.pending_extensions", "延期审批", "extensions.decide"),
+             ("certificate_pages.movements", "权证解押审批", "certificates.decide")]),
     ("档案", [("customer_pages.find_projects", "项目", None),
              ("customer_pages.find_customers", "客户", "customers.view"),
              ("archive_pages.ledger", "档案台帐", "archives.view"),
              ("archive_pages.register", "档案登记本", "register.view"),
              ("archive_pages.locations", "存放位置", "locations.manage")]),
+    ("权证", [("certificate_pages.ledger", "权证台帐", "certificates.view"),
+            ("certificate_pages.movements", "出入库复核", "certificates.move"),
+            ("certificate_pages.day", "日终核对", "certificates.custody"),
+            ("certificate_pages.stocktake_list", "权证盘点", "certificates.custody")]),
     ("标签与扫描", [("scan_pages.label_form", "标签打印", "labels.print"),
                 ("scan_pages.batch_form", "批量扫描", "scans.upload")]),
     ("系统管理", [("admin.users", "用户管理", "users.manage"),
                ("admin.calendar", "工作日历", "calendar.edit"),
+               ("certificate_pages.kinds", "权证类别", "certificate_kinds.edit"),
                ("admin.audit", "审计日志", "audit.view")]),
 ]
 NAV_ITEMS = [item for _, items in NAV_GROUPS for item in items]

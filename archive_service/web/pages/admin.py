@@ -6,22 +6,17 @@ redirect back (POST) or a zh-CN error page (GET) in web/errors.py.
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from ...domain.errors import InvalidInput
 from ...domain.timeutil import local_date
 from ...services import audit, calendar, users
 from ..context import current_actor, now
+from . import audit_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 AUDIT_PAGE_SIZE = 50
 AUDIT_FILTERS = ("actor", "action", "object_type", "object_id", "from", "to")
 DAY_KINDS = {"holiday": "节假日", "workday": "调休上班"}
-# Chinese names of the audited actions known so far; the page shows the code for any other.
-AUDIT_ACTIONS = {
-    "user.login": "登录", "user.locked": "账号锁定", "user.create": "创建用户", "user.update": "修改用户",
-    "token.issue": "签发令牌", "token.revoke": "撤销令牌", "calendar.override": "设置日历调整",
-    "calendar.override_remove": "删除日历调整", "calendar.confirm_year": "确认年度日历",
-    "audit.read": "查阅审计日志",
-}
 CHAIN_BREAKS = {"missing": "缺失", "broken_link": "链接断开", "edited": "内容被篡改", "inserted": "被插入"}
 
 
@@ -127,14 +122,25 @@ def audit_page():
     actor = current_actor()
     filters = {name: request.args.get(name, "").strip() for name in AUDIT_FILTERS}
     chain = audit.verify_recent(actor)
-    page = audit.search(actor, actor_name=filters["actor"] or None, action=filters["action"] or None,
-                        object_type=filters["object_type"] or None, object_id=filters["object_id"] or None,
-                        date_from=filters["from"] or None, date_to=filters["to"] or None,
-                        cursor=request.args.get("cursor") or None, limit=AUDIT_PAGE_SIZE, now=now())
+    error, page = None, {"items": [], "next_cursor": None}
+    try:
+        page = audit.search(actor, actor_name=filters["actor"] or None, action=filters["action"] or None,
+                            object_type=filters["object_type"] or None, object_id=filters["object_id"] or None,
+                            date_from=filters["from"] or None, date_to=filters["to"] or None,
+                            cursor=request.args.get("cursor") or None, limit=AUDIT_PAGE_SIZE, now=now())
+    except InvalidInput as refused:
+        error = refused.message
     next_url = None
     if page["next_cursor"]:
         next_url = url_for("admin.audit", cursor=page["next_cursor"], **{k: v for k, v in filters.items() if v})
-    return render_template("admin/audit.html", filters=filters, chain=chain, entries=page["items"],
-                           next_url=next_url, first_page=not request.args.get("cursor"),
-                           action_names=AUDIT_ACTIONS, break_names=CHAIN_BREAKS)
-
+    people = {u["username"]: u["display_name"] for u in users.list_users(actor)}
+    entries = [{**e, "actor_name": people.get(e["actor"], e["actor"]) if e["actor"] else "系统",
+                "action_name": audit_text.ACTIONS.get(e["action"], e["action"]),
+                "object_name": audit_text.OBJECTS.get(e["object_type"], e["object_type"]),
+                "object_label": people.get(e["object_id"], e["object_id"]) if e["object_type"] == "user"
+                else e["object_id"],
+                "lines": audit_text.summary_lines(e["summary"], people)} for e in page["items"]]
+    return render_template("admin/audit.html", filters=filters, chain=chain, entries=entries, error=error,
+                           next_url=next_url, first_page=not request.args.get("cursor"), people=people,
+                           action_choices=audit_text.action_choices(), object_names=audit_text.OBJECTS,
+                           break_names=CHAIN_BREAKS), 422 if error else 200

@@ -53,6 +53,6 @@ def locations():
 def create_location():
     location_service.create_location(current_actor(), code=request.form.get("code", "").strip(),
                                      name=request.form.get("name", ""), parent=request.form.get("parent") or None,
-                                     now=now())
+                                     safe=request.form.get("safe") == "on", now=now())
     flash("位置已创建。", "success")
     return redirect(url_for(".locations"))

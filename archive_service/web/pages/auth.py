@@ -1,20 +1,23 @@
 """Sign in and out."""
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import UserMixin, login_required, login_user, logout_user
 
 from ...domain.errors import ArchiveError
 from ...services import users
-from ..context import client_addr, now
+from ..context import client_addr, current_actor, now
 
 bp = Blueprint("auth", __name__)
 
 
 class SessionUser(UserMixin):
-    """What Flask-Login keeps for a signed-in browser: the actor."""
+    """What Flask-Login keeps for a signed-in browser: the actor, named in the session by
+    "<id>.<session version>" so that ending the user's sessions invalidates the cookie."""
 
-    def __init__(self, actor):
+    def __init__(self, actor, key):
         self.actor = actor
-        self.id = actor.id
+        self.id = key
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,19 +32,25 @@ def login():
     except ArchiveError as refused:
         flash(refused.message, "danger")
         return render_template("login.html", username=request.form.get("username", "")), 401
-    login_user(SessionUser(actor))
-    return redirect(_safe_next(request.args.get("next")))
+    login_user(SessionUser(actor, users.session_key(actor)))
+    return redirect(safe_next(request.args.get("next")))
 
 
-def _safe_next(target):
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+def safe_next(target):
+    """`target` when it is a path of this service, else the dashboard. Control characters and
+    spaces go first (browsers drop them, so `/<TAB>/evil.example` would become `//evil.example`);
+    a backslash counts as a slash, as browsers read it."""
+    path = "".join(ch for ch in target or "" if ch.isprintable() and not ch.isspace()).replace("\\", "/")
+    parts = urlsplit(path)
+    if path.startswith("/") and not path.startswith("//") and not parts.scheme and not parts.netloc:
+        return path
     return url_for("home.dashboard")
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    users.end_sessions(current_actor(), now=now())
     logout_user()
     flash("已退出登录", "info")
     return redirect(url_for("auth.login"))

@@ -3,7 +3,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ...domain.customers import BUSINESSES, KINDS
-from ...services import customers
+from ...domain.permissions import allowed
+from ...services import certificate_lists, customers
 from ..context import current_actor, now
 from . import forms
 
@@ -21,8 +22,9 @@ def find_customers():
 @bp.post("/customers")
 @login_required
 def create_customer():
-    c = customers.create_customer(current_actor(), name=request.form.get("name", ""),
-                                  kind=request.form.get("kind", ""), id_number=request.form.get("id_number", ""),
+    form = request.form
+    c = customers.create_customer(current_actor(), name=forms.text(form, "name", 100),
+                                  kind=forms.text(form, "kind", 16), id_number=forms.text(form, "id_number", 32),
                                   now=now())
     flash(f"客户「{c['name']}」已创建。", "success")
     return redirect(url_for(".customer", customer_id=c["id"]))
@@ -38,21 +40,26 @@ def customer(customer_id):
 @login_required
 def find_projects():
     args = {"q": request.args.get("q") or None, "business": request.args.get("business") or None}
-    page = customers.find_projects(current_actor(), cursor=request.args.get("cursor") or None, **args)
+    actor = current_actor()
+    page = customers.find_projects(actor, cursor=request.args.get("cursor") or None, **args)
+    can_create = allowed(actor.roles, "projects.create")
+    customer_id = forms.int_or_raw(request.args.get("customer_id", ""))
+    chosen = customers.get_customer(actor, customer_id, now=now()) if isinstance(customer_id, int) else None
     return render_template("customers/projects.html", page=page, args=args, businesses=BUSINESSES,
-                           customer_id=request.args.get("customer_id", ""))
+                           customer=chosen, managers=customers.active_managers(actor) if can_create else [])
 
 
 @bp.post("/projects")
 @login_required
 def create_project():
-    form = request.form
-    p = customers.create_project(current_actor(), code=form.get("code", "").strip(),
-                                 customer_id=forms.int_or_raw(form.get("customer_id")),
-                                 business=form.get("business", ""), title=form.get("title", ""),
-                                 amount=form.get("amount", ""),
-                                 a_user=form.get("a_user", "").strip(), b_user=form.get("b_user", "").strip(),
-                                 ended_on=form.get("ended_on", ""), now=now())
+    form, actor = request.form, current_actor()
+    customer_id = forms.int_or_raw(form.get("customer_id", "")) or \
+        customers.customer_by_search(actor, forms.text(form, "customer", 100))["id"]
+    p = customers.create_project(actor, code=forms.text(form, "code", 40), customer_id=customer_id,
+                                 business=forms.text(form, "business", 16), title=forms.text(form, "title"),
+                                 amount=forms.text(form, "amount", 20),
+                                 a_user=forms.text(form, "a_user", 64), b_user=forms.text(form, "b_user", 64),
+                                 ended_on=forms.date(form, "ended_on"), now=now())
     flash(f"项目 {p['code']} 已创建。", "success")
     return redirect(url_for(".project", project_id=p["id"]))
 
@@ -60,4 +67,6 @@ def create_project():
 @bp.get("/projects/<int:project_id>")
 @login_required
 def project(project_id):
-    return render_template("customers/project.html", p=customers.get_project(current_actor(), project_id, now=now()))
+    actor = current_actor()
+    return render_template("customers/project.html", p=customers.get_project(actor, project_id, now=now()),
+                           certificate_lists=certificate_lists.of_project(actor, project_id))

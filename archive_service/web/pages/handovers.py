@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from ...domain.errors import ArchiveError
 from ...domain.handovers import PARTS
-from ...services import customers, extensions, handovers, locations, receipt
+from ...services import customers, extensions, handover_views, handovers, locations, receipt
 from ..context import current_actor, now
 from . import forms
 
@@ -73,11 +73,31 @@ def review(handover_id):
     return redirect(url_for(".detail", handover_id=handover_id))
 
 
+@bp.post("/handovers/<int:handover_id>/items")
+@login_required
+def edit_items(handover_id):
+    handovers.replace_items(current_actor(), handover_id, forms.item_rows(request.form), now=now())
+    flash("草稿已修改。", "success")
+    return redirect(url_for(".detail", handover_id=handover_id))
+
+
 @bp.post("/handovers/<int:handover_id>/supplement")
 @login_required
 def supplement(handover_id):
-    handovers.supplement(current_actor(), handover_id, forms.item_rows(request.form), now=now())
-    flash("补充资料已加入清单并重新签字,已交回B角审核。", "success")
+    actor = current_actor()
+    h = handover_views.handover_view(handovers.load_visible(actor, handover_id))
+    items, explanations, corrections = forms.supplement(request.form, h["open_missing"], h["items"])
+    done = handovers.supplement(actor, handover_id, items, explanations=explanations, corrections=corrections,
+                                now=now())
+    flash(f"补充资料已签字交回B角审核({done['supplement_progress']['text']})。", "success")
+    return redirect(url_for(".detail", handover_id=handover_id))
+
+
+@bp.post("/handovers/<int:handover_id>/refuse")
+@login_required
+def refuse(handover_id):
+    receipt.refuse(current_actor(), handover_id, forms.checks(request.form), request.form.get("note", ""), now=now())
+    flash("已拒收,清单连同核对差异退回B角。", "warning")
     return redirect(url_for(".detail", handover_id=handover_id))
 
 
@@ -103,7 +123,7 @@ def receive_form(handover_id):
     actor = current_actor()
     h = handovers.get(actor, handover_id, now=now())
     return render_template("handovers/receive.html", h=h, differences=None, entered={}, location="",
-                           locations=locations.all_locations(actor))
+                           locations=locations.all_locations(actor), blind=receipt.blind_count())
 
 
 @bp.post("/handovers/<int:handover_id>/receive")
@@ -121,7 +141,7 @@ def receive(handover_id):
         return render_template("handovers/receive.html", h=h, differences=refused.details["differences"],
                                entered={c["item_id"]: c["pages"] for c in checks},
                                location=request.form.get("location", ""),
-                               locations=locations.all_locations(actor)), 409
+                               locations=locations.all_locations(actor), blind=False), 409
     flash(f"核对无误,已接收归档,档号 {archive['archive_no']}。", "success")
     return redirect(url_for("archive_pages.detail", archive_no=archive["archive_no"]))
 

@@ -1,12 +1,14 @@
 """The dashboard and the global scan box."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ...domain.errors import InvalidInput, NotFound
-from ...services import calendar
+from ...domain.permissions import allowed
+from ...services import calendar, certificate_desk, extensions, handovers
 from ...services import dashboard as dashboard_figures
 from ...services import lookup as codes
 from ..context import current_actor, now
+from .formats import FAVICON
 
 bp = Blueprint("home", __name__)
 
@@ -15,10 +17,18 @@ bp = Blueprint("home", __name__)
 @login_required
 def dashboard():
     actor, cal = current_actor(), calendar.current()
+    todo = handovers.tasks(actor, now=now(), cal=cal)
     unconfirmed = calendar.unconfirmed_years_ahead(now(), cal=cal) if actor.has_role("admin") else []
+    to_decide = extensions.pending(actor)["items"] if allowed(actor.roles, "extensions.decide") else None
     return render_template("dashboard.html", unconfirmed_years=unconfirmed,
-                           cards=dashboard_figures.cards(actor, now=now(), cal=cal),
-                           archive_empty=dashboard_figures.archive_is_empty())
+                           cards=dashboard_figures.cards(actor, now=now(), todo=todo), tasks=todo,
+                           to_decide=to_decide, archive_empty=dashboard_figures.archive_is_empty(),
+                           certificate_work=certificate_desk.home(actor, now=now()))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return Response(FAVICON, mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.get("/scan")

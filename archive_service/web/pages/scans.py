@@ -5,7 +5,7 @@ from io import BytesIO
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
-from ...domain.errors import InvalidInput, require
+from ...domain.errors import InvalidInput, NotFound, require
 from ...services import labels, scans
 from ..context import current_actor, now, scan_store, setting
 from . import forms
@@ -16,29 +16,39 @@ bp = Blueprint("scan_pages", __name__)
 @bp.get("/labels")
 @login_required
 def label_form():
-    return render_template("scans/labels.html", layouts=labels.layouts(current_actor())["items"],
-                           codes=request.args.get("codes", ""))
+    return _label_form()
+
+
+def _label_form(error=None, status=200):
+    """The form, filled with what was typed; a refusal shows on it instead of a bare error page."""
+    return render_template("scans/labels.html", layouts=labels.layouts(current_actor())["items"], error=error,
+                           codes=request.args.get("codes", ""), layout=request.args.get("layout", "a4-3x8"),
+                           start=request.args.get("start", "1")), status
 
 
 @bp.get("/labels.pdf")
 @login_required
 def labels_pdf():
-    return Response(_render(labels.print_labels), mimetype="application/pdf")
+    return _render(labels.print_labels, "application/pdf")
 
 
 @bp.get("/labels.png")
 @login_required
 def labels_png():
-    return Response(_render(labels.preview), mimetype="image/png")
+    return _render(labels.preview, "image/png")
 
 
-def _render(service):
+def _render(service, mimetype):
     """`service` (print or preview) on the form's labels, customer names as the company decides."""
-    start = request.args.get("start", "").strip() or "1"
-    require(start.isdigit(), InvalidInput, "label.bad_start", "起始位置必须是正整数", errors={"start": "正整数"})
-    return service(current_actor(), labels.parse_codes(request.args.get("codes", "")),
-                   request.args.get("layout", "a4-3x8"), start=int(start),
-                   show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
+    try:
+        start = request.args.get("start", "").strip() or "1"
+        require(start.isdigit(), InvalidInput, "label.bad_start", "起始位置必须是正整数", errors={"start": "正整数"})
+        data = service(current_actor(), labels.parse_codes(request.args.get("codes", "")),
+                       request.args.get("layout", "a4-3x8"), start=int(start),
+                       show_customer=setting("SHOW_CUSTOMER_ON_LABELS"), now=now())
+    except (InvalidInput, NotFound) as refused:
+        return _label_form(refused.message, refused.status)
+    return Response(data, mimetype=mimetype)
 
 
 @bp.get("/archives/<path:archive_no>/scans")
@@ -66,6 +76,14 @@ def upload(archive_no):
 def download(scan_id):
     filename, data = scans.download(current_actor(), scan_id, store=scan_store(), now=now())
     return send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
+
+
+@bp.post("/scans/<int:scan_id>/void")
+@login_required
+def void(scan_id):
+    scan = scans.void(current_actor(), scan_id, request.form.get("reason", ""), now=now())
+    flash(f"扫描件 {scan['filename']} 已作废,保留在记录中,不再计入页数核对。", "success")
+    return redirect(url_for(".archive_scans", archive_no=scan["archive_no"]))
 
 
 @bp.get("/scans/covers.pdf")

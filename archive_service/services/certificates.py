@@ -1,0 +1,387 @@
+"""Certificates in custody (R14–R16): the ledger, each certificate's history, and movements into or
+out of the safe under dual control. The handover lists are in certificate_lists.py, stock-takes in
+stocktakes.py.
+
+Public calls for other capabilities (loans lends certificates through these):
+  start_movement(actor, certificate_id, kind, *, now, **details) -> movement view
+  decide(actor, movement_id, *, approve, note="", now) -> movement view (releases only)
+  confirm_movement(actor, movement_id, *, now) -> movement view (the certificate's new status in it)
+  overdue_lists(as_of) -> certificate handover lists unconfirmed past the next working day
+"""
+import json
+
+from .. import certificate_pdf
+from ..db import for_update, transaction
+from ..domain import certificates as rules
+from ..domain.customers import PERSON_ID_RE, mask_id_number
+from ..domain.errors import Conflict, InvalidInput, NotFound, require
+from ..domain.permissions import allowed, require_permission
+from ..domain.timeutil import from_db, iso_local, local_date, to_db
+from ..models import (
+    Certificate,
+    CertificateHandover,
+    CertificateKind,
+    CertificateMovement,
+    CertificateSignature,
+    Customer,
+    Location,
+    Project,
+    User,
+)
+from . import audit, calendar, locations, lookup
+from .paging import cursor_id, page_size, row_id
+
+MAX_DETAILS = 2000
+
+
+# ---- places and people -----------------------------------------------------------------------
+
+class Places:
+    """Every location, read once, so a list's paths cost one statement whatever its length."""
+
+    def __init__(self):
+        self.rows = {loc.id: loc for loc in Location.select()}
+
+    def code(self, location_id):
+        return self.rows[location_id].code if location_id in self.rows else None
+
+    def path(self, location_id):
+        parts = []
+        while location_id in self.rows:
+            parts.insert(0, self.rows[location_id].code)
+            location_id = self.rows[location_id].parent_id
+        return "/".join(parts) or None
+
+    def within(self, location_id, root_id):
+        """Whether the place is `root_id` or inside it."""
+        while location_id in self.rows:
+            if location_id == root_id:
+                return True
+            location_id = self.rows[location_id].parent_id
+        return False
+
+
+def safe_location(code, field="location"):
+    """The location a certificate may go to: it exists and is a safe or inside one (R16)."""
+    require(isinstance(code, str) and code.strip(), InvalidInput, "certificate.location_required",
+            "必须指定保险柜位置", errors={field: "必填"})
+    location = locations.load_location(code.strip(), field)
+    require(location.safe, InvalidInput, "certificate.location_not_safe",
+            f"位置 {location.code}({location.name})不是保险柜,权证只能存入保险柜(R16)",
+            errors={field: "不是保险柜"})
+    return location
+
+
+def safe_places(actor):
+    """The safes and the places inside them, for the forms that put or find certificates there."""
+    require_permission(actor, "certificates.view")
+    places = Places()
+    return sorted(({"code": loc.code, "name": loc.name, "path": places.path(loc.id), "root": places.path(loc.id)
+                    .split("/")[0]} for loc in places.rows.values() if loc.safe), key=lambda p: p["path"])
+
+
+def people(ids):
+    """{user id: display name} for the given ids, in one statement."""
+    ids = {i for i in ids if i}
+    return {u.id: u.display_name for u in User.select(User.id, User.display_name).where(User.id.in_(ids))} \
+        if ids else {}
+
+
+# ---- views -----------------------------------------------------------------------------------
+
+def certificate_view(cert, places):
+    project = cert.project
+    return {"id": cert.id, "code": cert.code, "kind": cert.kind.name, "kind_code": cert.kind.code,
+            "name": cert.name, "number": cert.number, "owner": cert.owner, "quantity": cert.quantity,
+            "status": cert.status, "status_name": rules.STATUS_NAMES[cert.status],
+            "location": places.code(cert.location_id), "location_path": places.path(cert.location_id),
+            "handover_id": cert.handover_id, "project_id": project.id, "project_code": project.code,
+            "project_title": project.title, "customer_name": project.customer.name}
+
+
+def movement_view(move, names, places, *, full_id=False):
+    id_number = move.recipient_id_number
+    return {"id": move.id, "movement_id": move.id, "certificate_id": move.certificate_id,
+            "kind": move.kind, "kind_name": rules.MOVEMENT_NAMES[move.kind],
+            "state": move.state, "state_name": rules.MOVEMENT_STATE_NAMES[move.state],
+            "from_location": places.code(move.from_location_id), "to_location": places.code(move.to_location_id),
+            "started_by": names.get(move.started_by_id), "started_at": iso_local(move.started_at),
+            "approved_by": names.get(move.approved_by_id), "decided_at": iso_local(move.decided_at),
+            "decision_note": move.decision_note, "confirmed_by": names.get(move.confirmed_by_id),
+            "confirmed_at": iso_local(move.confirmed_at), "recipient": move.recipient,
+            "recipient_id_number": id_number if full_id or not id_number else mask_id_number(id_number),
+            "note": move.note, "details": json.loads(move.details)}
+
+
+def _movement_names(moves):
+    return people(uid for m in moves for uid in (m.started_by_id, m.approved_by_id, m.confirmed_by_id))
+
+
+def movements_view(moves, actor=None):
+    moves = list(moves)
+    full = actor is not None and allowed(actor.roles, "customers.view_id_number")
+    names, places = _movement_names(moves), Places()
+    return [movement_view(m, names, places, full_id=full) for m in moves]
+
+
+def _certificates_query():
+    return (Certificate.select(Certificate, CertificateKind, Project, Customer)
+            .join(CertificateKind).switch(Certificate).join(Project).join(Customer))
+
+
+def load_certificate(certificate_id, *, lock=False):
+    query = Certificate.select().where(Certificate.id == certificate_id)
+    cert = (for_update(query) if lock else query).get_or_none() if row_id(certificate_id) else None
+    if cert is None:
+        raise NotFound("certificate.not_found", f"找不到权证 {certificate_id}")
+    return cert
+
+
+# ---- the ledger (R3) and one certificate -----------------------------------------------------
+
+def _filter_kind(query, kind):
+    row = CertificateKind.get_or_none((CertificateKind.code == kind) | (CertificateKind.name == kind))
+    require(row is not None, InvalidInput, "request.invalid_filter", f"未知的权证类别 {kind}",
+            errors={"kind": "未知的权证类别"})
+    return query.where(Certificate.kind == row.id)
+
+
+def _int_or_none(text):
+    return int(text) if text.isdigit() else None
+
+
+def ledger(actor, *, status=None, kind=None, project=None, q=None, limit=None, cursor=None):
+    """The certificate ledger (权证档案台帐, R3), newest first: {items, next_cursor}."""
+    require_permission(actor, "certificates.view")
+    query = _certificates_query()
+    if status:
+        require(status in rules.STATUS_NAMES, InvalidInput, "request.invalid_filter",
+                "status 必须是 listed、in_safe、on_loan 或 released", errors={"status": "未知状态"})
+        query = query.where(Certificate.status == status)
+    if kind:
+        query = _filter_kind(query, kind)
+    if project:
+        query = query.where((Project.code == project) | (Project.id == (row_id(_int_or_none(project)) or 0)))
+    if q:
+        query = query.where(Certificate.number.contains(q) | Certificate.name.contains(q) |
+                            Certificate.owner.contains(q) | (Certificate.code == q.strip()) |
+                            Customer.name.contains(q) | Project.code.contains(q))
+    limit = page_size(limit)
+    if cursor:
+        query = query.where(Certificate.id < cursor_id(cursor))
+    rows = list(query.order_by(Certificate.id.desc()).limit(limit + 1))
+    more, rows, places = len(rows) > limit, rows[:limit], Places()
+    return {"items": [certificate_view(c, places) for c in rows],
+            "next_cursor": str(rows[-1].id) if more and rows else None}
+
+
+def history(cert, actor=None):
+    """The list's signatures, then every movement, oldest first."""
+    sigs = list(CertificateSignature.select(CertificateSignature, User).join(User)
+                .where(CertificateSignature.handover == cert.handover_id).order_by(CertificateSignature.id))
+    signed = [{"entry": "signature", "role": s.role, "role_name": rules.SIGNER_NAMES[s.role],
+               "by": s.user.display_name, "at": iso_local(s.signed_at), "content_hash": s.content_hash}
+              for s in sigs]
+    moves = movements_view(cert.movements.order_by(CertificateMovement.id), actor)
+    return signed + [{"entry": "movement", **m} for m in moves]
+
+
+def get(actor, certificate_id, *, now):
+    """One certificate with its history; reading it is audited (R19)."""
+    require_permission(actor, "certificates.view")
+    cert = _certificates_query().where(Certificate.id == certificate_id).get_or_none() \
+        if row_id(certificate_id) else None
+    if cert is None:
+        raise NotFound("certificate.not_found", f"找不到权证 {certificate_id}")
+    with transaction():
+        audit.record(actor, "certificate.read", "certificate", cert.id, now=now)
+    return {**certificate_view(cert, Places()), "history": history(cert, actor)}
+
+
+@lookup.resolver(order=40)
+def resolve_code(code):
+    """A certificate label (QZ-2026-000123) for the scan box and GET /lookup/{code}."""
+    cert = Certificate.get_or_none(Certificate.code == code) if rules.is_label_code(code) else None
+    if cert is None:
+        return None
+    return {"kind": "certificate", "id": cert.id, "status": cert.status, "url": f"/certificates/{cert.id}"}
+
+
+def label_lines(code, *, show_customer):
+    """The lines of a certificate's bag label, or None when `code` is no certificate's."""
+    cert = _certificates_query().where(Certificate.code == code).get_or_none() if rules.is_label_code(code) else None
+    if cert is None:
+        return None
+    lines = [cert.code, f"{cert.kind.name} ×{cert.quantity}", cert.number, cert.project.code]
+    if show_customer:
+        lines.append(cert.owner)
+    return tuple(lines)
+
+
+# ---- movements under dual control -------------------------------------------------------------
+
+def _text(value, field, label, max_len=200, required=False):
+    value = "" if value is None else value
+    ok = isinstance(value, str) and len(value.strip()) <= max_len and value.isprintable() and \
+        (value.strip() or not required)
+    require(ok, InvalidInput, f"certificate.invalid_{field}",
+            f"{label}{'不能为空且' if required else ''}不超过 {max_len} 字", errors={field: f"不超过 {max_len} 字"})
+    return value.strip()
+
+
+def _extra(details):
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
+    require(len(text) <= MAX_DETAILS, InvalidInput, "certificate.invalid_details", "附加信息过长",
+            errors={"details": f"不超过 {MAX_DETAILS} 字"})
+    return text
+
+
+def _movement_fields(cert, kind, to_location, recipient, recipient_id_number, note):
+    fields = {"note": _text(note, "note", "备注")}
+    if kind in (rules.MOVE, rules.RETURN):
+        target = safe_location(to_location) if to_location or kind == rules.MOVE else None
+        require(kind != rules.MOVE or target.id != cert.location_id, Conflict, "certificate.same_location",
+                "权证已在该位置")
+        fields["to_location"] = target or cert.location_id
+    if kind == rules.RELEASE:
+        fields["recipient"] = _text(recipient, "recipient", "领取人姓名", 100, required=True)
+        number = recipient_id_number.strip().upper() if isinstance(recipient_id_number, str) else ""
+        require(PERSON_ID_RE.match(number), InvalidInput, "certificate.invalid_recipient_id_number",
+                "领取人身份证号应为 18 位(或 15 位)", errors={"recipient_id_number": "格式错误"})
+        fields["recipient_id_number"] = number
+    return fields
+
+
+def start_movement(actor, certificate_id, kind, *, now, to_location=None, recipient=None,
+                   recipient_id_number=None, note="", **details):
+    """The first half of a movement (lend, return, release, move). A release waits for an
+    approver; the others for a second authorised person's confirmation. `details` (e.g. a
+    loan id) are kept with the movement."""
+    require_permission(actor, "certificates.move")
+    with transaction():
+        cert = load_certificate(certificate_id, lock=True)
+        rules.require_movable(cert.status, kind)
+        open_move = cert.movements.where(CertificateMovement.state.in_(rules.OPEN_STATES)).first()
+        require(open_move is None, Conflict, "certificate.movement_open",
+                "该权证已有一笔未完成的出入库,请先处理", details={"movement_id": open_move.id if open_move else None})
+        fields = _movement_fields(cert, kind, to_location, recipient, recipient_id_number, note)
+        state = rules.PENDING_APPROVAL if kind == rules.RELEASE else rules.PENDING_SECOND
+        move = CertificateMovement.create(certificate=cert, kind=kind, state=state, from_location=cert.location_id,
+                                          started_by=actor.id, started_at=to_db(now), details=_extra(details),
+                                          **fields)
+        audit.record(actor, f"certificate.{kind}_start", "certificate", cert.id,
+                     {"movement": move.id, "code": cert.code, "state": state}, now=now)
+    return movement_of(move.id)
+
+
+def release(actor, certificate_id, *, recipient, recipient_id_number, note="", now):
+    """Return to the customer on settlement (解押/退还): waits for an approver, then a second person."""
+    require_permission(actor, "certificates.custody")
+    return start_movement(actor, certificate_id, rules.RELEASE, recipient=recipient,
+                          recipient_id_number=recipient_id_number, note=note, now=now)
+
+
+def movement_of(movement_id, actor=None):
+    move = CertificateMovement.get_or_none(CertificateMovement.id == movement_id) if row_id(movement_id) else None
+    if move is None:
+        raise NotFound("certificate.movement_not_found", f"找不到出入库记录 {movement_id}")
+    view = movements_view([move], actor)[0]
+    view["certificate"] = certificate_view(_certificates_query().where(Certificate.id == move.certificate_id).get(),
+                                           Places())
+    return view
+
+
+def _load_movement(movement_id):
+    query = CertificateMovement.select().where(CertificateMovement.id == movement_id)
+    move = for_update(query).get_or_none() if row_id(movement_id) else None
+    if move is None:
+        raise NotFound("certificate.movement_not_found", f"找不到出入库记录 {movement_id}")
+    return move
+
+
+def _require_other_person(actor, move):
+    require(actor.id != move.started_by_id, Conflict, "certificate.dual_control",
+            "双人控制:发起人不能自己审批或确认同一笔出入库,须由另一位有权人员办理")
+
+
+def decide(actor, movement_id, *, approve, note="", now):
+    """An approver's yes or no to a release, before anyone touches the safe."""
+    require_permission(actor, "certificates.decide")
+    require(isinstance(approve, bool), InvalidInput, "certificate.invalid_decision", "approve 必须是 true 或 false",
+            errors={"approve": "true 或 false"})
+    note = _text(note, "note", "审批意见")
+    with transaction():
+        move = _load_movement(movement_id)
+        _require_other_person(actor, move)
+        require(move.state == rules.PENDING_APPROVAL, Conflict, "certificate.not_pending_approval",
+                f"该笔出入库当前为「{rules.MOVEMENT_STATE_NAMES[move.state]}」,不需要审批")
+        move.state = rules.PENDING_SECOND if approve else rules.REFUSED
+        move.approved_by, move.decided_at, move.decision_note = actor.id, to_db(now), note
+        move.save()
+        audit.record(actor, "certificate.decision", "certificate", move.certificate_id,
+                     {"movement": move.id, "approve": approve, "note": note}, now=now)
+    return movement_of(move.id, actor)
+
+
+def confirm_movement(actor, movement_id, *, now):
+    """The second half: another authorised person confirms and the movement takes effect."""
+    require_permission(actor, "certificates.move")
+    with transaction():
+        move = _load_movement(movement_id)
+        require(move.state != rules.PENDING_APPROVAL, Conflict, "certificate.not_approved",
+                "该笔出入库尚未经有权审批人同意,不能确认")
+        require(move.state == rules.PENDING_SECOND, Conflict, "certificate.movement_closed",
+                f"该笔出入库已{rules.MOVEMENT_STATE_NAMES[move.state]}")
+        _require_other_person(actor, move)
+        cert = load_certificate(move.certificate_id, lock=True)
+        rules.require_movable(cert.status, move.kind)
+        cert.status = rules.AFTER[move.kind]
+        if move.kind in (rules.MOVE, rules.RETURN):
+            cert.location = move.to_location_id
+        elif move.kind == rules.RELEASE:
+            cert.location = None
+        cert.save()
+        move.state, move.confirmed_by, move.confirmed_at = rules.DONE, actor.id, to_db(now)
+        move.save()
+        audit.record(actor, f"certificate.{move.kind}", "certificate", cert.id,
+                     {"movement": move.id, "code": cert.code, "status": cert.status}, now=now)
+    return movement_of(move.id, actor)
+
+
+def release_receipt(actor, movement_id, record_url, *, now):
+    """The release receipt (解押/退还回执) custodian and recipient sign; the ID number is masked."""
+    require_permission(actor, "certificates.view")
+    view = movement_of(movement_id)
+    require(view["kind"] == rules.RELEASE, NotFound, "certificate.movement_not_found",
+            f"出入库记录 {movement_id} 不是解押退还")
+    data = certificate_pdf.render_release(view, record_url)
+    with transaction():
+        audit.record(actor, "certificate.release_receipt", "certificate", view["certificate_id"],
+                     {"movement": view["id"]}, now=now)
+    return data
+
+
+def with_certificates(views):
+    """Movement views, each with its certificate's view (two statements whatever the count)."""
+    certs = {c.id: c for c in _certificates_query().where(Certificate.id.in_([v["certificate_id"] for v in views]))} \
+        if views else {}
+    places = Places()
+    return [{**v, "certificate": certificate_view(certs[v["certificate_id"]], places)} for v in views]
+
+
+# ---- overdue lists ---------------------------------------------------------------------------
+
+def overdue_lists(as_of):
+    """Certificate handover lists still not in the safe after the end of the next working day after
+    the day they were made (R15 says at once): [{id, project_id, project_code, state, created_at, due}]."""
+    cal, today = calendar.current(), local_date(as_of)
+    rows = (CertificateHandover.select(CertificateHandover, Project).join(Project)
+            .where(CertificateHandover.state != rules.STORED).order_by(CertificateHandover.id))
+    found = []
+    for h in rows:
+        due = cal.add_working_days(local_date(from_db(h.created_at)), 1).due
+        if today > due:
+            found.append({"id": h.id, "project_id": h.project_id, "project_code": h.project.code, "state": h.state,
+                          "state_name": rules.LIST_STATE_NAMES[h.state], "created_at": iso_local(h.created_at),
+                          "due": due.isoformat()})
+    return found

@@ -1,0 +1,69 @@
+"""A small world for the certificate services: A and B managers, a custodian who is also an
+archivist, a second custodian, an approver, a project and a safe with two shelves."""
+from archive_service.models import (
+    AuditEntry,
+    Certificate,
+    CertificateDayCheck,
+    CertificateHandover,
+    CertificateMovement,
+    CertificateSignature,
+    Stocktake,
+    StocktakeScan,
+)
+from archive_service.services import certificate_lists, customers, locations
+from tests.conftest import NOW
+
+CERTS = [{"kind": "他项权证", "name": "不动产登记证明", "number": "沪(2026)浦东新区不动产证明第0000001号",
+          "owner": "李四", "quantity": 1},
+         {"kind": "equity_pledge", "name": "股权出质设立登记通知书", "number": "(沪)股质登记设字[2026]第0001号",
+          "owner": "李四商贸有限公司", "quantity": 2}]
+TABLES = (Certificate, CertificateHandover, CertificateSignature, CertificateMovement, CertificateDayCheck,
+          Stocktake, StocktakeScan, AuditEntry)
+
+
+def snapshot():
+    """Row counts and every certificate's status and place: what a refusal must leave as it was."""
+    return {m.__name__: m.select().count() for m in TABLES} | {
+        "certificates": [(c.status, c.location_id) for c in Certificate.select().order_by(Certificate.id)],
+        "lists": [h.state for h in CertificateHandover.select().order_by(CertificateHandover.id)],
+        "movements": [m.state for m in CertificateMovement.select().order_by(CertificateMovement.id)]}
+
+
+def checks_of(view):
+    return [{"certificate_id": c["id"], "name": c["name"], "number": c["number"], "quantity": c["quantity"]}
+            for c in view["certificates"]]
+
+
+class World:
+    def __init__(self, make_actor):
+        self.a = make_actor("zhang", "manager", display_name="张经理")
+        self.b = make_actor("wang", "manager", display_name="王经理")
+        self.custodian = make_actor("chen", "custodian", "archivist", display_name="陈权证")
+        self.second = make_actor("liu", "custodian", display_name="刘权证")
+        self.approver = make_actor("zhao", "approver", display_name="赵审批")
+        customer = customers.create_customer(self.custodian, name="李四商贸有限公司", kind="enterprise",
+                                             id_number="91110000MA00000000", now=NOW)
+        self.customer_id = customer["id"]
+        self.projects = 0
+        self.project_id = self.project()["id"]
+        locations.create_location(self.custodian, code="R1", name="一号档案室", now=NOW)
+        locations.create_location(self.custodian, code="S9", name="保险柜", safe=True, now=NOW)
+        locations.create_location(self.custodian, code="S9-A", name="上层", parent="S9", safe=True, now=NOW)
+        locations.create_location(self.custodian, code="S9-B", name="下层", parent="S9", safe=True, now=NOW)
+
+    def project(self):
+        self.projects += 1
+        return customers.create_project(self.custodian, code=f"P-{self.projects}", customer_id=self.customer_id,
+                                        business="loan", title="流动资金贷款", amount="800000", a_user="zhang",
+                                        b_user="wang", ended_on="2026-09-30", now=NOW)
+
+    def listed(self, certs=CERTS, now=NOW):
+        return certificate_lists.create(self.a, self.project_id, certs, now=now)
+
+    def b_checked(self, certs=CERTS):
+        view = self.listed(certs)
+        return certificate_lists.confirm(self.b, view["id"], checks_of(view), now=NOW)
+
+    def stored(self, certs=CERTS, location="S9-A"):
+        view = self.b_checked(certs)
+        return certificate_lists.confirm(self.custodian, view["id"], checks_of(view), location, now=NOW)

@@ -1,0 +1,177 @@
+"""Like cash (R15): every movement after the first storing takes effect only when a second
+authorised person confirms it; a release first needs an approver; the day-end check."""
+from datetime import timedelta
+
+import pytest
+
+from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
+from archive_service.services import certificate_desk, certificates
+from tests.conftest import NOW
+from tests.services.certificate_world import World, snapshot
+from tests.sqlcount import count_statements
+
+RECIPIENT = {"recipient": "李四", "recipient_id_number": "310101197505050000", "note": "贷款结清"}
+
+
+@pytest.fixture
+def world(make_actor):
+    return World(make_actor)
+
+
+@pytest.fixture
+def stored(world):
+    return world.stored()["certificates"]
+
+
+def _refused(error, code, call):
+    before = snapshot()
+    with pytest.raises(error) as refused:
+        call()
+    assert refused.value.code == code
+    assert snapshot() == before
+    return refused.value
+
+
+def _status(cert_id):
+    return certificates.load_certificate(cert_id).status
+
+
+def test_r15_a_release_needs_an_approver_then_a_second_person(world, stored):
+    cid = stored[1]["id"]
+    move = certificates.release(world.custodian, cid, now=NOW, **RECIPIENT)
+    assert (move["state"], move["kind"]) == ("pending_approval", "release")
+    _refused(Conflict, "certificate.not_approved", lambda: certificates.confirm_movement(world.second, move["id"],
+                                                                                        now=NOW))
+    decided = certificates.decide(world.approver, move["id"], approve=True, note="同意", now=NOW)
+    assert decided["state"] == "pending_second" and _status(cid) == "in_safe"
+    _refused(Conflict, "certificate.dual_control",
+             lambda: certificates.confirm_movement(world.custodian, move["id"], now=NOW))
+    done = certificates.confirm_movement(world.second, move["id"], now=NOW)
+    assert (done["state"], done["certificate"]["status"], done["certificate"]["location"]) == (
+        "done", "released", None)
+    assert done["confirmed_by"] == "刘权证" and done["approved_by"] == "赵审批"
+    _refused(Conflict, "certificate.movement_closed",
+             lambda: certificates.confirm_movement(world.second, move["id"], now=NOW))
+    _refused(Conflict, "certificate.released",
+             lambda: certificates.release(world.custodian, cid, now=NOW, **RECIPIENT))
+
+
+def test_r15_the_recipients_id_number_is_masked_for_those_who_may_not_see_it(world, stored):
+    move = certificates.release(world.second, stored[0]["id"], now=NOW, **RECIPIENT)
+    assert move["recipient_id_number"] == "3101**********0000"
+    pdf = certificates.release_receipt(world.second, move["id"], "http://x/", now=NOW)
+    assert pdf.startswith(b"%PDF")
+
+
+def test_r15_an_approver_cannot_approve_a_release_they_started_nor_decide_twice(world, stored, make_actor):
+    both = make_actor("qian", "custodian", "approver")
+    move = certificates.release(both, stored[0]["id"], now=NOW, **RECIPIENT)
+    _refused(Conflict, "certificate.dual_control",
+             lambda: certificates.decide(both, move["id"], approve=True, now=NOW))
+    _refused(Forbidden, "auth.forbidden", lambda: certificates.decide(world.second, move["id"], approve=True, now=NOW))
+    certificates.decide(world.approver, move["id"], approve=False, note="未结清", now=NOW)
+    _refused(Conflict, "certificate.not_pending_approval",
+             lambda: certificates.decide(world.approver, move["id"], approve=True, now=NOW))
+    _refused(Conflict, "certificate.movement_closed",
+             lambda: certificates.confirm_movement(world.second, move["id"], now=NOW))
+    assert _status(stored[0]["id"]) == "in_safe"
+
+
+def test_r15_releasing_a_certificate_on_loan_or_not_in_the_safe_is_refused(world, stored):
+    lend = certificates.start_movement(world.custodian, stored[0]["id"], "lend", now=NOW, loan_id=7)
+    certificates.confirm_movement(world.second, lend["id"], now=NOW)
+    assert _status(stored[0]["id"]) == "on_loan"
+    _refused(Conflict, "certificate.on_loan",
+             lambda: certificates.release(world.custodian, stored[0]["id"], now=NOW, **RECIPIENT))
+    listed = world.listed([{"kind": "他项权证", "name": "x", "number": "N-9", "owner": "李四", "quantity": 1}])
+    _refused(Conflict, "certificate.not_in_safe",
+             lambda: certificates.release(world.custodian, listed["certificates"][0]["id"], now=NOW, **RECIPIENT))
+
+
+@pytest.mark.parametrize("field, value, code", [
+    ("recipient", "", "certificate.invalid_recipient"),
+    ("recipient_id_number", "12345", "certificate.invalid_recipient_id_number"),
+    ("note", "x" * 201, "certificate.invalid_note"),
+])
+def test_r15_a_release_with_bad_recipient_details_is_refused(world, stored, field, value, code):
+    _refused(InvalidInput, code, lambda: certificates.release(
+        world.custodian, stored[0]["id"], now=NOW, **{**RECIPIENT, field: value}))
+
+
+def test_r15_lending_and_returning_each_take_effect_on_the_second_persons_confirmation(world, stored):
+    cid = stored[0]["id"]
+    lend = certificates.start_movement(world.custodian, cid, "lend", now=NOW, loan_id=7, borrower="zhang")
+    assert lend["details"] == {"borrower": "zhang", "loan_id": 7} and _status(cid) == "in_safe"
+    _refused(Conflict, "certificate.movement_open",
+             lambda: certificates.start_movement(world.second, cid, "move", to_location="S9-B", now=NOW))
+    assert certificates.confirm_movement(world.second, lend["id"], now=NOW)["certificate"]["status"] == "on_loan"
+    back = certificates.start_movement(world.second, cid, "return", to_location="S9-B", now=NOW)
+    _refused(Conflict, "certificate.dual_control",
+             lambda: certificates.confirm_movement(world.second, back["id"], now=NOW))
+    done = certificates.confirm_movement(world.custodian, back["id"], now=NOW)
+    assert (done["certificate"]["status"], done["certificate"]["location"]) == ("in_safe", "S9-B")
+
+
+def test_r16_a_move_goes_only_to_another_safe_place(world, stored):
+    cid = stored[0]["id"]
+    _refused(InvalidInput, "certificate.location_not_safe",
+             lambda: certificates.start_movement(world.custodian, cid, "move", to_location="R1", now=NOW))
+    _refused(Conflict, "certificate.same_location",
+             lambda: certificates.start_movement(world.custodian, cid, "move", to_location="S9-A", now=NOW))
+    _refused(InvalidInput, "certificate.invalid_movement",
+             lambda: certificates.start_movement(world.custodian, cid, "burn", now=NOW))
+    move = certificates.start_movement(world.custodian, cid, "move", to_location="S9-B", now=NOW)
+    assert certificates.confirm_movement(world.second, move["id"], now=NOW)["certificate"]["location"] == "S9-B"
+
+
+def test_r15_managers_cannot_move_certificates(world, stored):
+    _refused(Forbidden, "auth.forbidden",
+             lambda: certificates.start_movement(world.a, stored[0]["id"], "lend", now=NOW))
+
+
+def test_pending_movements_show_others_movements_to_co_sign(world, stored):
+    move = certificates.start_movement(world.custodian, stored[0]["id"], "lend", now=NOW)
+    assert [m["id"] for m in certificate_desk.pending_movements(world.second)] == [move["id"]]
+    assert certificate_desk.pending_movements(world.custodian) == []
+    release = certificates.release(world.custodian, stored[1]["id"], now=NOW, **RECIPIENT)
+    assert [m["id"] for m in certificate_desk.pending_movements(world.approver)] == [release["id"]]
+
+
+def test_pending_movements_run_the_same_statements_for_1_and_50(world):
+    certs = world.stored([{"kind": "他项权证", "name": "x", "number": f"N-{n}", "owner": "李四", "quantity": 1}
+                          for n in range(50)])["certificates"]
+    certificates.start_movement(world.custodian, certs[0]["id"], "lend", now=NOW)
+    with count_statements() as one:
+        assert len(certificate_desk.pending_movements(world.second)) == 1
+    for cert in certs[1:]:
+        certificates.start_movement(world.custodian, cert["id"], "lend", now=NOW)
+    with count_statements() as fifty:
+        assert len(certificate_desk.pending_movements(world.second)) == 50
+    assert len(one) == len(fifty)
+
+
+def test_r15_the_custodian_confirms_the_days_movements_as_checked(world, stored):
+    move = certificates.start_movement(world.custodian, stored[0]["id"], "lend", now=NOW)
+    day = certificate_desk.day_movements(world.custodian, "2026-10-09", now=NOW)
+    assert [m["kind"] for m in day["items"]] == ["store", "store", "lend"] and day["checked"] is None
+    _refused(Conflict, "certificate.day_open_movements",
+             lambda: certificate_desk.check_day(world.custodian, "2026-10-09", now=NOW))
+    certificates.confirm_movement(world.second, move["id"], now=NOW)
+    checked = certificate_desk.check_day(world.custodian, "2026-10-09", now=NOW)
+    assert checked["checked"]["by"] == "陈权证" and checked["checked"]["movements"] == 3
+    _refused(Conflict, "certificate.day_checked",
+             lambda: certificate_desk.check_day(world.custodian, "2026-10-09", now=NOW))
+    assert certificate_desk.day_movements(world.custodian, "2026-10-10", now=NOW + timedelta(days=1))["items"] == []
+    _refused(InvalidInput, "request.invalid_date",
+             lambda: certificate_desk.check_day(world.custodian, "2026-13-01", now=NOW))
+
+
+def test_day_movements_run_the_same_statements_for_1_and_50(world):
+    world.stored([{"kind": "他项权证", "name": "x", "number": "N-0", "owner": "李四", "quantity": 1}])
+    with count_statements() as one:
+        assert len(certificate_desk.day_movements(world.custodian, "2026-10-09", now=NOW)["items"]) == 1
+    world.stored([{"kind": "他项权证", "name": "x", "number": f"N-{n}", "owner": "李四", "quantity": 1}
+                  for n in range(1, 50)])
+    with count_statements() as fifty:
+        assert len(certificate_desk.day_movements(world.custodian, "2026-10-09", now=NOW)["items"]) == 50
+    assert len(one) == len(fifty)
