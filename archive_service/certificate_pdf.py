@@ -15,7 +15,7 @@ from .fonts import FONT_PATH, cjk_font
 WIDTH, HEIGHT = A4
 MARGIN = 18 * mm
 ROW = 6.5 * mm
-LIST_COLUMNS = ((0, "标签码"), (30 * mm, "类别"), (68 * mm, "权证名称"), (104 * mm, "权证号"), (160 * mm, "份数"))
+LIST_COLUMNS = ((0, "标签码"), (28 * mm, "类别"), (72 * mm, "权证名称"), (122 * mm, "权利人"), (162 * mm, "份数"))
 LIST_SIGNERS = (("A", "列单人(A角)"), ("B", "核对人(B角)"), ("custodian", "核对入库(权证管理员)"))
 
 
@@ -64,14 +64,18 @@ class _Sheet:
                 if dark:
                     self.c.rect(x0 + col * cell, y0 + (len(matrix) - 1 - r) * cell, cell, cell, stroke=0, fill=1)
 
-    def table(self, columns, rows, chars=18):
+    def table(self, columns, rows, chars=18, details=None):
+        """One line per row; `details[n]`, when given, is printed whole on a second line under row n."""
         for x, title in columns:
             self.text(x, title, 9)
         self.c.line(MARGIN, self.y - 2, WIDTH - MARGIN, self.y - 2)
         self.line()
-        for cells in rows:
+        for n, cells in enumerate(rows):
             for (x, _), value in zip(columns, cells, strict=True):
                 self.text(x, str(value)[:chars], 8)
+            if details:
+                self.line(ROW * 0.7)
+                self.text(28 * mm, details[n], 8)
             self.line()
 
     def signatures(self, blocks):
@@ -104,8 +108,9 @@ def render_list(view, record_url, font_path=FONT_PATH):
     sheet.header("重要权证移交清单", f"项目编号:{project['code']}    项目:{project['title']}",
                  f"客户:{project['customer_name']}    A角:{project['a_user_name']}    B角:{project['b_user_name']}",
                  f"状态:{view['state_name']}    存放位置:{view['location'] or '(入库时填写)'}")
-    sheet.table(LIST_COLUMNS, [(c["code"], c["kind"], c["name"], c["number"], c["quantity"])
-                               for c in view["certificates"]], chars=30)
+    certs = view["certificates"]
+    sheet.table(LIST_COLUMNS, [(c["code"], c["kind"], c["name"], c["owner"], c["quantity"]) for c in certs],
+                chars=16, details=[f"权证号:{c['number']}" for c in certs])
     sheet.text(0, f"合计:{len(view['certificates'])} 项,{view['total_quantity']} 份。"
                   "权证与档案资料分开移交,视同现金管理,存入保险柜单独保存。", 9)
     sheet.line()

@@ -3,6 +3,7 @@ import importlib
 import json
 import signal
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -14,8 +15,10 @@ from . import create_app, migrations
 from .db import database
 from .domain.errors import ArchiveError
 from .domain.permissions import ROLES
+from .domain.timeutil import local_date, parse_date
+from .notify import Notifier, Settings
 from .scans import ScanStore
-from .services import audit, demo, users
+from .services import alerts, audit, demo, outbox, users
 from .services import backup as backup_service
 from .services import scans as scan_service
 
@@ -180,6 +183,40 @@ def scans_usage():
     """How many files the scan store holds and how many bytes."""
     usage = _scan_store().usage()
     click.echo(f"{usage.files} file(s), {usage.bytes} bytes in {current_app.config['SCANS_DIR']}")
+
+
+@main.command("sweep")
+@click.option("--as-of", default=None, help="the day to sweep, YYYY-MM-DD (default: today in Shanghai)")
+@with_appcontext
+def sweep_command(as_of):
+    """The overdue sweep for cron: alerts for late loans and handover steps; idempotent per day."""
+    try:
+        day = parse_date(as_of, "as_of") if as_of else local_date(_now())
+        with database.connection_context():
+            result = alerts.sweep(day, now=_now())
+    except ArchiveError as refused:
+        click.echo(f"错误 [{refused.code}]: {refused.message}", err=True)
+        sys.exit(1)
+    click.echo(f"sweep {day.isoformat()}: {result['created']} alert(s) created")
+
+
+@main.command("worker")
+@click.option("--once", is_flag=True, help="deliver what is due now, then exit")
+@click.option("--interval", default=15, show_default=True, type=int, help="seconds between rounds")
+@with_appcontext
+def worker_command(once, interval):
+    """Deliver queued e-mail and WeCom/DingTalk robot messages from the outbox, with retries."""
+    notifier = Notifier(Settings.from_config(current_app.config))
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    while True:
+        with database.connection_context():
+            counts = outbox.deliver_pending(notifier, now=_now())
+        if once or any(counts.values()):
+            click.echo(f"outbox: {counts['sent']} sent, {counts['retry']} to retry, {counts['skipped']} skipped "
+                       "(channel not configured)")
+        if once:
+            return
+        time.sleep(interval)
 
 
 @main.command("backup")

@@ -17,6 +17,11 @@ _SETTINGS = {
     "LOGIN_LOCK_MINUTES": ("ARCHIVE_LOGIN_LOCK_MINUTES", 15, int),
     "FROZEN_NOW": ("ARCHIVE_FROZEN_NOW", None, str),
     "TRUSTED_PROXIES": ("ARCHIVE_TRUSTED_PROXIES", 0, int),
+    "SMTP_URL": ("ARCHIVE_SMTP_URL", None, str),
+    "MAIL_FROM": ("ARCHIVE_MAIL_FROM", "archive@localhost", str),
+    "WECOM_WEBHOOK": ("ARCHIVE_WECOM_WEBHOOK", None, str),
+    "DINGTALK_WEBHOOK": ("ARCHIVE_DINGTALK_WEBHOOK", None, str),
+    "DINGTALK_SECRET": ("ARCHIVE_DINGTALK_SECRET", None, str),
     "SHOW_CUSTOMER_ON_LABELS": ("ARCHIVE_LABEL_CUSTOMER", False, lambda v: v.lower() in ("1", "true", "yes")),
 }
 

@@ -9,7 +9,7 @@ import pytest
 from archive_service import migrations, models
 from archive_service.db import bind, database
 from archive_service.migrations import m0001_first_release
-from archive_service.services import ledgers, users
+from archive_service.services import archive_ledger, users
 from tests.conftest import NOW, PG_URL, new_pg_schema
 from tests.schema import describe, differences
 
@@ -100,7 +100,7 @@ def test_a_first_release_database_with_data_upgrades_and_keeps_it(empty_urls):
         assert migrations.upgrade() == later
         upgraded = describe()
         archivist = users.actor_of(models.User.get(models.User.username == "arch"), "127.0.0.1")
-        page = ledgers.ledger(archivist)
+        page = archive_ledger.page(archivist)
         assert [(r["archive_no"], r["customer_name"], r["location"]) for r in page["items"]] == [
             ("XD-2026-0001", "张三", "R1")]
         assert models.HandoverItem.get().contract_number == "XD-2026-0001-HT01"

@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 
+from .bounds import bad_character
 from .errors import Conflict, InvalidInput, require
 
 # R14's six kinds: (code, zh-CN name). An admin may rename them or add more.
@@ -53,7 +54,7 @@ def is_label_code(code):
 
 def _text(index, entry, field, label, max_len=MAX_TEXT):
     value = entry.get(field)
-    ok = isinstance(value, str) and value.strip() and len(value.strip()) <= max_len and value.isprintable()
+    ok = isinstance(value, str) and value.strip() and len(value.strip()) <= max_len and bad_character(value) is None
     require(ok, InvalidInput, f"certificate.invalid_{field}",
             f"第 {index + 1} 项:{label}不能为空、不超过 {max_len} 字且不含控制字符",
             errors={f"certificates.{index}.{field}": f"1–{max_len} 字"})

@@ -134,7 +134,8 @@ def clean_corrections(corrections):
         item_id = fix.get("item_id") if isinstance(fix, dict) else None
         require(isinstance(item_id, int) and not isinstance(item_id, bool), InvalidInput, "handover.unknown_item",
                 f"第 {n + 1} 项更正需要 item_id", errors={f"corrections.{n}.item_id": "必填"})
-        cleaned.append({"item_id": item_id, **clean_item(n, {**fix, "part": 1})})
+        fields = clean_item(n, {**fix, "part": 1})  # a correction keeps the item's part
+        cleaned.append({"item_id": item_id, **{k: v for k, v in fields.items() if k != "part"}})
     return cleaned
 
 

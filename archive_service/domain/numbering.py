@@ -8,6 +8,7 @@ segments: `{fonds}` 全宗号, `{category}` 档案门类代码, `{year}` 年度,
 
 Pure: no database. The sequence itself is allocated by the service from a locked counter.
 """
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -55,10 +56,37 @@ class NumberingScheme:
         require(isinstance(seq, int) and seq >= 1, InvalidInput, "numbering.invalid_seq", "件号必须是正整数")
         return _fill(self.pattern, self._values(business, year), seq=seq)
 
+    def parse(self, archive_no):
+        """(business, year, seq) of a number written in this scheme, or None when it is not one
+        (business is None when the pattern does not show it)."""
+        match = _number_re(self).fullmatch(archive_no or "")
+        if not match or int(match["seq"]) < 1:
+            return None
+        codes = {code: key for key, code in BUSINESS_CODES.items()}
+        business = codes.get(match.groupdict().get("business"))
+        year, seq = int(match["year"]), int(match["seq"])
+        if self.archive_no(business or "loan", year, seq) != archive_no:
+            return None
+        return business, year, seq
+
     def _values(self, business, year):
         require(business in BUSINESS_CODES, InvalidInput, "numbering.unknown_business", f"未知业务类型:{business}")
         return {"business": BUSINESS_CODES[business], "year": year, "fonds": self.fonds,
                 "category": self.category, "retention": self.retention, "org": self.org}
+
+
+@functools.lru_cache(maxsize=16)
+def _number_re(scheme):
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(scheme.pattern):
+        parts.append(re.escape(literal))
+        if name == "business":
+            parts.append("(?P<business>" + "|".join(BUSINESS_CODES.values()) + ")")
+        elif name in ("year", "seq"):
+            parts.append(f"(?P<{name}>[0-9]{{1,{4 if name == 'year' else 9}}})")
+        elif name is not None:
+            parts.append(re.escape(getattr(scheme, name)))
+    return re.compile("".join(parts))
 
 
 def pattern_fields(pattern):

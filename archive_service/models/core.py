@@ -236,6 +236,8 @@ class ArchiveFile(BaseModel):
     received_at = DateTimeField()
     void_reason = TextField(null=True)
     voided_at = DateTimeField(null=True)
+    imported = BooleanField(default=False, constraints=[SQL("DEFAULT false")])  # from a legacy ledger
+    retention = CharField(max_length=16, default="permanent", constraints=[SQL("DEFAULT 'permanent'")])
 
     class Meta:
         indexes = ((("series", "seq"), True),)
@@ -285,6 +287,7 @@ class ScanFile(BaseModel):
     voided_at = DateTimeField(null=True)
     voided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
     void_reason = TextField(null=True)
+    removed_at = DateTimeField(null=True)  # content removed when its file was destroyed (R23)
 
 
 ALL_MODELS.append(ScanFile)

@@ -3,8 +3,11 @@ check of the day's movements, and what the home page lists (lists to confirm, mo
 co-sign, stock-takes open, overdue lists)."""
 from datetime import timedelta
 
+from peewee import IntegrityError
+
 from ..db import transaction
 from ..domain import certificates as rules
+from ..domain.bounds import check_date
 from ..domain.errors import Conflict, require
 from ..domain.permissions import allowed, require_permission
 from ..domain.timeutil import iso_local, local_date, local_day_start, parse_date, to_db
@@ -31,7 +34,7 @@ def day_movements(actor, day, *, now):
     """The day's movements (started or confirmed that local day) and whether the custodian
     confirmed them as checked."""
     require_permission(actor, "certificates.view")
-    day = parse_date(day, "day") if day else local_date(now)
+    day = check_date(parse_date(day, "day"), "day") if day else local_date(now)
     start, end = local_day_start(day), local_day_start(day + timedelta(days=1))
     moves = (CertificateMovement.select()
              .where(((CertificateMovement.started_at >= start) & (CertificateMovement.started_at < end)) |
@@ -47,7 +50,7 @@ def day_movements(actor, day, *, now):
 def check_day(actor, day, *, now):
     """The custodian confirms the day's movements as checked; open ones must be settled first."""
     require_permission(actor, "certificates.custody")
-    day = parse_date(day, "day") if day else local_date(now)
+    day = check_date(parse_date(day, "day"), "day") if day else local_date(now)
     with transaction():
         require(not CertificateDayCheck.select().where(CertificateDayCheck.day == day).exists(), Conflict,
                 "certificate.day_checked", f"{day.isoformat()} 的出入库已核对确认")
@@ -55,7 +58,10 @@ def check_day(actor, day, *, now):
         still_open = [m["id"] for m in moves if m["state"] in rules.OPEN_STATES]
         require(not still_open, Conflict, "certificate.day_open_movements",
                 f"当日还有 {len(still_open)} 笔出入库未完成,请先处理", details={"movements": still_open})
-        CertificateDayCheck.create(day=day, checked_by=actor.id, checked_at=to_db(now), movements=len(moves))
+        try:
+            CertificateDayCheck.create(day=day, checked_by=actor.id, checked_at=to_db(now), movements=len(moves))
+        except IntegrityError:  # a second custodian confirmed the same day at the same moment
+            raise Conflict("certificate.day_checked", f"{day.isoformat()} 的出入库已核对确认") from None
         audit.record(actor, "certificate.day_check", "certificate_day", day.isoformat(),
                      {"movements": len(moves)}, now=now)
     return day_movements(actor, day.isoformat(), now=now)

@@ -1,6 +1,9 @@
 """The kinds of important certificate (R14): R14's six by default, editable by an admin."""
+from peewee import IntegrityError
+
 from ..db import transaction
 from ..domain import certificates as rules
+from ..domain.bounds import bad_character
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..models import CertificateKind
@@ -43,7 +46,7 @@ def resolve(known, text, index):
 
 
 def _clean_name(name):
-    ok = isinstance(name, str) and name.strip() and len(name.strip()) <= 100 and name.isprintable()
+    ok = isinstance(name, str) and name.strip() and len(name.strip()) <= 100 and bad_character(name) is None
     require(ok, InvalidInput, "certificate_kind.invalid_name", "类别名称不能为空且不超过 100 字",
             errors={"name": "1–100 字"})
     return name.strip()
@@ -67,7 +70,10 @@ def create_kind(actor, *, code, name, now):
                 "certificate_kind.exists", f"类别代码 {code} 已存在")
         _require_unique_name(name)
         last = CertificateKind.select().order_by(CertificateKind.position.desc()).first()
-        kind = CertificateKind.create(code=code, name=name, position=last.position + 1 if last else 0)
+        try:
+            kind = CertificateKind.create(code=code, name=name, position=last.position + 1 if last else 0)
+        except IntegrityError:  # the same code or name added at the same moment
+            raise Conflict("certificate_kind.exists", f"权证类别 {code}「{name}」已存在") from None
         audit.record(actor, "certificate_kind.create", "certificate_kind", code, {"name": name}, now=now)
     return kind_view(kind)
 
@@ -89,7 +95,10 @@ def update_kind(actor, code, *, name=None, active=None, now):
             kind.name = name
         if active is not None:
             kind.active = active
-        kind.save()
+        try:
+            kind.save()
+        except IntegrityError:
+            raise Conflict("certificate_kind.exists", f"权证类别「{name}」已存在") from None
         audit.record(actor, "certificate_kind.update", "certificate_kind", code,
                      {"before": before, "after": kind_view(kind)}, now=now)
     return kind_view(kind)

@@ -96,6 +96,8 @@ def create(actor, project_id, entries, *, now):
                 f"只有本项目的A角({project.a_user.display_name})可以列出权证移交清单")
         known = certificate_kinds.known_kinds()
         kinds = [certificate_kinds.resolve(known, e["kind"], n) for n, e in enumerate(cleaned)]
+        # Lists of the same kinds are made one after the other, so a number is never listed twice.
+        list(for_update(CertificateKind.select().where(CertificateKind.id.in_([k.id for k in kinds]))))
         for n, (entry, kind) in enumerate(zip(cleaned, kinds, strict=True)):
             _require_not_in_safe(kind, entry["number"], n)
         handover = CertificateHandover.create(project=project, state=rules.PENDING_B, created_by=actor.id,

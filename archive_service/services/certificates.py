@@ -13,6 +13,7 @@ import json
 from .. import certificate_pdf
 from ..db import for_update, transaction
 from ..domain import certificates as rules
+from ..domain.bounds import bad_character
 from ..domain.customers import PERSON_ID_RE, mask_id_number
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import allowed, require_permission
@@ -147,7 +148,7 @@ def _filter_kind(query, kind):
 
 
 def _int_or_none(text):
-    return int(text) if text.isdigit() else None
+    return int(text) if str(text).isdigit() else None
 
 
 def ledger(actor, *, status=None, kind=None, project=None, q=None, limit=None, cursor=None):
@@ -222,7 +223,7 @@ def label_lines(code, *, show_customer):
 
 def _text(value, field, label, max_len=200, required=False):
     value = "" if value is None else value
-    ok = isinstance(value, str) and len(value.strip()) <= max_len and value.isprintable() and \
+    ok = isinstance(value, str) and len(value.strip()) <= max_len and bad_character(value) is None and \
         (value.strip() or not required)
     require(ok, InvalidInput, f"certificate.invalid_{field}",
             f"{label}{'不能为空且' if required else ''}不超过 {max_len} 字", errors={field: f"不超过 {max_len} 字"})

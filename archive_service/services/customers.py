@@ -9,7 +9,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import MANAGER, allowed, require_permission
 from ..domain.timeutil import iso_local, parse_date, to_db
 from ..models import Customer, Handover, Project, User
-from . import audit, deadlines
+from . import audit, deadlines, search_index
 from .paging import page_by_id_desc, row_id
 
 CENT = Decimal("0.01")
@@ -31,6 +31,7 @@ def create_customer(actor, *, name, kind, id_number, now):
             raise exists
         customer = Customer.create(name=name, kind=kind, id_number=id_number, created_by=actor.username,
                                    created_at=to_db(now))
+        search_index.put("customer", customer.id, name)
         audit.record(actor, "customer.create", "customer", customer.id,
                      {"name": name, "kind": kind, "id_number": rules.mask_id_number(id_number)}, now=now)
     return customer_view(customer, actor)
@@ -80,7 +81,8 @@ def customer_by_search(actor, text):
     return found[0]
 
 
-def _manager(username, field):
+def active_manager(username, field):
+    """The user named `username` when an active manager (R5), else 422 `project.not_a_manager`."""
     user = User.get_or_none(User.username == username) if isinstance(username, str) else None
     require(user is not None and user.active and MANAGER in user.roles, InvalidInput, "project.not_a_manager",
             f"{username} 不是在职的客户经理", errors={field: "必须是在职的客户经理"})
@@ -95,7 +97,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
     exists = Conflict("project.exists", f"项目编号 {code} 已存在")
     with transaction(conflict=exists):
         customer = _customer(customer_id)
-        a, b = _manager(a_user, "a_user"), _manager(b_user, "b_user")
+        a, b = active_manager(a_user, "a_user"), active_manager(b_user, "b_user")
         require(a.id != b.id, InvalidInput, "project.same_manager", "A角和B角必须是两个不同的人",
                 errors={"b_user": "不能与 A角相同"})
         if Project.select().where(Project.code == code).exists():
@@ -103,6 +105,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
         project = Project.create(code=code, customer=customer, business=business, title=title, amount=amount,
                                  a_user=a, b_user=b, ended_on=ended_on, created_by=actor.username,
                                  created_at=to_db(now))
+        search_index.put("project", project.id, title)
         audit.record(actor, "project.create", "project", project.id,
                      {"code": code, "a_user": a.username, "b_user": b.username,
                       "ended_on": ended_on.isoformat()}, now=now)

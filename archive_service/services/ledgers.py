@@ -3,31 +3,19 @@ files, read one by one or as pages, moved between places (R22) and voided (R13).
 from datetime import timedelta
 from urllib.parse import quote
 
-from peewee import JOIN
-
 from ..db import Compiled, for_update, transaction
 from ..domain import handovers as rules
-from ..domain.customers import BUSINESSES
+from ..domain import retention as retention_rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date, to_db
-from ..models import (
-    ArchiveFile,
-    Customer,
-    HandoverItem,
-    Location,
-    LocationMove,
-    Project,
-    RegisterEntry,
-    Signature,
-    User,
-)
-from . import audit, lookup
+from ..models import ArchiveFile, HandoverItem, LocationMove, RegisterEntry, Signature, User
+from . import audit, file_access, incidents, lookup
 from .handover_views import item_dict, item_rows
 from .locations import load_location, location_view
-from .paging import page_by_id, page_by_id_desc
+from .paging import page_by_id
 
-STATUSES = {"in_archive": "在库", "voided": "已作废"}
+STATUSES = {"in_archive": "在库", "voided": "已作废", "destroyed": "已销毁"}
 
 
 # ---- the ledger (R3) -------------------------------------------------------------------------
@@ -50,7 +38,15 @@ def archive_view(archive):
         "received_at": iso_local(archive.received_at), "received_by": archive.received_by.username,
         "received_by_name": archive.received_by.display_name,
         "void_reason": archive.void_reason, "voided_at": iso_local(archive.voided_at),
+        **retention_fields(archive),
     }
+
+
+def retention_fields(archive):
+    """The file's retention period (R23); its period ends on 31 December, counted from the year after its own."""
+    end = retention_rules.period_end(archive.year, archive.retention)
+    return {"retention": archive.retention, "retention_name": retention_rules.NAMES[archive.retention],
+            "period_end": end.isoformat() if end else None}
 
 
 def _archive_item(item):
@@ -70,15 +66,16 @@ def load_archive(archive_no, lock=False):
 
 
 def get_archive(actor, archive_no, *, now):
-    """One file with its numbered items; reading it is audited (R19)."""
-    require_permission(actor, "archives.view")
+    """One file with its numbered items, for those who may read it (R19); every read is audited."""
     archive = load_archive(archive_no)
+    file_access.require_read(actor, archive)
     with transaction():
         audit.record(actor, "archive.read", "archive", archive.archive_no, now=now)
     view = archive_view(archive)
     view["moves"] = [{"from": m.from_location.code if m.from_location_id else None, "to": m.to_location.code,
                       "moved_by": m.moved_by, "moved_at": iso_local(m.moved_at), "note": m.note}
                      for m in archive.moves.order_by(LocationMove.id)]
+    view["open_incidents"] = incidents.open_for(archive.archive_no)
     return view
 
 
@@ -109,49 +106,6 @@ def resolve_item_no(code):
     item_id, contract_number, status, archive_no = row
     return {"kind": "contract" if contract_number == code else "item", "id": item_id, "status": status,
             "url": archive_url(archive_no, item_id)}
-
-
-def _ledger_row(archive):
-    project = archive.project
-    return {"id": archive.id, "archive_no": archive.archive_no, "status": archive.status,
-            "status_name": STATUSES[archive.status], "business": archive.business, "year": archive.year,
-            "project_code": project.code, "project_title": project.title, "customer_name": project.customer.name,
-            "location": archive.location.code if archive.location_id else None,
-            "received_at": iso_local(archive.received_at)}
-
-
-def _int_filter(value, field):
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = None
-    require(number is not None and 1 <= number <= 9999, InvalidInput, "request.invalid_filter",
-            f"{field} 必须是 1–9999 的整数", errors={field: "必须是 1–9999 的整数"})
-    return number
-
-
-def ledger(actor, *, year=None, business=None, status=None, q=None, limit=None, cursor=None):
-    """The archive ledger (档案台帐, R3), by archive number: {items, next_cursor}."""
-    require_permission(actor, "archives.view")
-    query = (ArchiveFile.select(ArchiveFile, Project, Customer, Location).join(Project).join(Customer)
-             .switch(ArchiveFile).join(Location, JOIN.LEFT_OUTER))
-    year = _int_filter(year, "year")
-    if year is not None:
-        query = query.where(ArchiveFile.year == year)
-    if business:
-        require(business in BUSINESSES, InvalidInput, "request.invalid_filter", "business 必须是 loan 或 guarantee",
-                errors={"business": "loan 或 guarantee"})
-        query = query.where(ArchiveFile.business == business)
-    if status:
-        require(status in STATUSES, InvalidInput, "request.invalid_filter", "status 必须是 in_archive 或 voided",
-                errors={"status": "in_archive 或 voided"})
-        query = query.where(ArchiveFile.status == status)
-    if q:
-        query = query.where(ArchiveFile.archive_no.contains(q) | Project.title.contains(q) |
-                            Customer.name.contains(q) | Project.code.contains(q))
-    return page_by_id_desc(query, ArchiveFile.id, limit=limit, cursor=cursor, view=_ledger_row)
 
 
 def move(actor, archive_no, location, note="", *, now):
@@ -199,26 +153,48 @@ def _register_row(entry):
             "received_signed_at": iso_local(entry.received_signature.signed_at), "at": iso_local(entry.at)}
 
 
-def register(actor, *, date_from=None, date_to=None, limit=None, cursor=None, now):
-    """The registration book between two dates (inclusive), oldest first."""
-    require_permission(actor, "register.view")
-    handed_by, received_by = User.alias(), User.alias()
-    handed_sig, received_sig = Signature.alias(), Signature.alias()
-    query = (RegisterEntry.select(RegisterEntry, ArchiveFile, handed_by, received_by, handed_sig, received_sig)
-             .join(ArchiveFile)
-             .switch(RegisterEntry).join(handed_by, on=(RegisterEntry.handed_over_by == handed_by.id),
-                                         attr="handed_over_by")
-             .switch(RegisterEntry).join(received_by, on=(RegisterEntry.received_by == received_by.id),
-                                         attr="received_by")
-             .switch(RegisterEntry).join(handed_sig, on=(RegisterEntry.handed_over_signature == handed_sig.id),
-                                         attr="handed_over_signature")
-             .switch(RegisterEntry).join(received_sig, on=(RegisterEntry.received_signature == received_sig.id),
-                                         attr="received_signature"))
+def _register_query(date_from, date_to):
+    """The book's entries between two local dates (inclusive) with their file, people and
+    signatures joined, so a page costs the same statements whatever its length."""
+    handed, received = User.alias("handed"), User.alias("received")
+    handed_sig, received_sig = Signature.alias("handed_sig"), Signature.alias("received_sig")
+    query = (RegisterEntry.select(RegisterEntry, ArchiveFile.archive_no, handed, received, handed_sig.signed_at,
+                                  received_sig.signed_at)
+             .join(ArchiveFile).switch(RegisterEntry)
+             .join(handed, on=(RegisterEntry.handed_over_by == handed.id), attr="handed_over_by").switch(RegisterEntry)
+             .join(received, on=(RegisterEntry.received_by == received.id), attr="received_by").switch(RegisterEntry)
+             .join(handed_sig, on=(RegisterEntry.handed_over_signature == handed_sig.id),
+                   attr="handed_over_signature").switch(RegisterEntry)
+             .join(received_sig, on=(RegisterEntry.received_signature == received_sig.id),
+                   attr="received_signature"))
     if date_from:
         query = query.where(RegisterEntry.at >= local_day_start(parse_date(date_from, "from")))
     if date_to:
         query = query.where(RegisterEntry.at < local_day_start(parse_date(date_to, "to") + timedelta(days=1)))
-    page = page_by_id(query, RegisterEntry.id, limit=limit, cursor=cursor, view=_register_row)
+    return query
+
+
+def _register_page(date_from, date_to, limit, cursor):
+    return page_by_id(_register_query(date_from, date_to), RegisterEntry.id, limit=limit, cursor=cursor,
+                      view=_register_row)
+
+
+def register(actor, *, date_from=None, date_to=None, limit=None, cursor=None, now):
+    """The registration book between two dates (inclusive), oldest first; reading it is audited."""
+    require_permission(actor, "register.view")
+    found = _register_page(date_from, date_to, limit, cursor)
     with transaction():
         audit.record(actor, "register.read", "register", "", {"from": date_from, "to": date_to}, now=now)
-    return page
+    return found
+
+
+def register_entries(actor, *, date_from=None, date_to=None):
+    """Every entry between two dates, page by page, not audited: for an export, which audits itself."""
+    require_permission(actor, "register.view")
+    cursor = None
+    while True:
+        found = _register_page(date_from, date_to, 500, cursor)
+        yield from found["items"]
+        cursor = found["next_cursor"]
+        if not cursor:
+            return

@@ -9,7 +9,7 @@ from ..domain.errors import Conflict, InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date, to_db
 from ..models import ArchiveFile, HandoverItem, LocationMove, ReceiptRefusal, RegisterEntry, Setting, Signature
-from . import audit, handovers, numbering
+from . import audit, handovers, numbering, retention_defaults
 from .handover_views import ARCHIVIST, B, handover_view, item_dict, item_rows
 from .ledgers import archive_view
 from .locations import load_location
@@ -116,7 +116,7 @@ def _number(handover, items, actor, place, now):
     archive_no = s.archive_no(project.business, year, seq)
     archive = ArchiveFile.create(archive_no=archive_no, series=series, seq=seq, handover=handover, project=project,
                                  business=project.business, year=year, location=place, received_by=actor.id,
-                                 received_at=to_db(now))
+                                 received_at=to_db(now), retention=retention_defaults.default_period(project.business))
     numbers = numbering_rules.item_numbers(archive_no, [(i.part, i.position, i.attachment, i.contract) for i in items])
     for item, num in zip(items, numbers, strict=True):
         if num.number:

@@ -12,7 +12,7 @@ from ..domain.scans import Reconciliation, cover_code, file_complete, split_at_c
 from ..domain.timeutil import LOCAL_TZ, iso_local, to_db
 from ..models import ArchiveFile, HandoverItem, ScanFile, User
 from ..scans import PDF, page_qr_texts, pdf_of_pages, sanitize_filename
-from . import audit
+from . import audit, file_access
 from .ledgers import load_archive
 from .paging import row_id
 
@@ -41,6 +41,7 @@ def scan_view(scan, expected):
             "uploaded_at": iso_local(scan.uploaded_at), "voided": scan.voided_at is not None,
             "voided_at": iso_local(scan.voided_at), "void_reason": scan.void_reason,
             "voided_by_name": scan.voided_by.display_name if scan.voided_by_id else None,
+            "removed_at": iso_local(scan.removed_at),
             **Reconciliation(scan.pages, expected).as_dict()}
 
 
@@ -50,6 +51,8 @@ def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
     require_permission(actor, "scans.upload")
     archive = load_archive(archive_no)
     require(archive.status != "voided", Conflict, "archive.voided", f"档号 {archive.archive_no} 已作废,不能上传扫描件")
+    require(archive.status != "destroyed", Conflict, "archive.destroyed",
+            f"档案 {archive.archive_no} 已销毁,不能上传扫描件")
     item = _item_of(archive, item_id) if item_id is not None else None
     stored = store.put(stream)
     with transaction():
@@ -69,8 +72,8 @@ def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
 
 def of_archive(actor, archive_no, *, now):
     """The file's scans and where the page counts stand against the list (R18). Audited."""
-    require_permission(actor, "scans.view")
     archive = load_archive(archive_no)
+    file_access.require_read(actor, archive)
     items = _items(archive)
     scans = list(ScanFile.select(ScanFile, ArchiveFile, User).join(ArchiveFile)
                  .switch(ScanFile).join(User, on=(ScanFile.uploaded_by == User.id), attr="uploaded_by")
@@ -121,10 +124,11 @@ def void(actor, scan_id, reason, *, now):
 
 def download(actor, scan_id, *, store, now):
     """(filename, PDF bytes): the scan with the viewer's name and the time on every page (R19)."""
-    require_permission(actor, "scans.view")
     scan = ScanFile.get_or_none(ScanFile.id == scan_id) if row_id(scan_id) else None
     if scan is None:
         raise NotFound("scan.not_found", f"找不到扫描件 {scan_id}")
+    require(scan.removed_at is None, NotFound, "scan.removed", f"扫描件 {scan_id} 已随档案销毁而删除")
+    file_access.require_read(actor, scan.archive)
     lines = (f"{actor.display_name}({actor.username})查阅", now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
              f"档号 {scan.archive.archive_no}", "机密 不得外传")
     copy = store.watermarked(scan.sha256, scan.media_type, lines)
@@ -168,12 +172,15 @@ def _segment_problem(segment):
         return "分隔页上的档号不存在"
     if archive.status == "voided":
         return "该档号已作废"
+    if archive.status == "destroyed":
+        return "该档案已销毁"
     if not segment.pages:
         return "分隔页后没有扫描页"
     return None
 
 
 def sweep(store, *, now, grace_seconds=3600):
-    """Remove stored files no scan row names (run from cron); returns the removed names."""
-    keep = {row.sha256 for row in ScanFile.select(ScanFile.sha256).distinct()}
+    """Remove stored files no live scan row names (run from cron); returns the removed names.
+    Scans removed with a destroyed file keep their row but no longer keep their content."""
+    keep = {row.sha256 for row in ScanFile.select(ScanFile.sha256).where(ScanFile.removed_at.is_null()).distinct()}
     return store.sweep(keep, now=now, grace_seconds=grace_seconds)

@@ -16,6 +16,7 @@ from .paging import row_id
 
 OPEN, CLOSED = "open", "closed"
 STATE_NAMES = {OPEN: "盘点中", CLOSED: "已结束"}
+CODE_KINDS = {"archive": "档案", "item": "档案资料", "contract": "合同", "location": "位置", "loan": "借阅单"}
 RESULT_NAMES = {"found": "在位", "missing": "缺失", "misplaced": "错位", "unexpected": "账外", "on_loan": "借出"}
 
 
@@ -76,7 +77,8 @@ def _certificate_of(code):
     except NotFound:
         found = None
     require(found is None, InvalidInput, "stocktake.foreign_code",
-            f"{code} 不是权证标签(它是{(found or {}).get('kind')}的编码)", errors={"code": "不是权证标签"})
+            f"{code} 不是权证标签,而是{CODE_KINDS.get((found or {}).get('kind'), '其他对象')}的编码",
+            errors={"code": "不是权证标签"})
     raise InvalidInput("stocktake.unknown_code", f"未知的权证标签 {code}", errors={"code": "未知的权证标签"})
 
 

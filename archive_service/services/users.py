@@ -146,7 +146,9 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
                 raise Conflict("user.cannot_deactivate_self", "不能停用自己的账号")
             if not active:
                 held = holdings.of_user(user.id)
-                require(not held, Conflict, "user.still_holds", "该用户仍经办或持有档案,请先办理交接",
+                require(not held, Conflict, "user.still_holds",
+                        f"该用户仍经办或持有 {len(held)} 项,请先办理离职交接:"
+                        + ";".join(f"{i['kind_name']} {i['ref']}" for i in held[:10]),
                         details={"holdings": held})
             changes["active"] = [user.active, active]
             user.active = active

@@ -1,7 +1,7 @@
 """Issue 10, done when: through the pages in Chromium started with --lang=zh-CN, a list is drafted,
 edited, returned with two missing items, answered one at a time, refused once at receipt with a
 recorded difference, and received; then a wrong scan is voided and the audit log reads as Chinese.
-Each step leaves a screenshot under tmp_path; one look at tablet size (820×1180)."""
+Each step leaves a screenshot under tmp_path; at 1366×900 and one look at tablet size (820×1180)."""
 import re
 
 import pytest
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from archive_service.db import database
 from archive_service.models import Handover, HandoverItem, Project, ReceiptRefusal, ScanFile
 from archive_service.services import demo
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, open_menu
+from tests.e2e.conftest import CHROMIUM_ARGS, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -18,25 +18,7 @@ MISSING = (("抵押登记证明", "未附抵押登记"), ("借款人签字页", 
 TABLET = {"width": 820, "height": 1180}
 
 
-@pytest.fixture(scope="module")
-def zh_browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=[*CHROMIUM_ARGS, "--lang=zh-CN"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(zh_browser, live_server):
-    context = zh_browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
+DESKTOP = {"width": 1366, "height": 900}
 
 
 class Steps:
@@ -64,6 +46,8 @@ class Steps:
 
 
 def test_draft_edited_returned_answered_one_at_a_time_refused_once_and_received(page, tmp_path):
+    assert "--lang=zh-CN" in CHROMIUM_ARGS
+    page.set_viewport_size(DESKTOP)
     steps = Steps(page, tmp_path)
 
     # 1. A finds the draft on the home page and edits it before signing.
@@ -163,7 +147,7 @@ def test_draft_edited_returned_answered_one_at_a_time_refused_once_and_received(
     steps.shot("received")
 
     # 7. A wrong scan is voided with a reason; it stays in the history, out of the count.
-    page.set_viewport_size({"width": 1366, "height": 900})
+    page.set_viewport_size(DESKTOP)
     page.get_by_role("link", name="扫描件与页数核对").click()
     pdf = tmp_path / "wrong.pdf"
     pdf.write_bytes(_pdf(3))

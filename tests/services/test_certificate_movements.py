@@ -1,11 +1,14 @@
 """Like cash (R15): every movement after the first storing takes effect only when a second
 authorised person confirms it; a release first needs an approver; the day-end check."""
+import threading
 from datetime import timedelta
 
 import pytest
 
+from archive_service.db import database
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
-from archive_service.services import certificate_desk, certificates
+from archive_service.models import Certificate, CertificateMovement
+from archive_service.services import certificate_desk, certificate_lists, certificates
 from tests.conftest import NOW
 from tests.services.certificate_world import World, snapshot
 from tests.sqlcount import count_statements
@@ -164,6 +167,8 @@ def test_r15_the_custodian_confirms_the_days_movements_as_checked(world, stored)
     assert certificate_desk.day_movements(world.custodian, "2026-10-10", now=NOW + timedelta(days=1))["items"] == []
     _refused(InvalidInput, "request.invalid_date",
              lambda: certificate_desk.check_day(world.custodian, "2026-13-01", now=NOW))
+    _refused(InvalidInput, "request.date_out_of_range",
+             lambda: certificate_desk.check_day(world.custodian, "2100-01-01", now=NOW))
 
 
 def test_day_movements_run_the_same_statements_for_1_and_50(world):
@@ -175,3 +180,47 @@ def test_day_movements_run_the_same_statements_for_1_and_50(world):
     with count_statements() as fifty:
         assert len(certificate_desk.day_movements(world.custodian, "2026-10-09", now=NOW)["items"]) == 50
     assert len(one) == len(fifty)
+
+
+def _at_once(calls):
+    """Run each call on its own connection, all released together: (results, errors)."""
+    database.close()
+    barrier, results, errors = threading.Barrier(len(calls)), [], []
+
+    def work(call):
+        database.connect()
+        try:
+            barrier.wait()
+            results.append(call())
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    database.connect()
+    return results, errors
+
+
+def test_r15_two_people_confirming_one_movement_at_once_take_it_once(world, stored, make_actor):
+    third = make_actor("qian", "custodian")
+    move = certificates.start_movement(world.custodian, stored[0]["id"], "lend", now=NOW)
+    results, errors = _at_once([lambda: certificates.confirm_movement(world.second, move["id"], now=NOW),
+                                lambda: certificates.confirm_movement(third, move["id"], now=NOW)])
+    assert len(results) == 1 and [e.code for e in errors] == ["certificate.movement_closed"]
+    assert CertificateMovement.select().where(CertificateMovement.kind == "lend").count() == 1
+    assert _status(stored[0]["id"]) == "on_loan"
+
+
+def test_r14_two_lists_of_the_same_number_at_once_list_it_once(world):
+    entry = [{"kind": "他项权证", "name": "不动产登记证明", "number": "N-RACE", "owner": "李四", "quantity": 1}]
+    second_project = world.project()["id"]
+    results, errors = _at_once([
+        lambda: certificate_lists.create(world.a, world.project_id, entry, now=NOW),
+        lambda: certificate_lists.create(world.a, second_project, entry, now=NOW)])
+    assert len(results) == 1 and [e.code for e in errors] == ["certificate.number_in_safe"]
+    assert Certificate.select().where(Certificate.number == "N-RACE").count() == 1

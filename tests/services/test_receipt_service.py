@@ -6,7 +6,7 @@ import pytest
 from archive_service.db import database
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import ArchiveFile, HandoverItem, RegisterEntry
-from archive_service.services import handovers, ledgers, locations, numbering, receipt
+from archive_service.services import archive_ledger, handovers, ledgers, locations, numbering, receipt
 from tests.conftest import NOW
 from tests.services.handover_world import World, snapshot
 
@@ -113,7 +113,7 @@ def test_r13_voided_number_stays_in_the_ledger_and_is_never_reused(world):
     assert no_reason.value.code == "archive.reason_required"
     ledgers.void(world.arch, f["archive_no"], "重复立卷", now=NOW)
     assert world.received()["archive_no"] == "XD-2026-0002"
-    ledger = ledgers.ledger(world.arch, status="voided")
+    ledger = archive_ledger.page(world.arch, status="voided")
     assert [(r["archive_no"], r["status"]) for r in ledger["items"]] == [("XD-2026-0001", "voided")]
     assert ledgers.get_archive(world.arch, "XD-2026-0001", now=NOW)["void_reason"] == "重复立卷"
 
@@ -122,14 +122,14 @@ def test_r3_ledger_filters_and_keyset_pages(world):
     for _ in range(3):
         world.received()
     world.received(business="guarantee")
-    page = ledgers.ledger(world.arch, business="loan", limit=2)
+    page = archive_ledger.page(world.arch, business="loan", limit=2)
     assert [r["archive_no"] for r in page["items"]] == ["XD-2026-0003", "XD-2026-0002"]
-    rest = ledgers.ledger(world.arch, business="loan", limit=2, cursor=page["next_cursor"])
+    rest = archive_ledger.page(world.arch, business="loan", limit=2, cursor=page["next_cursor"])
     assert [r["archive_no"] for r in rest["items"]] == ["XD-2026-0001"] and rest["next_cursor"] is None
-    assert ledgers.ledger(world.arch, q="DB-2026")["items"][0]["business"] == "guarantee"
-    assert ledgers.ledger(world.arch, year="2025")["items"] == []
+    assert archive_ledger.page(world.arch, q="DB-2026")["items"][0]["business"] == "guarantee"
+    assert archive_ledger.page(world.arch, year="2025")["items"] == []
     with pytest.raises(InvalidInput):
-        ledgers.ledger(world.arch, year="twenty")
+        archive_ledger.page(world.arch, year="twenty")
     with pytest.raises(NotFound):
         ledgers.get_archive(world.arch, "XD-2099-0001", now=NOW)
 

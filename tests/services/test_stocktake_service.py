@@ -8,6 +8,7 @@ from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Stocktake
 from archive_service.services import certificates, locations, stocktakes
 from tests.conftest import NOW
+from tests.services import handover_world
 from tests.services.certificate_world import CERTS, World, snapshot
 from tests.sqlcount import count_statements
 
@@ -111,3 +112,14 @@ def test_stocktake_list_runs_the_same_statements_for_1_and_50(world):
     with count_statements() as fifty:
         assert len(stocktakes.recent(world.custodian)) == 50
     assert len(one) == len(fifty)
+
+
+def test_r16_a_foreign_code_an_archive_number_is_refused_by_name(make_actor):
+    files = handover_world.World(make_actor)
+    archive_no = files.received()["archive_no"]
+    custodian = make_actor("chen", "custodian")
+    locations.create_location(custodian, code="S9", name="保险柜", safe=True, now=NOW)
+    take = stocktakes.start(custodian, "S9", now=NOW)
+    err = _refused(InvalidInput, "stocktake.foreign_code",
+                   lambda: stocktakes.scan(custodian, take["id"], archive_no, "S9", now=NOW))
+    assert err.message == f"{archive_no} 不是权证标签,而是档案的编码"

@@ -137,3 +137,22 @@ def test_r11_blind_count_is_on_by_default_and_only_an_admin_turns_it_off(world, 
         receipt.set_blind_count(world.arch, False, now=NOW)
     receipt.set_blind_count(admin, False, now=NOW)
     assert receipt.blind_count() is False
+
+
+def test_r10_the_extensions_to_decide_cost_the_same_statements_for_1_or_50(world):
+    from archive_service.services import extensions
+    from tests.sqlcount import count_statements
+
+    def ask():
+        h = world.draft()
+        extensions.request(world.a, h["id"], step="a_to_b", until="2026-12-31", reason="客户出差", now=NOW)
+
+    ask()
+    with count_statements() as one:
+        assert len(extensions.pending(world.approver)["items"]) == 1
+    for _ in range(49):
+        ask()
+    with count_statements() as fifty:
+        rows = extensions.pending(world.approver)["items"]
+    assert len(rows) == 50 and rows[0]["project_code"] == "P-1" and rows[0]["requested_by_name"] == "zhang"
+    assert len(fifty) == len(one), str(fifty)

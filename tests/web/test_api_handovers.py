@@ -252,4 +252,4 @@ def test_r12_register_is_for_archivist_and_auditor_only(world, api):
     _received(world)
     assert api("aud", "auditor").get("/register").get_json()["items"][0]["archive_no"] == "XD-2026-0001"
     assert world["a"].get("/register").status_code == 403
-    assert world["a"].get("/archives/XD-2026-0001").status_code == 403
+    assert api("stranger", "manager").get("/archives/XD-2026-0001").status_code == 403

@@ -158,11 +158,13 @@ def test_r19_download_carries_viewer_and_time_on_every_page_and_is_audited(recei
     assert entry.actor == "boss" and entry.object_id == str(scan_id)
 
 
-def test_r19_managers_cannot_view_scans(received):
+def test_r19_managers_of_other_projects_cannot_view_scans(received, api):
     scan_id = upload(received["arch"], received["no"], scanfiles.pdf(1)).get_json()["id"]
-    assert received["manager"].get(f"/scans/{scan_id}").status_code == 403
-    assert received["manager"].get(f"/archives/{received['no']}/scans").status_code == 403
+    stranger = api("stranger", "manager")
+    assert stranger.get(f"/scans/{scan_id}").status_code == 403
+    assert stranger.get(f"/archives/{received['no']}/scans").status_code == 403
     assert audited("scan.download") == []
+    assert received["manager"].get(f"/archives/{received['no']}/scans").status_code == 200  # the project's A
 
 
 def test_the_openapi_document_lists_the_label_and_scan_calls(client):

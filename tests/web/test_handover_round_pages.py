@@ -106,3 +106,14 @@ def test_r10_each_home_page_lists_its_own_work_and_the_approver_sees_extensions(
     approver_home = browser_login("sun").get("/").get_data(as_text=True)
     assert 'id="home-extensions"' in approver_home and "客户补签合同" in approver_home
     assert "A角移交B角" in approver_home and "C-001 赵六经营贷" in approver_home
+
+
+def test_r11_the_admin_turns_the_blind_count_off_on_the_settings_page(setup, browser_login, api):  # noqa: F811
+    hid = setup["accepted"]()
+    api("boss", "admin")
+    admin = browser_login("boss")
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert "盲点核对" in page and 'name="blind_count" checked' in page
+    follow(admin, post(admin, "/admin/settings", {}, "/admin/settings"))
+    assert "expected-pages" in browser_login("li").get(f"/handovers/{hid}/receive").get_data(as_text=True)
+    assert browser_login("li").get("/admin/settings").status_code == 403

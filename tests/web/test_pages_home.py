@@ -15,13 +15,14 @@ def test_empty_archive_dashboard_says_so_and_offers_only_permitted_shortcuts(cli
     sign_in(client, "zhou")
     page = client.get("/").get_data(as_text=True)
     assert "档案库暂无记录" in page and "扫描查询" in page
-    assert shortcuts(page) == ["客户", "档案台帐", "档案登记本", "权证台帐", "审计日志"]
+    assert shortcuts(page) == ["客户", "档案台帐", "档案登记本", "鉴定与销毁", "权证台帐", "缺失事件", "审计日志"]
 
 
 def test_admin_dashboard_links_every_admin_page(client):
     add_user("root", "admin")
     sign_in(client, "root")
-    assert shortcuts(client.get("/").get_data(as_text=True)) == ["用户管理", "工作日历", "权证类别", "审计日志"]
+    assert shortcuts(client.get("/").get_data(as_text=True)) == [
+        "用户管理", "工作日历", "保管期限", "权证类别", "系统设置", "审计日志"]
 
 
 def test_admin_is_told_to_enter_next_years_holidays_before_the_year_turns(app, client):
@@ -33,7 +34,7 @@ def test_admin_is_told_to_enter_next_years_holidays_before_the_year_turns(app, c
     assert "2027 年的法定节假日尚未确认" in page and 'href="/admin/calendar?year=2027"' in page
     sign_in(client, "zhang")
     page = client.get("/").get_data(as_text=True)
-    assert "尚未确认" not in page and shortcuts(page) == ["客户"]
+    assert "尚未确认" not in page and shortcuts(page) == ["客户", "导入"]  # managers import disbursement exports
 
 
 def test_scan_box_opens_the_lookup_of_the_scanned_code(client):

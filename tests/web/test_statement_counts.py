@@ -72,4 +72,6 @@ def test_list_runs_the_same_statements_for_1_and_50_rows(name, make_actor, api, 
     for kind in calls:
         one, fifty = small[kind][0], large[kind][0]
         assert len(one) == len(fifty), f"{name} {kind}: 1 row {len(one)}, 50 rows {len(fifty)}\n{fifty}"
-        assert name in COMPOSITE or len(fifty) <= MAX_STATEMENTS, f"{name} {kind}: {len(fifty)} statements\n{fifty}"
+        # every page's navigation also counts the caller's unread alerts: one statement, not the list's
+        own = [sql for sql in fifty if not (kind == "page" and '"alert"' in sql)]
+        assert name in COMPOSITE or len(own) <= MAX_STATEMENTS, f"{name} {kind}: {len(own)} statements\n{fifty}"

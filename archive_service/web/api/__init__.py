@@ -1,11 +1,27 @@
 """The JSON API under /api/v1, with its OpenAPI 3.1 document at /api/v1/openapi.json."""
-from . import accounts, audit, calendar, certificates, handovers, labels, lookup, scans
+from . import (
+    accounts,
+    alerts,
+    audit,
+    calendar,
+    certificates,
+    departure,
+    handovers,
+    labels,
+    ledgers,
+    loans,
+    lookup,
+    retention,
+    scans,
+)
 from .base import ArchiveApi, authenticate_request
 
 BLUEPRINTS = [accounts.bp, accounts.users_bp, calendar.bp, audit.bp,
               handovers.customers_bp, handovers.handovers_bp, handovers.archives_bp]
 BLUEPRINTS += [labels.bp, scans.bp]
 BLUEPRINTS += [lookup.bp, certificates.bp]
+BLUEPRINTS += [ledgers.bp, departure.bp, retention.bp]
+BLUEPRINTS += [loans.bp, alerts.bp]
 
 OPENAPI_SETTINGS = {
     "API_TITLE": "archive-service",

@@ -5,27 +5,27 @@ from flask import Response, request
 from ...services import certificate_desk, certificate_kinds, certificate_lists, certificates, stocktakes
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, Int, List, Nested, PageArgs, Str
+from .schemas import ApiSchema, Bool, Id, Int, List, Nested, PageArgs, Text
 
 bp = api_blueprint("certificates", "Important certificates: separate handover, the safe, dual control (R14–R16)")
 
 
 class NewKind(ApiSchema):
-    code = Str(required=True)
-    name = Str(required=True)
+    code = Text(32, required=True)
+    name = Text(100, required=True)
 
 
 class KindChange(ApiSchema):
-    name = Str(load_default=None)
+    name = Text(100, load_default=None)
     active = Bool(load_default=None)
 
 
 class NewCertificate(ApiSchema):
-    kind = Str(required=True, metadata={"description": "a certificate kind's code or zh-CN name"})
-    name = Str(required=True, metadata={"description": "the document's own title, e.g. 不动产权证书"})
-    number = Str(required=True)
-    owner = Str(required=True)
-    quantity = Int(required=True)
+    kind = Text(100, required=True, metadata={"description": "a certificate kind's code or zh-CN name"})
+    name = Text(200, required=True, metadata={"description": "the document's own title, e.g. 不动产权证书"})
+    number = Text(200, required=True)
+    owner = Text(100, required=True)
+    quantity = Int(required=True, metadata={"minimum": 1, "maximum": 999})
 
 
 class NewList(ApiSchema):
@@ -33,51 +33,51 @@ class NewList(ApiSchema):
 
 
 class CertificateCheck(ApiSchema):
-    certificate_id = Int(required=True)
-    name = Str(required=True)
-    number = Str(required=True)
+    certificate_id = Id(required=True)
+    name = Text(200, required=True)
+    number = Text(200, required=True)
     quantity = Int(required=True)
 
 
 class ListCheck(ApiSchema):
     checks = List(Nested(CertificateCheck), required=True)
-    location = Str(load_default=None, allow_none=True,
-                   metadata={"description": "the safe location; required at the custodian's check"})
+    location = Text(40, load_default=None, allow_none=True,
+                    metadata={"description": "the safe location; required at the custodian's check"})
 
 
 class CertificateLedgerArgs(PageArgs):
-    status = Str(load_default=None)
-    kind = Str(load_default=None)
-    project = Str(load_default=None, metadata={"description": "project code or id"})
-    q = Str(load_default=None)
+    status = Text(16, load_default=None)
+    kind = Text(100, load_default=None)
+    project = Text(40, load_default=None, metadata={"description": "project code or id"})
+    q = Text(200, load_default=None)
 
 
 class Release(ApiSchema):
-    recipient = Str(required=True)
-    recipient_id_number = Str(required=True)
-    note = Str(load_default="")
+    recipient = Text(100, required=True)
+    recipient_id_number = Text(32, required=True)
+    note = Text(200, load_default="")
 
 
 class NewMovement(ApiSchema):
-    kind = Str(required=True, metadata={"description": "lend, return, release or move"})
-    to_location = Str(load_default=None, allow_none=True)
-    recipient = Str(load_default=None, allow_none=True)
-    recipient_id_number = Str(load_default=None, allow_none=True)
-    note = Str(load_default="")
+    kind = Text(16, required=True, metadata={"description": "lend, return, release or move"})
+    to_location = Text(40, load_default=None, allow_none=True)
+    recipient = Text(100, load_default=None, allow_none=True)
+    recipient_id_number = Text(32, load_default=None, allow_none=True)
+    note = Text(200, load_default="")
 
 
 class MovementDecision(ApiSchema):
     approve = Bool(required=True)
-    note = Str(load_default="")
+    note = Text(200, load_default="")
 
 
 class NewStocktake(ApiSchema):
-    location = Str(required=True)
+    location = Text(40, required=True)
 
 
 class StocktakeScanBody(ApiSchema):
-    code = Str(required=True)
-    location = Str(required=True)
+    code = Text(120, required=True)
+    location = Text(40, required=True)
 
 
 def _pdf(data, filename):

@@ -1,10 +1,11 @@
 """Customers, projects, handover lists, extensions, receipt, the archive ledger and register."""
 from flask import Response, request
 
-from ...services import customers, extensions, handovers, ledgers, locations, numbering, receipt
+from ...services import archive_ledger, customers, extensions, handovers, ledgers, locations, numbering, receipt
 from ..context import current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, Date, Decimal, FilterDate, Id, Int, List, Nested, PageArgs, QueryInt, Text
+from .ledgers import LedgerFilters
+from .schemas import ApiSchema, Bool, Date, Decimal, FilterDate, Id, Int, List, Nested, PageArgs, Text
 
 customers_bp = api_blueprint("customers", "Customers and projects (R5)")
 handovers_bp = api_blueprint("handovers", "Handover lists: A → B → archive (R6–R11)")
@@ -146,10 +147,10 @@ class Void(ApiSchema):
     reason = Text(500, multiline=True, required=True)
 
 
-class LedgerArgs(FindArgs):
-    year = QueryInt(load_default=None, metadata={"minimum": 1, "maximum": 9999})
-    business = Text(16, metadata=BUSINESSES)
-    status = Text(16, metadata={"enum": ["in_archive", "voided"]})
+class LedgerArgs(LedgerFilters, PageArgs):
+    """The ledger's filters and sort, and a page."""
+
+    cursor = Text(400, load_default=None, metadata={"description": "the `next_cursor` or `prev_cursor` of a page"})
 
 
 class RegisterArgs(PageArgs):
@@ -378,7 +379,7 @@ def list_locations(args):
 @archives_bp.response(200)
 def ledger(args):
     """The archive ledger (R3)."""
-    return ledgers.ledger(current_actor(), **args)
+    return archive_ledger.page(current_actor(), **args)
 
 
 @archives_bp.get("/archives/<archive_no>")

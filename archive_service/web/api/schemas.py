@@ -177,3 +177,12 @@ class PageArgs(ApiSchema):
                      metadata={"description": f"page size, 1..{PAGE_MAX} (default 100)"})
     # a list in a computed order (tasks, inbox) pages by its sort key, longer than an id
     cursor = Text(200, load_default=None, metadata={"description": "the previous page's `next_cursor`"})
+
+
+class QueryFlag(_ZhMessages, fields.Boolean):
+    """A yes/no query parameter: ?overdue=true (also 1/0, false)."""
+
+    default_error_messages = {"invalid": "必须是 true 或 false"}
+
+    def __init__(self, **kwargs):
+        super().__init__(truthy={"true", "1"}, falsy={"false", "0"}, **kwargs)

@@ -4,10 +4,23 @@ from flask_login import LoginManager, current_user
 
 from ...domain.permissions import ROLES, allowed
 from ...domain.timeutil import minute_text
-from ...services import users
+from ...services import alerts, users
 from ..context import client_addr
 from ..errors import typed_form
-from . import admin, archives, auth, certificates, customers, handovers, home, scans
+from . import (
+    admin,
+    archives,
+    auth,
+    certificates,
+    customers,
+    departure,
+    handovers,
+    home,
+    ledgers,
+    loans,
+    retention,
+    scans,
+)
 from .auth import SessionUser
 from .formats import yuan
 
@@ -27,7 +40,8 @@ def init_pages(app):
     app.context_processor(_template_helpers)
     app.add_template_filter(minute_text, "minute")
     app.add_template_filter(yuan, "yuan")
-    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp):
+    for bp in (auth.bp, home.bp, admin.bp, customers.bp, handovers.bp, archives.bp, scans.bp, certificates.bp,
+               ledgers.bp, departure.bp, retention.bp, loans.bp):
         app.register_blueprint(bp)
 
 
@@ -48,18 +62,29 @@ NAV_GROUPS = [
              ("certificate_pages.movements", "权证解押审批", "certificates.decide")]),
     ("档案", [("customer_pages.find_projects", "项目", None),
              ("customer_pages.find_customers", "客户", "customers.view"),
+             ("ledger_pages.search_page", "档案检索", None),
              ("archive_pages.ledger", "档案台帐", "archives.view"),
              ("archive_pages.register", "档案登记本", "register.view"),
-             ("archive_pages.locations", "存放位置", "locations.manage")]),
+             ("archive_pages.locations", "存放位置", "locations.manage"),
+             ("ledger_pages.stats_page", "统计", "stats.view"),
+             ("ledger_pages.import_form", "导入", "imports.projects"),
+             ("retention_pages.appraisals", "鉴定与销毁", "appraisals.view")]),
     ("权证", [("certificate_pages.ledger", "权证台帐", "certificates.view"),
             ("certificate_pages.movements", "出入库复核", "certificates.move"),
             ("certificate_pages.day", "日终核对", "certificates.custody"),
             ("certificate_pages.stocktake_list", "权证盘点", "certificates.custody")]),
+    ("借阅", [("loan_pages.mine", "我的借阅", None),
+            ("loan_pages.inbox", "借阅审批", None),
+            ("loan_pages.desk", "借还台", "loans.desk"),
+            ("loan_pages.overdue", "逾期催还", "alerts.remind"),
+            ("loan_pages.incident_list", "缺失事件", "incidents.view")]),
     ("标签与扫描", [("scan_pages.label_form", "标签打印", "labels.print"),
                 ("scan_pages.batch_form", "批量扫描", "scans.upload")]),
     ("系统管理", [("admin.users", "用户管理", "users.manage"),
                ("admin.calendar", "工作日历", "calendar.edit"),
+               ("retention_pages.defaults", "保管期限", "retention.defaults"),
                ("certificate_pages.kinds", "权证类别", "certificate_kinds.edit"),
+               ("admin.settings", "系统设置", "settings.edit"),
                ("admin.audit", "审计日志", "audit.view")]),
 ]
 NAV_ITEMS = [item for _, items in NAV_GROUPS for item in items]
@@ -87,6 +112,7 @@ def _template_helpers():
         "nav_items": [n for n in NAV_ITEMS if n[0] in current_app.view_functions],
         "nav_groups": _visible_nav(actor),
         "actor": actor,
+        "unread_alerts": alerts.unread_count(actor) if actor is not None else 0,
         "can": (lambda action: actor is not None and allowed(actor.roles, action)),
         "role_names": ROLES,
     }

@@ -7,8 +7,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ...domain.errors import InvalidInput
+from ...domain.permissions import require_permission
 from ...domain.timeutil import local_date
-from ...services import audit, calendar, users
+from ...services import audit, calendar, receipt, users
 from ..context import current_actor, now
 from . import audit_text
 
@@ -113,6 +114,21 @@ def calendar_confirm_year(year):
     calendar.confirm_year(current_actor(), year, now=now())
     flash(f"已确认 {year} 年的节假日安排", "success")
     return redirect(_calendar_url(year))
+
+
+# ---- settings ----------------------------------------------------------------------------
+
+@bp.get("/settings", endpoint="settings")
+def settings_page():
+    require_permission(current_actor(), "settings.edit")
+    return render_template("admin/settings.html", blind_count=receipt.blind_count())
+
+
+@bp.post("/settings")
+def settings_save():
+    receipt.set_blind_count(current_actor(), request.form.get("blind_count") == "on", now=now())
+    flash("设置已保存", "success")
+    return redirect(url_for("admin.settings"))
 
 
 # ---- audit log ---------------------------------------------------------------------------

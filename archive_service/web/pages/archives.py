@@ -2,9 +2,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import ledgers
+from ...domain.permissions import allowed
+from ...services import archive_ledger, ledgers
 from ...services import locations as location_service
 from ..context import current_actor, now
+from .ledgers import ledger_filters
 
 bp = Blueprint("archive_pages", __name__)
 
@@ -12,17 +14,19 @@ bp = Blueprint("archive_pages", __name__)
 @bp.get("/archives")
 @login_required
 def ledger():
-    args = {k: request.args.get(k) or None for k in ("year", "business", "status", "q", "cursor")}
-    page = ledgers.ledger(current_actor(), **args)
-    return render_template("archives/ledger.html", page=page, args=args)
+    filters = ledger_filters()
+    page = archive_ledger.page(current_actor(), cursor=request.args.get("cursor") or None, **filters)
+    return render_template("archives/ledger.html", page=page, args=filters,
+                           locations=location_service.list_locations(current_actor())["items"])
 
 
 @bp.get("/archives/<path:archive_no>")
 @login_required
 def detail(archive_no):
     actor = current_actor()
+    places = location_service.all_locations(actor) if allowed(actor.roles, "locations.manage") else []
     return render_template("archives/detail.html", f=ledgers.get_archive(actor, archive_no, now=now()),
-                           locations=location_service.all_locations(actor))
+                           locations=places)
 
 
 @bp.post("/archives/<path:archive_no>/move")

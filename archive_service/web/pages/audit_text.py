@@ -16,14 +16,30 @@ ACTIONS = {
     "setting.set": "修改设置", "labels.print": "打印标签", "labels.preview": "预览标签",
     "scans.covers": "打印扫描分隔页", "scan.upload": "上传扫描件", "scan.list": "查看扫描件",
     "scan.download": "下载扫描件", "scan.void": "作废扫描件", "scan.batch": "批量扫描",
+    "user.departure": "离职交接", "transfer.print": "打印交接清单", "project.reassign": "变更A角/B角",
+    "archive.retention": "变更保管期限", "retention.defaults": "设置默认保管期限", "disposal.create": "编制销毁清单",
+    "disposal.decide": "审批销毁清单", "disposal.destroy": "执行销毁", "archive.destroy": "档案销毁",
+    "disposal.print": "打印销毁清单",
+    "user.logout": "退出登录", "certificate.day_check": "权证日终核对", "certificate.decision": "审批权证出库",
+    "certificate.read": "查阅权证", "certificate.release_receipt": "打印权证出库回执",
+    "certificate_kind.create": "新建权证类别", "certificate_kind.update": "修改权证类别",
+    "certificate_list.create": "编制权证清单", "certificate_list.print": "打印权证清单",
+    "certificate_list.read": "查阅权证清单", "export": "导出", "import.ledger": "导入台帐",
+    "import.projects": "导入项目", "project.import": "导入项目", "stocktake.start": "开始盘点",
+    "stocktake.scan": "盘点扫描", "stocktake.close": "结束盘点", "stocktake.print": "打印盘点表",
+    "system.backup": "备份", "system.restore": "恢复",
 }
 ACTION_GROUPS = {"user.": "账户", "token.": "令牌", "calendar.": "工作日历", "audit.": "审计", "customer.": "客户",
                  "project.": "项目", "handover.": "移交清单", "extension.": "延期", "archive.": "档案",
-                 "scan.": "扫描件", "labels.": "标签"}
+                 "scan.": "扫描件", "labels.": "标签", "transfer.": "离职交接", "retention.": "保管期限",
+                 "disposal.": "鉴定销毁", "certificate": "权证", "stocktake.": "盘点", "import.": "导入",
+                 "system.": "系统"}
 OBJECTS = {"user": "用户", "calendar_day": "日历日期", "calendar_year": "日历年度", "audit": "审计日志",
            "customer": "客户", "project": "项目", "checklist": "清单模板", "handover": "移交清单",
            "extension": "延期申请", "location": "存放位置", "archive": "档案", "register": "登记本",
-           "setting": "设置", "labels": "标签", "scan": "扫描件", "batch": "扫描批次"}
+           "setting": "设置", "labels": "标签", "scan": "扫描件", "batch": "扫描批次", "transfer": "交接记录",
+           "disposal": "销毁清单", "certificate": "权证", "certificate_kind": "权证类别",
+           "certificate_list": "权证清单", "stocktake": "盘点"}
 FIELDS = {
     "roles": "角色", "display_name": "姓名", "department": "部门", "email": "邮箱", "password": "密码",
     "active": "启用", "minutes": "锁定分钟", "filters": "筛选条件", "actor": "操作人", "action": "操作",
@@ -39,15 +55,19 @@ FIELDS = {
     "pages_without_cover": "无分隔页的页", "blind_count": "盲点", "title": "名称", "expected": "清单页数",
     "counted": "清点页数", "problem": "问题", "id_number": "证件号", "business": "业务", "amount": "金额",
     "a_user": "A角", "b_user": "B角", "code": "编号", "dates": "日期",
+    "successor": "接办人", "leaver": "离职人", "transfer": "交接记录", "moves": "变更", "role": "角色",
+    "archive_nos": "档号", "remove_scans": "删除扫描件", "scans_removed": "删除的扫描件", "disposal": "销毁清单",
+    "state": "状态", "loan": "小贷", "guarantee": "担保",
 }
 WORDS = {"accept": "通过", "return": "退回补充", "pages_differ": "页数不符", "not_checked": "未清点",
          "unknown_item": "不在清单中", "checked_twice": "重复清点", "changed": "已修改",
-         "a_to_b": "A角移交B角", "b_to_archive": "B角移交档案室", "holiday": "节假日", "workday": "调休上班"}
+         "a_to_b": "A角移交B角", "b_to_archive": "B角移交档案室", "holiday": "节假日", "workday": "调休上班",
+         "permanent": "永久", "30y": "定期30年", "10y": "定期10年"}
 ROLE_WORDS = {"admin": "系统管理员", "archivist": "档案管理员", "custodian": "权证管理员", "manager": "客户经理",
               "approver": "有权审批人", "executive": "董事长/总经理", "auditor": "审计"}
 
 
-USER_FIELDS = {"actor", "a_user", "b_user"}
+USER_FIELDS = {"actor", "a_user", "b_user", "successor", "leaver"}
 
 
 def value_text(value, key="", names=None):

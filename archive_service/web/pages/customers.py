@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from ...domain.customers import BUSINESSES, KINDS
 from ...domain.permissions import allowed
-from ...services import certificate_lists, customers
+from ...services import certificate_lists, customers, reassignment
 from ..context import current_actor, now
 from . import forms
 
@@ -69,4 +69,5 @@ def create_project():
 def project(project_id):
     actor = current_actor()
     return render_template("customers/project.html", p=customers.get_project(actor, project_id, now=now()),
-                           certificate_lists=certificate_lists.of_project(actor, project_id))
+                           certificate_lists=certificate_lists.of_project(actor, project_id),
+                           history=reassignment.project_history(actor, project_id))

@@ -1,0 +1,33 @@
+"""Loan states and the checks on what a borrower types (pure)."""
+import re
+
+from .errors import InvalidInput, require
+
+REQUESTED, APPROVED, OUT, RETURNED, REJECTED, CANCELLED = (
+    "requested", "approved", "out", "returned", "rejected", "cancelled")
+STATE_NAMES = {REQUESTED: "待审批", APPROVED: "待出借", OUT: "借出中", RETURNED: "已归还", REJECTED: "已驳回",
+               CANCELLED: "已撤销"}
+OPEN = (REQUESTED, APPROVED, OUT)
+ACTIVE = (APPROVED, OUT)  # an approved loan lets the borrower read the file (R19)
+MAX_PURPOSE, MAX_NOTE, MAX_CODE = 200, 500, 80
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value, field, *, max_len, required=True, code="request.invalid_field"):
+    """`value` stripped, control characters refused, at most `max_len` characters."""
+    if value is None and not required:
+        return ""
+    require(isinstance(value, str), InvalidInput, code, f"{field} 必须是文本", errors={field: "必须是文本"})
+    value = value.strip()
+    require(not _CONTROL.search(value), InvalidInput, code, f"{field} 含有不可见的控制字符",
+            errors={field: "含有控制字符"})
+    require(len(value) <= max_len, InvalidInput, code, f"{field} 不能超过 {max_len} 字",
+            errors={field: f"不超过 {max_len} 字"})
+    require(value or not required, InvalidInput, code, f"{field} 不能为空", errors={field: "必填"})
+    return value
+
+
+def whole_number(value, field, low, high, code="request.invalid_number"):
+    ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    require(ok, InvalidInput, code, f"{field} 必须是 {low}–{high} 的整数", errors={field: f"{low}–{high} 的整数"})
+    return value
