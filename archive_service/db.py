@@ -1,10 +1,13 @@
 """The database: one peewee proxy, opened from a URL (SQLite by default, PostgreSQL in production)."""
 import weakref
+from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, IntegrityError, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect, parse
 from playhouse.pool import PooledSqliteDatabase
+
+from .domain.errors import Conflict
 
 database = DatabaseProxy()
 
@@ -47,12 +50,19 @@ def is_postgres():
     return isinstance(database.obj, PostgresqlDatabase)
 
 
-def transaction():
+@contextmanager
+def transaction(conflict=None):
     """One unit of work. On SQLite the write lock is taken at BEGIN (IMMEDIATE), so concurrent
-    writers queue on the busy timeout instead of failing when a read lock is upgraded."""
-    if is_sqlite():
-        return database.atomic("IMMEDIATE")
-    return database.atomic()
+    writers queue on the busy timeout instead of failing when a read lock is upgraded.
+
+    A unique or foreign-key violation (two requests creating the same thing at once, on
+    PostgreSQL both pass the service's check before either commits) rolls the work back and
+    becomes `conflict` (a domain Conflict with the service's own code), else a generic 409."""
+    try:
+        with database.atomic("IMMEDIATE") if is_sqlite() else database.atomic():
+            yield
+    except IntegrityError as clash:
+        raise (conflict or Conflict("request.conflict", "数据已被他人同时修改或已存在,请刷新后重试")) from clash
 
 
 def for_update(query):

@@ -12,11 +12,12 @@ def entry_hash(prev_hash: str, content: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def first_break(entries, head_last_id, head_last_hash):
+def first_break(entries, head_last_id, head_last_hash, *, start_id=0, start_hash=GENESIS):
     """The first bad entry as (id, reason), or None when the chain is whole.
 
-    `entries` yields dicts with CHAINED_FIELDS plus prev_hash and hash, in id order."""
-    prev_id, prev_hash = 0, GENESIS
+    `entries` yields dicts with CHAINED_FIELDS plus prev_hash and hash, in id order, from the
+    entry after `start_id` (whose hash is `start_hash`: a checkpoint verified before) on."""
+    prev_id, prev_hash = start_id, start_hash
     for e in entries:
         if e["id"] != prev_id + 1:
             return prev_id + 1, "missing"

@@ -3,7 +3,7 @@
 Every database, new or existing, is built by the same steps: the migrations newer than its stamp
 (all of them for a new one), in order, each in its own transaction. `m0001` creates the first
 release's tables from frozen copies; each later model change ships a step `mNNNN_<what>.py` whose
-`apply(db)` creates frozen copies of its new tables or alters existing ones with
+`apply(db)` (`db` is the bound peewee database) creates frozen copies of its new tables or alters existing ones with
 `playhouse.migrate`. A migration never imports the live models. tests/test_migrations.py checks
 that the migrated schema equals the one the models describe, on both engines.
 """
@@ -53,7 +53,7 @@ def upgrade(to=None):
     for number, name, module in available():
         if version < number <= (to or number):
             with transaction():
-                module.apply(database)
+                module.apply(database.obj)
                 _stamp(number, name)
             applied.append(name)
     return applied

@@ -67,11 +67,14 @@ class AuditEntry(BaseModel):
 
 class AuditHead(BaseModel):
     """One row: the newest entry's id and hash. Locked to serialise appends; also reveals a
-    deleted tail of the log."""
+    deleted tail of the log. `verified_id`/`verified_hash` are the checkpoint up to which the
+    chain was last found whole, so a view of the log checks only what is newer."""
 
     last_id = IntegerField(default=0)
     last_hash = CharField(max_length=64)
     count = IntegerField(default=0)
+    verified_id = IntegerField(null=True)
+    verified_hash = CharField(max_length=64, null=True)
 
 
 class CalendarOverride(BaseModel):
@@ -98,7 +101,7 @@ class Setting(BaseModel):
 class Customer(BaseModel):
     name = CharField(max_length=100, index=True)
     kind = CharField(max_length=16)
-    id_number = CharField(max_length=32, index=True)
+    id_number = CharField(max_length=32, unique=True)
     created_by = CharField(max_length=64)
     created_at = DateTimeField()
 

@@ -104,9 +104,9 @@ def overview(year):
             "overrides": [override_view(o) for o in overrides]}
 
 
-def unconfirmed_years_ahead(now, horizon_days=60):
+def unconfirmed_years_ahead(now, horizon_days=60, cal=None):
     """Years from today to `horizon_days` ahead whose holidays nobody has confirmed: the admin notice."""
-    cal = current()
+    cal = cal or current()
     today = local_date(now)
     years = {today.year, date.fromordinal(today.toordinal() + horizon_days).year}
     return sorted(y for y in years if not cal.is_confirmed(y))

@@ -1,6 +1,8 @@
 """Customers and projects (the objects a handover list belongs to)."""
 from decimal import Decimal
 
+from peewee import JOIN
+
 from ..db import transaction
 from ..domain import customers as rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
@@ -11,6 +13,7 @@ from . import audit, deadlines, search_index
 from .paging import page_by_id_desc, row_id
 
 CENT = Decimal("0.01")
+
 def customer_view(customer, actor):
     full = allowed(actor.roles, "customers.view_id_number")
     return {"id": customer.id, "name": customer.name, "kind": customer.kind,
@@ -22,7 +25,10 @@ def customer_view(customer, actor):
 def create_customer(actor, *, name, kind, id_number, now):
     require_permission(actor, "customers.create")
     name, kind, id_number = rules.clean_customer(name, kind, id_number)
-    with transaction():
+    exists = Conflict("customer.exists", f"证件号码 {rules.mask_id_number(id_number)} 的客户已存在")
+    with transaction(conflict=exists):
+        if Customer.select().where(Customer.id_number == id_number).exists():
+            raise exists
         customer = Customer.create(name=name, kind=kind, id_number=id_number, created_by=actor.username,
                                    created_at=to_db(now))
         search_index.put("customer", customer.id, name)
@@ -88,13 +94,14 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
     require_permission(actor, "projects.create")
     code, business, title, amount = rules.clean_project_fields(code, business, title, amount)
     ended_on = parse_date(ended_on, "ended_on")
-    with transaction():
+    exists = Conflict("project.exists", f"项目编号 {code} 已存在")
+    with transaction(conflict=exists):
         customer = _customer(customer_id)
         a, b = active_manager(a_user, "a_user"), active_manager(b_user, "b_user")
         require(a.id != b.id, InvalidInput, "project.same_manager", "A角和B角必须是两个不同的人",
                 errors={"b_user": "不能与 A角相同"})
-        require(not Project.select().where(Project.code == code).exists(), Conflict, "project.exists",
-                f"项目编号 {code} 已存在")
+        if Project.select().where(Project.code == code).exists():
+            raise exists
         project = Project.create(code=code, customer=customer, business=business, title=title, amount=amount,
                                  a_user=a, b_user=b, ended_on=ended_on, created_by=actor.username,
                                  created_at=to_db(now))
@@ -102,7 +109,7 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
         audit.record(actor, "project.create", "project", project.id,
                      {"code": code, "a_user": a.username, "b_user": b.username,
                       "ended_on": ended_on.isoformat()}, now=now)
-    return project_view(project)
+    return project_view(project, None)
 
 
 def is_party(actor, project):
@@ -117,8 +124,10 @@ def load_project(actor, project_id):
     return project
 
 
-def project_view(project, handover=None):
-    handover = handover or Handover.get_or_none(Handover.project == project.id)
+def project_view(project, handover, book=None):
+    """The project with its handover's state and its deadlines (`book` holds the calendar and the
+    approved extensions when a whole page is built)."""
+    book = book or deadlines.Book([handover])
     return {"id": project.id, "code": project.code, "customer_id": project.customer_id,
             "customer_name": project.customer.name, "business": project.business,
             "business_name": rules.BUSINESSES[project.business], "title": project.title,
@@ -126,7 +135,7 @@ def project_view(project, handover=None):
             "a_user": project.a_user.username, "b_user": project.b_user.username,
             "a_user_name": project.a_user.display_name, "b_user_name": project.b_user.display_name,
             "ended_on": project.ended_on.isoformat(),
-            "deadlines": deadlines.of_project(project, handover).as_dict(),
+            "deadlines": book.of(project, handover).as_dict(),
             "handover_id": handover.id if handover else None,
             "handover_state": handover.state if handover else None}
 
@@ -135,12 +144,16 @@ def get_project(actor, project_id, *, now):
     project = load_project(actor, project_id)
     with transaction():
         audit.record(actor, "project.read", "project", project.id, now=now)
-    return project_view(project)
+    return project_view(project, Handover.get_or_none(Handover.project == project.id))
 
 
 def find_projects(actor, *, q=None, business=None, limit=None, cursor=None):
     """Projects the actor may see, newest first; `q` matches code, title or customer name."""
-    query = Project.select(Project).join(Customer)
+    a_user, b_user = User.alias(), User.alias()
+    query = (Project.select(Project, Customer, a_user, b_user, Handover).join(Customer)
+             .switch(Project).join(a_user, on=(Project.a_user == a_user.id), attr="a_user")
+             .switch(Project).join(b_user, on=(Project.b_user == b_user.id), attr="b_user")
+             .switch(Project).join(Handover, JOIN.LEFT_OUTER, on=(Handover.project == Project.id), attr="handover"))
     if not allowed(actor.roles, "projects.view_all"):
         query = query.where((Project.a_user == actor.id) | (Project.b_user == actor.id))
     if q:
@@ -150,4 +163,9 @@ def find_projects(actor, *, q=None, business=None, limit=None, cursor=None):
                 "业务类型必须是 loan 或 guarantee",
                 errors={"business": "loan 或 guarantee"})
         query = query.where(Project.business == business)
-    return page_by_id_desc(query, Project.id, limit=limit, cursor=cursor, view=project_view)
+    return page_by_id_desc(query, Project.id, limit=limit, cursor=cursor, views=_project_views)
+
+
+def _project_views(projects):
+    book = deadlines.Book([p.handover for p in projects])
+    return [project_view(p, p.handover, book) for p in projects]

@@ -5,9 +5,10 @@ from ..models import ArchiveFile, Certificate
 from . import certificates, handovers
 
 
-def cards(actor, *, now):
-    """[{"label", "value", "endpoint", "tone"}] for the actor's dashboard, only what they may see."""
-    todo = handovers.tasks(actor, now=now)
+def cards(actor, *, now, cal=None, todo=None):
+    """[{"label", "value", "endpoint", "tone"}] for the actor's dashboard, only what they may see
+    (`todo`: the actor's tasks when the caller has them already)."""
+    todo = handovers.tasks(actor, now=now, cal=cal) if todo is None else todo
     late = sum(1 for t in todo if t["urgency"] == "late")
     found = [{"label": "我的待办", "value": len(todo), "endpoint": "handover_pages.tasks", "tone": None},
              {"label": "已逾期", "value": late, "endpoint": "handover_pages.tasks", "tone": "danger" if late else None}]

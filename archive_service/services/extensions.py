@@ -10,7 +10,7 @@ from ..models import Extension, Handover, Project, User
 from . import audit, deadlines, handovers
 from .customers import is_party
 from .handover_views import extension_dict
-from .paging import row_id
+from .paging import page_by_id, row_id
 
 STEP_DONE = {deadline_rules.A_TO_B: (rules.SUBMITTED, rules.ACCEPTED, rules.RECEIVED),
              deadline_rules.B_TO_ARCHIVE: (rules.ACCEPTED, rules.RECEIVED)}
@@ -55,6 +55,10 @@ def decide(actor, extension_id, *, approve, note="", now):
         if ext is None:
             raise NotFound("extension.not_found", f"找不到延期申请 {extension_id}")
         require(ext.state == "pending", Conflict, "extension.already_decided", "该延期申请已审批")
+        project = ext.handover.project
+        require(ext.requested_by_id != actor.id and not is_party(actor, project), Conflict,
+                "extension.self_approval",
+                f"不能审批本人申请或本人担任A角/B角的项目({project.code})的延期申请,请由其他有权审批人审批")
         ext.state = "approved" if approve else "rejected"
         ext.decided_by, ext.decided_at, ext.note = actor.id, to_db(now), note.strip()
         ext.save()
@@ -63,9 +67,12 @@ def decide(actor, extension_id, *, approve, note="", now):
     return extension_dict(ext)
 
 
-def pending(actor):
+def pending(actor, *, limit=None, cursor=None):
+    """Requests waiting for a decision, oldest first: {"items", "next_cursor"}."""
     require_permission(actor, "extensions.decide")
-    rows = (Extension.select(Extension, Handover, Project, User).join(Handover).join(Project)
-            .switch(Extension).join(User, on=(Extension.requested_by == User.id))
-            .where(Extension.state == "pending").order_by(Extension.id))
-    return {"items": [extension_dict(e) for e in rows], "next_cursor": None}
+    requested_by = User.alias()
+    query = (Extension.select(Extension, requested_by, Handover, Project)
+             .join(requested_by, on=(Extension.requested_by == requested_by.id), attr="requested_by")
+             .switch(Extension).join(Handover).join(Project)
+             .where(Extension.state == "pending"))
+    return page_by_id(query, Extension.id, limit=limit, cursor=cursor, view=extension_dict)

@@ -2,6 +2,8 @@
 signatures, supplement rounds and extensions (plain dicts for pages, the API and the PDF)."""
 import json
 
+from peewee import fn
+
 from ..domain import deadlines as deadline_rules
 from ..domain import handovers as rules
 from ..domain import supplements as supplement_rules
@@ -102,15 +104,32 @@ def task_view(kind, project, handover, due, cal, today):
             "urgency": deadline_rules.urgency(cal, today, due.due)}
 
 
-def summary_view(handover, cal, today):
+def item_totals(handover_ids):
+    """{handover_id: (items, pages)} of many lists, in one query."""
+    if not handover_ids:
+        return {}
+    rows = (HandoverItem.select(HandoverItem.handover, fn.COUNT(HandoverItem.id), fn.SUM(HandoverItem.pages))
+            .where(HandoverItem.handover.in_(handover_ids)).group_by(HandoverItem.handover).tuples())
+    return {handover_id: (count, pages) for handover_id, count, pages in rows}
+
+
+def summary_views(handovers, today):
+    """The rows of "my lists" or the inbox for these lists (each with its project, customer, A and B
+    already joined): the calendar, extensions and item totals are read once for all of them."""
+    book = deadlines.Book(handovers)
+    totals = item_totals([h.id for h in handovers])
+    return [summary_view(h, book, today, totals.get(h.id, (0, 0))) for h in handovers]
+
+
+def summary_view(handover, book, today, totals):
     """One row of "my lists" and the archivist's inbox: state, the step now due and its urgency."""
-    dl = deadlines.of_project(handover.project, handover, cal)
+    dl = book.of(handover.project, handover)
+    cal = book.cal
     step = deadline_rules.A_TO_B if handover.state in (rules.DRAFT, rules.RETURNED) else deadline_rules.B_TO_ARCHIVE
     due = dl.of(step)
-    items = list(handover.items)
     return {"id": handover.id, "project": project_summary(handover.project), "state": handover.state,
             "state_name": rules.STATE_NAMES[handover.state], "deadlines": dl.as_dict(), "current_step": step,
             "due": due.due.isoformat(),
             "urgency": None if handover.state == rules.RECEIVED else deadline_rules.urgency(cal, today, due.due),
-            "item_count": len(items), "pages": sum(i.pages for i in items),
+            "item_count": totals[0], "pages": totals[1],
             "on_time": {"a_to_b": handover.a_on_time, "b_to_archive": handover.b_on_time}}

@@ -2,6 +2,8 @@
 supplement list), A supplies, B accepts; the archivist then receives it (services/receipt.py)."""
 import json
 
+from peewee import JOIN
+
 from .. import handover_pdf
 from ..db import for_update, transaction
 from ..domain import deadlines as deadline_rules
@@ -14,16 +16,18 @@ from ..domain.permissions import allowed, require_permission
 from ..domain.timeutil import local_date, to_db
 from ..models import (
     ChecklistEntry,
+    Customer,
     Handover,
     HandoverItem,
     Project,
     Signature,
     SupplementRequest,
+    User,
 )
-from . import audit, calendar, deadlines, supplements
+from . import audit, deadlines, supplements
 from .customers import is_party, load_project
-from .handover_views import ROLE_NAMES, A, B, handover_view, item_rows, summary_view, task_view
-from .paging import row_id
+from .handover_views import ROLE_NAMES, A, B, handover_view, item_rows, summary_views, task_view
+from .paging import page_sorted, row_id
 
 # ---- checklist templates -------------------------------------------------------------------
 
@@ -49,7 +53,7 @@ def set_checklist(actor, business, items, *, now):
     require_permission(actor, "checklists.edit")
     _business(business)
     cleaned = rules.clean_template(items)
-    with transaction():
+    with transaction(conflict=Conflict("checklist.edited_concurrently", "该清单模板正被他人同时修改,请刷新后重试")):
         ChecklistEntry.delete().where(ChecklistEntry.business == business).execute()
         for position, item in enumerate(rules.in_order(cleaned)):
             ChecklistEntry.create(business=business, part=item["part"], position=position, title=item["title"],
@@ -244,46 +248,73 @@ def _correct_items(handover, fixes):
 
 # ---- lists of work ---------------------------------------------------------------------------
 
-def tasks(actor, *, now):
+def tasks(actor, *, now, cal=None):
     """What the actor has to do next, soonest due first: write/submit/supplement as A, review
-    as B, receive as archivist."""
-    cal, today, found = calendar.current(), local_date(now), []
-    mine = Project.select().where((Project.a_user == actor.id) | (Project.b_user == actor.id))
+    as B, receive as archivist. A fixed number of statements, however many projects."""
+    today, found = local_date(now), []
+    mine = list(Project.select(Project, Customer, Handover).join(Customer)
+                .switch(Project).join(Handover, JOIN.LEFT_OUTER, on=(Handover.project == Project.id), attr="handover")
+                .where((Project.a_user == actor.id) | (Project.b_user == actor.id)))
+    waiting = list(_with_project(Handover.select()).where(Handover.state == rules.ACCEPTED)) \
+        if allowed(actor.roles, "handovers.receive") else []
+    book = deadlines.Book([p.handover for p in mine] + waiting, cal)
     for project in mine:
-        handover = Handover.get_or_none(Handover.project == project.id)
-        dl = deadlines.of_project(project, handover, cal)
+        handover = project.handover
+        dl = book.of(project, handover)
         state = handover.state if handover else None
         if project.a_user_id == actor.id and state in (None, rules.DRAFT, rules.RETURNED):
             kind = {None: "create", rules.DRAFT: "submit", rules.RETURNED: "supplement"}[state]
-            found.append(task_view(kind, project, handover, dl.a_to_b, cal, today))
+            found.append(task_view(kind, project, handover, dl.a_to_b, book.cal, today))
         if project.b_user_id == actor.id and state == rules.SUBMITTED:
-            found.append(task_view("review", project, handover, dl.b_to_archive, cal, today))
-    if allowed(actor.roles, "handovers.receive"):
-        found += [task_view("receive", h.project, h, deadlines.of_project(h.project, h, cal).b_to_archive, cal, today)
-                  for h in Handover.select().where(Handover.state == rules.ACCEPTED)]
-    return sorted(found, key=lambda t: (t["due"], t["project_code"]))
+            found.append(task_view("review", project, handover, dl.b_to_archive, book.cal, today))
+    found += [task_view("receive", h.project, h, book.of(h.project, h).b_to_archive, book.cal, today) for h in waiting]
+    return sorted(found, key=_task_order)
+
+
+def _task_order(task):
+    return task["due"], task["project_code"], task["kind"]
+
+
+def task_page(actor, *, limit=None, cursor=None, now):
+    """The task list a page at a time: {"items", "next_cursor"}."""
+    return page_sorted(tasks(actor, now=now), _task_order, limit=limit, cursor=cursor)
+
+
+def _with_project(query):
+    """Handovers with their project, its customer, A and B in the same query."""
+    a_user, b_user = User.alias(), User.alias()
+    return (query.select_extend(Project, Customer, a_user, b_user).join(Project).join(Customer)
+            .switch(Project).join(a_user, on=(Project.a_user == a_user.id), attr="a_user")
+            .switch(Project).join(b_user, on=(Project.b_user == b_user.id), attr="b_user"))
 
 
 def mine(actor, *, now):
     """The actor's lists as A and as B."""
-    cal, today = calendar.current(), local_date(now)
-    query = Handover.select(Handover).join(Project)
-    as_a = query.where(Project.a_user == actor.id).order_by(Handover.id.desc())
-    as_b = query.where(Project.b_user == actor.id).order_by(Handover.id.desc())
-    lists = {"as_a": [summary_view(h, cal, today) for h in as_a], "as_b": [summary_view(h, cal, today) for h in as_b]}
-    progress = supplements.progress_of({row["id"] for rows in lists.values() for row in rows})
-    for row in (row for rows in lists.values() for row in rows):
-        row["supplement_progress"] = supplement_rules.progress_text(*progress.get(row["id"], (0, 0)))
-    return lists
+    rows = list(_with_project(Handover.select())
+                .where((Project.a_user == actor.id) | (Project.b_user == actor.id)).order_by(Handover.id.desc()))
+    views = summary_views(rows, local_date(now))
+    progress = supplements.progress_of({h.id for h in rows})
+    for view in views:
+        view["supplement_progress"] = supplement_rules.progress_text(*progress.get(view["id"], (0, 0)))
+    return {"as_a": [v for h, v in zip(rows, views, strict=True) if h.project.a_user_id == actor.id],
+            "as_b": [v for h, v in zip(rows, views, strict=True) if h.project.b_user_id == actor.id]}
 
 
 def inbox(actor, *, now):
     """The archivist's inbox: lists B has accepted, soonest due first (late ones on top)."""
     require_permission(actor, "handovers.receive")
-    cal, today = calendar.current(), local_date(now)
-    rows = [summary_view(h, cal, today) for h in Handover.select().where(Handover.state == rules.ACCEPTED)]
-    return sorted(rows, key=lambda r: (r["due"], r["id"]))
+    rows = summary_views(list(_with_project(Handover.select()).where(Handover.state == rules.ACCEPTED)),
+                         local_date(now))
+    return sorted(rows, key=_inbox_order)
 
+
+def _inbox_order(row):
+    return row["due"], row["id"]
+
+
+def inbox_page(actor, *, limit=None, cursor=None, now):
+    """The inbox a page at a time: {"items", "next_cursor"}."""
+    return page_sorted(inbox(actor, now=now), _inbox_order, limit=limit, cursor=cursor)
 
 
 def printable(actor, handover_id, record_url, *, now):

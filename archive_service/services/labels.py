@@ -6,7 +6,7 @@ from ..domain.customers import BUSINESSES
 from ..domain.errors import InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.scans import cover_payload
-from ..models import ArchiveFile, Location
+from ..models import ArchiveFile, Customer, Location, Project
 from . import audit, certificates
 from .locations import LEVEL_NAMES
 
@@ -27,18 +27,29 @@ def location_lines(location):
     return location.code, f"{LEVEL_NAMES[location.level]} {location.name}"
 
 
-def label_for(code, *, show_customer):
-    """The label of an archive number, a location code or a certificate's label code (for its bag)."""
-    archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == code)
-    if archive is not None:
-        return labels.Label(code, archive_lines(archive, show_customer=show_customer))
-    location = Location.get_or_none(Location.code == code)
-    if location is not None:
-        return labels.Label(code, location_lines(location))
-    lines = certificates.label_lines(code, show_customer=show_customer)
-    if lines is not None:
-        return labels.Label(code, lines)
-    raise NotFound("label.unknown_code", f"找不到档号、位置编码或权证标签 {code}", errors={"codes": code})
+def _archives(codes):
+    """{archive_no: archive with its project and customer} of the codes that are archive numbers, in one query."""
+    query = (ArchiveFile.select(ArchiveFile, Project, Customer).join(Project).join(Customer)
+             .where(ArchiveFile.archive_no.in_(codes)))
+    return {archive.archive_no: archive for archive in query}
+
+
+def labels_for(codes, *, show_customer):
+    """The labels of archive numbers, location codes and certificates' label codes (for their
+    bags), in the order given: one query for the archives and one for the locations, however
+    many codes; a certificate's label is looked up on its own."""
+    wanted = list(dict.fromkeys(codes))
+    archives = _archives(wanted)
+    rest = [code for code in wanted if code not in archives]
+    places = {loc.code: loc for loc in Location.select().where(Location.code.in_(rest))} if rest else {}
+    lines = {code: archive_lines(archive, show_customer=show_customer) for code, archive in archives.items()}
+    lines |= {code: location_lines(place) for code, place in places.items()}
+    for code in (code for code in rest if code not in places):
+        found = certificates.label_lines(code, show_customer=show_customer)
+        if found is None:
+            raise NotFound("label.unknown_code", f"找不到档号、位置编码或权证标签 {code}", errors={"codes": code})
+        lines[code] = found
+    return [labels.Label(code, lines[code]) for code in codes]
 
 
 def parse_codes(text):
@@ -61,7 +72,7 @@ def _render(actor, codes, layout_name, start, show_customer, now, action, outlin
     require_permission(actor, "labels.print")
     require(0 < len(codes) <= MAX_LABELS, InvalidInput, "label.count", f"一次可打印 1 到 {MAX_LABELS} 张标签",
             errors={"codes": f"1–{MAX_LABELS} 个编号"})
-    batch = [label_for(code, show_customer=show_customer) for code in codes]
+    batch = labels_for(codes, show_customer=show_customer)
     pdf = labels.render_pdf(batch, layout_name, start=start, outlines=outlines)
     with transaction():
         audit.record(actor, action, "labels", "", {
@@ -75,14 +86,13 @@ def cover_sheets(actor, codes, *, now):
     require_permission(actor, "scans.upload")
     require(0 < len(codes) <= MAX_LABELS, InvalidInput, "label.count", f"一次可打印 1 到 {MAX_LABELS} 张分隔页",
             errors={"codes": f"1–{MAX_LABELS} 个档号"})
-    covers = []
-    for code in codes:
-        archive = ArchiveFile.get_or_none(ArchiveFile.archive_no == code)
-        if archive is None:
-            raise NotFound("label.unknown_code", f"找不到档号 {code}", errors={"codes": code})
-        covers.append(labels.Label(cover_payload(code), (
-            code, f"{archive.year}年 {BUSINESSES[archive.business]} {archive.project.title}",
-            "扫描分隔页:请放在本档案扫描页之前")))
+    archives = _archives(list(dict.fromkeys(codes)))
+    unknown = next((code for code in codes if code not in archives), None)
+    if unknown is not None:
+        raise NotFound("label.unknown_code", f"找不到档号 {unknown}", errors={"codes": unknown})
+    covers = [labels.Label(cover_payload(code), (
+        code, f"{archives[code].year}年 {BUSINESSES[archives[code].business]} {archives[code].project.title}",
+        "扫描分隔页:请放在本档案扫描页之前")) for code in codes]
     pdf = labels.render_cover_pdf(covers)
     with transaction():
         audit.record(actor, "scans.covers", "labels", "", {"codes": codes}, now=now)

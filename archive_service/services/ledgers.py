@@ -13,7 +13,7 @@ from ..models import ArchiveFile, HandoverItem, LocationMove, RegisterEntry, Sig
 from . import audit, file_access, incidents, lookup
 from .handover_views import item_dict, item_rows
 from .locations import load_location, location_view
-from .paging import cursor_id, page_size
+from .paging import page_by_id
 
 STATUSES = {"in_archive": "在库", "voided": "已作废", "destroyed": "已销毁"}
 
@@ -175,14 +175,8 @@ def _register_query(date_from, date_to):
 
 
 def _register_page(date_from, date_to, limit, cursor):
-    query = _register_query(date_from, date_to)
-    limit = page_size(limit)
-    if cursor:
-        query = query.where(RegisterEntry.id > cursor_id(cursor))
-    rows = list(query.order_by(RegisterEntry.id).limit(limit + 1))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": [_register_row(r) for r in rows], "next_cursor": str(rows[-1].id) if more and rows else None}
+    return page_by_id(_register_query(date_from, date_to), RegisterEntry.id, limit=limit, cursor=cursor,
+                      view=_register_row)
 
 
 def register(actor, *, date_from=None, date_to=None, limit=None, cursor=None, now):

@@ -1,10 +1,13 @@
 """Storage locations (R22): rooms, cabinets in rooms, shelves in cabinets, boxes on shelves."""
+from peewee import JOIN
+
 from ..db import transaction
 from ..domain.errors import Conflict, InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import to_db
 from ..models import Location
 from . import audit, lookup
+from .paging import keyset_page, text_cursor
 
 LEVELS = ("room", "cabinet", "shelf", "box")
 LEVEL_NAMES = {"room": "档案室", "cabinet": "档案柜", "shelf": "层架", "box": "档案盒"}
@@ -38,13 +41,14 @@ def create_location(actor, *, code, name, parent=None, safe=False, now):
             "location.invalid_code", "位置编码不能为空、不超过 40 字且不含首尾空格", errors={"code": "1–40 字"})
     require(isinstance(name, str) and 0 < len(name.strip()) <= 100, InvalidInput, "location.invalid_name",
             "位置名称不能为空且不超过 100 字", errors={"name": "1–100 字"})
-    with transaction():
+    exists = Conflict("location.exists", f"位置编码 {code} 已存在")
+    with transaction(conflict=exists):
         parent_row = load_location(parent, "parent") if parent is not None else None
         require(not parent_row or parent_row.level != "box", InvalidInput, "location.too_deep",
                 "档案盒下不能再建位置", errors={"parent": "档案盒下不能再建位置"})
         level = LEVELS[LEVELS.index(parent_row.level) + 1] if parent_row else "room"
-        require(not Location.select().where(Location.code == code).exists(), Conflict, "location.exists",
-                f"位置编码 {code} 已存在")
+        if Location.select().where(Location.code == code).exists():
+            raise exists
         location = Location.create(code=code, name=name.strip(), level=level, parent=parent_row,
                                    created_at=to_db(now), safe=safe)
         audit.record(actor, "location.create", "location", code, {"name": name, "parent": parent, "safe": safe},
@@ -60,6 +64,23 @@ def resolve_location_code(code):
         if row else None
 
 
-def list_locations(actor):
+def _with_ancestors():
+    """Locations with their parent, grandparent and great-grandparent (a box's whole path) joined."""
+    parent, grandparent, great = Location.alias(), Location.alias(), Location.alias()
+    return (Location.select(Location, parent, grandparent, great)
+            .join(parent, JOIN.LEFT_OUTER, on=(Location.parent == parent.id), attr="parent")
+            .join(grandparent, JOIN.LEFT_OUTER, on=(parent.parent == grandparent.id), attr="parent")
+            .join(great, JOIN.LEFT_OUTER, on=(grandparent.parent == great.id), attr="parent"))
+
+
+def list_locations(actor, *, limit=None, cursor=None):
+    """The locations by code, a page at a time: {"items", "next_cursor"}."""
     require_permission(actor, "archives.view")
-    return {"items": [location_view(loc) for loc in Location.select().order_by(Location.code)], "next_cursor": None}
+    return keyset_page(_with_ancestors(), Location.code, limit=limit, cursor=cursor, view=location_view,
+                       parse_cursor=text_cursor)
+
+
+def all_locations(actor):
+    """Every location by code, for choosing one in a form."""
+    require_permission(actor, "archives.view")
+    return [location_view(loc) for loc in _with_ancestors().order_by(Location.code)]

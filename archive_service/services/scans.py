@@ -10,7 +10,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, UnsupportedType, r
 from ..domain.permissions import require_permission
 from ..domain.scans import Reconciliation, cover_code, file_complete, split_at_covers
 from ..domain.timeutil import LOCAL_TZ, iso_local, to_db
-from ..models import ArchiveFile, HandoverItem, ScanFile
+from ..models import ArchiveFile, HandoverItem, ScanFile, User
 from ..scans import PDF, page_qr_texts, pdf_of_pages, sanitize_filename
 from . import audit, file_access
 from .ledgers import load_archive
@@ -75,8 +75,11 @@ def of_archive(actor, archive_no, *, now):
     archive = load_archive(archive_no)
     file_access.require_read(actor, archive)
     items = _items(archive)
-    scans = list(ScanFile.select().where(ScanFile.archive == archive.id).order_by(ScanFile.id))
-    total = sum(i.pages for i in items)
+    scans = list(ScanFile.select(ScanFile, ArchiveFile, User).join(ArchiveFile)
+                 .switch(ScanFile).join(User, on=(ScanFile.uploaded_by == User.id), attr="uploaded_by")
+                 .where(ScanFile.archive == archive.id).order_by(ScanFile.id))
+    pages_of = {i.id: i.pages for i in items}
+    total = sum(pages_of.values())
     by_item = {}
     for scan in scans:
         if scan.voided_at is None:
@@ -85,10 +88,10 @@ def of_archive(actor, archive_no, *, now):
         audit.record(actor, "scan.list", "archive", archive.archive_no, {"scans": len(scans)}, now=now)
     return {
         "archive_no": archive.archive_no, "expected_pages": total,
-        "complete": file_complete(total, by_item.get(None, []), {i.id: i.pages for i in items}, by_item),
+        "complete": file_complete(total, by_item.get(None, []), pages_of, by_item),
         "items": [{"item_id": i.id, "title": i.title, "pages": i.pages, "scanned_pages": by_item.get(i.id, []),
                    "complete": i.pages in by_item.get(i.id, [])} for i in items],
-        "scans": [scan_view(s, total if s.item_id is None else s.item.pages) for s in scans],
+        "scans": [scan_view(s, total if s.item_id is None else pages_of[s.item_id]) for s in scans],
     }
 
 

@@ -14,6 +14,7 @@ from ..domain.permissions import ROLES, require_permission
 from ..domain.timeutil import from_db, iso_local, to_db
 from ..models import ApiToken, LoginThrottle, User
 from . import audit, holdings
+from .paging import keyset_page, text_cursor
 
 HASHER = PasswordHasher()
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
@@ -72,11 +73,13 @@ def create_user(actor, *, username, password, roles, display_name=None, departme
     _check_password(password)
     _fields(display_name, department, email)
     roles_text = _clean_roles(roles)
-    with transaction():
-        require(not User.select().where(User.username == username).exists(), Conflict,
-                "user.exists", f"用户名 {username} 已存在")
+    password_hash = HASHER.hash(password)  # slow by design: not while holding the write lock
+    exists = Conflict("user.exists", f"用户名 {username} 已存在")
+    with transaction(conflict=exists):
+        if User.select().where(User.username == username).exists():
+            raise exists
         user = User.create(username=username, display_name=display_name or username,
-                           password_hash=HASHER.hash(password), roles_text=roles_text,
+                           password_hash=password_hash, roles_text=roles_text,
                            department=department or "", email=email or "", created_at=to_db(now))
         audit.record(actor, "user.create", "user", username,
                      {"roles": user.roles, "display_name": user.display_name}, now=now)
@@ -86,6 +89,13 @@ def create_user(actor, *, username, password, roles, display_name=None, departme
 def get_user(actor, username):
     require_permission(actor, "users.view")
     return user_view(_load(username))
+
+
+def user_page(actor, *, limit=None, cursor=None):
+    """The accounts by username, a page at a time: {"items", "next_cursor"}."""
+    require_permission(actor, "users.view")
+    return keyset_page(User.select(), User.username, limit=limit, cursor=cursor, view=user_view,
+                       parse_cursor=text_cursor)
 
 
 def list_users(actor, include_inactive=True):

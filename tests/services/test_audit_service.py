@@ -8,6 +8,7 @@ from archive_service.domain.errors import Forbidden
 from archive_service.models import AuditEntry
 from archive_service.services import audit
 from tests.conftest import NOW
+from tests.sqlcount import count_statements
 
 
 def write_entries(actor, n):
@@ -79,3 +80,40 @@ def test_audit_log_pages_with_a_cursor(admin):
     second = audit.search(admin, action="test.", limit=2, cursor=first["next_cursor"], now=NOW)
     ids = [e["id"] for e in first["items"] + second["items"]]
     assert ids == sorted(ids, reverse=True) and len(set(ids)) == 4
+
+
+def test_r19_a_view_checks_only_the_entries_after_the_verified_checkpoint(admin):
+    write_entries(admin, 3)
+    assert audit.verify_chain()["ok"]
+    checkpoint = AuditEntry.select().order_by(AuditEntry.id.desc()).first().id
+    write_entries(admin, 2)
+    with count_statements() as log:
+        result = audit.verify_since_checkpoint()
+    assert result == {"ok": True, "first_bad": None, "entries": checkpoint + 2, "verified_from": checkpoint}
+    read = next(sql for sql in log if '"audit_entry"' in sql)
+    assert '"id" >' in read  # the entries up to the checkpoint are not read again
+    assert len(log) == 2  # the head with the new entries, then the checkpoint moved on
+    assert audit.verify_since_checkpoint()["verified_from"] == checkpoint + 2
+
+
+def test_r19_an_edit_after_the_checkpoint_is_found_by_the_view_and_the_checkpoint_stays(admin):
+    write_entries(admin, 2)
+    audit.verify_chain()
+    checkpoint = AuditEntry.select().order_by(AuditEntry.id.desc()).first().id
+    write_entries(admin, 2)
+    database.execute_sql(f"UPDATE audit_entry SET actor = 'someone' WHERE id = {checkpoint + 2}")
+    assert audit.verify_since_checkpoint()["first_bad"] == {"id": checkpoint + 2, "reason": "edited"}
+    assert audit.verify_since_checkpoint()["verified_from"] == checkpoint
+
+
+def test_r19_an_edit_before_the_checkpoint_is_left_to_the_full_check(admin):
+    write_entries(admin, 2)
+    audit.verify_chain()
+    database.execute_sql("UPDATE audit_entry SET actor = 'someone' WHERE id = 1")
+    assert audit.verify_since_checkpoint()["ok"] is True
+    assert audit.verify_chain()["first_bad"] == {"id": 1, "reason": "edited"}
+
+
+def test_r19_the_page_check_needs_the_role(make_actor):
+    with pytest.raises(Forbidden):
+        audit.verify_recent(make_actor("zhang", "manager"))

@@ -255,7 +255,7 @@ def test_a_certificate_shows_its_history_and_reading_it_is_audited(world):
 
 def test_a_certificate_label_prints_through_the_label_layouts_and_resolves(world):
     cert = world.stored()["certificates"][0]
-    label = labels.label_for(cert["code"], show_customer=False)
+    label = labels.labels_for([cert["code"]], show_customer=False)[0]
     assert label.lines[0] == cert["code"] and cert["number"] in label.lines
     assert "李四" not in label.lines
     assert lookup.resolve(cert["code"]) == {"kind": "certificate", "id": cert["id"], "status": "in_safe",

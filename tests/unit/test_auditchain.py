@@ -39,3 +39,12 @@ def test_r19_deleted_tail_is_named():
 def test_r19_inserted_entry_is_named():
     entries = chain(5)
     assert first_break(entries, 4, entries[3]["hash"]) == (5, "inserted")
+
+
+def test_r19_a_chain_checked_from_a_checkpoint_starts_at_the_entry_after_it():
+    entries = chain(5)
+    rest = entries[2:]
+    assert first_break(rest, 5, entries[-1]["hash"], start_id=2, start_hash=entries[1]["hash"]) is None
+    assert first_break(rest, 5, entries[-1]["hash"], start_id=2, start_hash=GENESIS) == (3, "broken_link")
+    assert first_break(entries[3:], 5, entries[-1]["hash"], start_id=2, start_hash=entries[1]["hash"]) == (
+        3, "missing")

@@ -59,15 +59,28 @@ def test_next_page_link_walks_the_log_newest_first_and_keeps_the_filters(client)
     assert 'id="next-page"' not in second and "回到第一页" in second
 
 
-def test_chain_banner_names_the_first_tampered_entry(client):
+def test_chain_banner_names_the_first_tampered_entry_after_the_checkpoint(client):
     add_user("zhou", "auditor")
     sign_in(client, "zhou")
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "审计链完整" in page
     with database.connection_context():
+        newest = AuditEntry.select().order_by(AuditEntry.id.desc()).first()  # the view's own audit.read
+        AuditEntry.update(summary='{"roles": ["admin"]}').where(AuditEntry.id == newest.id).execute()
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "审计链已被破坏" in page and f"第一处异常:第 {newest.id} 条记录内容被篡改" in page
+
+
+def test_chain_banner_leaves_entries_before_the_checkpoint_to_the_full_check(client):
+    add_user("zhou", "auditor")
+    sign_in(client, "zhou")
+    client.get("/admin/audit")
+    with database.connection_context():
         AuditEntry.update(summary='{"roles": ["admin"]}').where(AuditEntry.id == 1).execute()
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert "审计链已被破坏" in page and "第一处异常:第 1 条记录内容被篡改" in page
+    assert "审计链完整" in page and "之后的新记录逐条校验无误" in page and "audit verify" in page
+    with database.connection_context():
+        assert audit.verify_chain()["first_bad"] == {"id": 1, "reason": "edited"}
 
 
 def test_bad_date_filter_is_refused_on_the_filter_form_with_what_was_typed(client):

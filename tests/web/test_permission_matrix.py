@@ -44,7 +44,8 @@ ROWS = [
     ("GET /api/v1/audit", "uofffffo"),
     ("GET /api/v1/audit/verify", "uofffffo"),
     ("GET /api/v1/customers", "ufofoooo"),
-    ("POST /api/v1/customers", "ufofofff", {"name": "客户{who}", "kind": "person", "id_number": "110101199001011234"}),
+    # one customer per id number: each caller registers a company of its own
+    ("POST /api/v1/customers", "ufofofff", {"name": "客户{who}", "kind": "enterprise", "id_number": "91{who}000000"}),
     ("GET /api/v1/customers/<int:customer_id>", "ufofoooo"),
     ("GET /api/v1/projects", "uooooooo"),
     ("POST /api/v1/projects", "ufofofff", {"code": "C-{who}", "customer_id": "<customer_id>", "business": "loan",
@@ -114,7 +115,7 @@ ROWS = [
     ("GET /admin/settings", "uoffffff"),
     ("POST /admin/settings", "uoffffff", {"blind_count": "on"}),
     ("GET /customers", "ufofoooo"),
-    ("POST /customers", "ufofofff", {"name": "页面客户{who}", "kind": "person", "id_number": "110101199001011234"}),
+    ("POST /customers", "ufofofff", {"name": "页面客户{who}", "kind": "enterprise", "id_number": "92{who}000000"}),
     ("GET /customers/<int:customer_id>", "ufofoooo"),
     ("GET /projects", "uooooooo"),
     ("POST /projects", "ufofofff", {"code": "PG-{who}", "customer_id": "<customer_id>", "business": "loan",

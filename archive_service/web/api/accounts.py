@@ -5,7 +5,7 @@ from ...domain.permissions import ROLES
 from ...services import users
 from ..context import client_addr, current_actor, now
 from .base import api_blueprint
-from .schemas import ApiSchema, Bool, List, Text, length
+from .schemas import ApiSchema, Bool, List, PageArgs, Text, length
 
 bp = api_blueprint("tokens", "API tokens: sign in with a password, then send `Authorization: Bearer <token>`")
 users_bp = api_blueprint("users", "User accounts (admin)")
@@ -57,9 +57,10 @@ def revoke():
 
 
 @users_bp.get("/users")
+@users_bp.arguments(PageArgs, location="query")
 @users_bp.response(200)
-def list_users():
-    return {"items": users.list_users(current_actor()), "next_cursor": None}
+def list_users(args):
+    return users.user_page(current_actor(), **args)
 
 
 @users_bp.post("/users")

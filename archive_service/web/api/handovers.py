@@ -290,17 +290,19 @@ def my_handovers():
 
 
 @handovers_bp.get("/handovers/inbox")
+@handovers_bp.arguments(PageArgs, location="query")
 @handovers_bp.response(200)
-def inbox():
+def inbox(args):
     """Lists waiting for the archive, soonest due first."""
-    return {"items": handovers.inbox(current_actor(), now=now()), "next_cursor": None}
+    return handovers.inbox_page(current_actor(), now=now(), **args)
 
 
 @handovers_bp.get("/tasks")
+@handovers_bp.arguments(PageArgs, location="query")
 @handovers_bp.response(200)
-def tasks():
+def tasks(args):
     """The caller's task list with due days."""
-    return {"items": handovers.tasks(current_actor(), now=now()), "next_cursor": None}
+    return handovers.task_page(current_actor(), now=now(), **args)
 
 
 @handovers_bp.post("/handovers/<int:handover_id>/extensions")
@@ -312,9 +314,10 @@ def request_extension(body, handover_id):
 
 
 @handovers_bp.get("/extensions")
+@handovers_bp.arguments(PageArgs, location="query")
 @handovers_bp.response(200)
-def pending_extensions():
-    return extensions.pending(current_actor())
+def pending_extensions(args):
+    return extensions.pending(current_actor(), **args)
 
 
 @handovers_bp.post("/extensions/<int:extension_id>/decision")
@@ -365,9 +368,10 @@ def create_location(body):
 
 
 @archives_bp.get("/locations")
+@archives_bp.arguments(PageArgs, location="query")
 @archives_bp.response(200)
-def list_locations():
-    return locations.list_locations(current_actor())
+def list_locations(args):
+    return locations.list_locations(current_actor(), **args)
 
 
 @archives_bp.get("/archives")

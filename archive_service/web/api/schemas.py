@@ -176,7 +176,8 @@ class PageArgs(ApiSchema):
     # None when absent: views pass args["limit"] and args["cursor"] on
     limit = QueryInt(minimum=1, maximum=PAGE_MAX, load_default=None,
                      metadata={"description": f"page size, 1..{PAGE_MAX} (default 100)"})
-    cursor = Text(64, load_default=None, metadata={"description": "the previous page's `next_cursor`"})
+    # a list in a computed order (tasks, inbox) pages by its sort key, longer than an id
+    cursor = Text(200, load_default=None, metadata={"description": "the previous page's `next_cursor`"})
 
 
 class QueryFlag(_ZhMessages, fields.Boolean):

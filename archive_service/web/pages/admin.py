@@ -137,7 +137,7 @@ def settings_save():
 def audit_page():
     actor = current_actor()
     filters = {name: request.args.get(name, "").strip() for name in AUDIT_FILTERS}
-    chain = audit.verify(actor)
+    chain = audit.verify_recent(actor)
     error, page = None, {"items": [], "next_cursor": None}
     try:
         page = audit.search(actor, actor_name=filters["actor"] or None, action=filters["action"] or None,

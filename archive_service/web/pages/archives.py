@@ -24,7 +24,7 @@ def ledger():
 @login_required
 def detail(archive_no):
     actor = current_actor()
-    places = location_service.list_locations(actor)["items"] if allowed(actor.roles, "locations.manage") else []
+    places = location_service.all_locations(actor) if allowed(actor.roles, "locations.manage") else []
     return render_template("archives/detail.html", f=ledgers.get_archive(actor, archive_no, now=now()),
                            locations=places)
 
@@ -49,7 +49,7 @@ def register():
 @bp.get("/locations")
 @login_required
 def locations():
-    return render_template("archives/locations.html", rows=location_service.list_locations(current_actor())["items"])
+    return render_template("archives/locations.html", rows=location_service.all_locations(current_actor()))
 
 
 @bp.post("/locations")

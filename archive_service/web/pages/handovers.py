@@ -123,7 +123,7 @@ def receive_form(handover_id):
     actor = current_actor()
     h = handovers.get(actor, handover_id, now=now())
     return render_template("handovers/receive.html", h=h, differences=None, entered={}, location="",
-                           locations=locations.list_locations(actor)["items"], blind=receipt.blind_count())
+                           locations=locations.all_locations(actor), blind=receipt.blind_count())
 
 
 @bp.post("/handovers/<int:handover_id>/receive")
@@ -141,7 +141,7 @@ def receive(handover_id):
         return render_template("handovers/receive.html", h=h, differences=refused.details["differences"],
                                entered={c["item_id"]: c["pages"] for c in checks},
                                location=request.form.get("location", ""),
-                               locations=locations.list_locations(actor)["items"], blind=False), 409
+                               locations=locations.all_locations(actor), blind=False), 409
     flash(f"核对无误,已接收归档,档号 {archive['archive_no']}。", "success")
     return redirect(url_for("archive_pages.detail", archive_no=archive["archive_no"]))
 

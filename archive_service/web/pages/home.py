@@ -16,11 +16,12 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def dashboard():
-    actor = current_actor()
-    unconfirmed = calendar.unconfirmed_years_ahead(now()) if actor.has_role("admin") else []
+    actor, cal = current_actor(), calendar.current()
+    todo = handovers.tasks(actor, now=now(), cal=cal)
+    unconfirmed = calendar.unconfirmed_years_ahead(now(), cal=cal) if actor.has_role("admin") else []
     to_decide = extensions.pending(actor)["items"] if allowed(actor.roles, "extensions.decide") else None
     return render_template("dashboard.html", unconfirmed_years=unconfirmed,
-                           cards=dashboard_figures.cards(actor, now=now()), tasks=handovers.tasks(actor, now=now()),
+                           cards=dashboard_figures.cards(actor, now=now(), todo=todo), tasks=todo,
                            to_decide=to_decide, archive_empty=dashboard_figures.archive_is_empty(),
                            certificate_work=certificate_desk.home(actor, now=now()))
 
