@@ -124,6 +124,11 @@ def load_project(actor, project_id):
     return project
 
 
+def project_view_of(project):
+    """The view of one project, its handover read for it."""
+    return project_view(project, Handover.get_or_none(Handover.project == project.id))
+
+
 def project_view(project, handover, book=None):
     """The project with its handover's state and its deadlines (`book` holds the calendar and the
     approved extensions when a whole page is built)."""
@@ -144,7 +149,7 @@ def get_project(actor, project_id, *, now):
     project = load_project(actor, project_id)
     with transaction():
         audit.record(actor, "project.read", "project", project.id, now=now)
-    return project_view(project, Handover.get_or_none(Handover.project == project.id))
+    return project_view_of(project)
 
 
 def find_projects(actor, *, q=None, business=None, limit=None, cursor=None):

@@ -8,7 +8,7 @@ from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, to_db
 from ..models import Handover, Project, Reassignment, Signature, User
 from . import audit
-from .customers import active_manager, load_project, project_view
+from .customers import active_manager, load_project, project_view_of
 from .paging import row_id
 
 A, B = "A", "B"
@@ -91,7 +91,7 @@ def reassign(actor, project_id, *, a_user=None, b_user=None, reason, now):
         _require_open(project, handover)
         wanted = {role: active_manager(name, ROLE_FIELDS[role]) for role, name in named.items()}
         apply(project, plan(project, handover, wanted, allow_swap=True), actor, reason, now=now)
-    return {**project_view(Project.get_by_id(project.id)), "reassignments": history(project.id)}
+    return {**project_view_of(Project.get_by_id(project.id)), "reassignments": history(project.id)}
 
 
 def move_for_departure(project_id, role, leaver, successor, actor, reason, *, transfer, now):
