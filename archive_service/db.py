@@ -59,8 +59,8 @@ def transaction(conflict=None):
     PostgreSQL both pass the service's check before either commits) rolls the work back and
     becomes `conflict` (a domain Conflict with the service's own code), else a generic 409."""
     try:
-        with database.atomic("IMMEDIATE") if is_sqlite() else database.atomic():
-            yield
+        with database.atomic("IMMEDIATE") if is_sqlite() else database.atomic() as unit:
+            yield unit
     except IntegrityError as clash:
         raise (conflict or Conflict("request.conflict", "数据已被他人同时修改或已存在,请刷新后重试")) from clash
 

@@ -101,9 +101,15 @@ class Setting(BaseModel):
 class Customer(BaseModel):
     name = CharField(max_length=100, index=True)
     kind = CharField(max_length=16)
-    id_number = CharField(max_length=32, unique=True)
+    id_number = CharField(max_length=32)
     created_by = CharField(max_length=64)
     created_at = DateTimeField()
+
+
+# One customer per id number; customers brought in from a legacy ledger have none ('') yet.
+CUSTOMER_ID_NUMBER_INDEX = ('CREATE UNIQUE INDEX IF NOT EXISTS "customer_id_number" '
+                            "ON \"customer\" (\"id_number\") WHERE \"id_number\" <> ''")
+Customer.add_index(SQL(CUSTOMER_ID_NUMBER_INDEX))
 
 
 class Project(BaseModel):
