@@ -116,6 +116,7 @@ def _start_movement(actor, loan, kind, now):
 def confirm(actor, loan_id, *, now):
     """A second authorised person confirms the certificate movement a checkout or return started
     (dual control, R16); the loan then is out (with its due day) or returned."""
+    require_permission(actor, "loans.desk")
     with transaction():
         loan = loans.load_loan(loan_id, lock=True)
         require(loan.movement_id is not None, Conflict, "loan.no_open_movement", "该借阅单没有待确认的出入库")

@@ -11,7 +11,8 @@ letter per caller, in the order of CALLERS (signed-out first):
   u  not signed in: 401, or a redirect to the login page
 Rows run top to bottom and each row's callers in CALLERS order, so a row may rely on what an
 earlier row did (the last rows sign everyone out). Path parts such as <archive_no> are filled from
-the world below; `{who}` in a body is the caller's role, so two callers never create the same thing."""
+the world below (or from a row's fifth element, for one row only); `{who}` in a body is the caller's
+role, so two callers never create the same thing."""
 import io
 import re
 
@@ -80,7 +81,7 @@ ROWS = [
     ("POST /api/v1/archives/<archive_no>/move", "ufofffff", {"location": "L-archivist", "note": ""}),
     ("GET /api/v1/register", "ufoffffo"),
     ("GET /api/v1/numbering", "uooooooo"),
-    ("PUT /api/v1/numbering", "uoffffff", {"category": "KH"}),
+    ("PUT /api/v1/numbering", "uoffffff", {"pattern": "{business}-{year}-{seq:04d}", "category": "KH"}),
     ("GET /api/v1/lookup/<path:code>", "uooooooo"),
     ("GET /api/v1/label-layouts", "ufooffff"),
     ("GET /api/v1/labels.pdf", "ufooffff", None, "?codes=<archive_no>"),
@@ -263,44 +264,47 @@ ROWS = [
     ("POST /disposals/<int:disposal_id>/destroy", "ufhfffff"),
     ("GET /admin/retention", "uooooooo"),
     ("POST /admin/retention", "uoffffff", {"loan": "30y"}),
-    # ---- loans, alerts, incidents (recorded without bodies and with unknown ids: to strengthen) ----
-    ("GET /api/v1/alerts", "uooooooo"),
-    ("POST /api/v1/alerts/<int:alert_id>/read", "uhhhhhhh"),
-    ("POST /api/v1/alerts/read-all", "uooooooo"),
-    ("POST /api/v1/alerts/remind", "uiiiiiii"),
-    ("POST /api/v1/alerts/sweep", "uoffffff"),
-    ("GET /api/v1/alerts/unread-count", "uooooooo"),
+    # ---- borrowing, incidents and alerts (R17, R18, R19); by now the file's number is voided, so it
+    # can be neither requested nor handed out (409). The one loan, the manager's, waits for an approver;
+    # rows take it through approval, refused desk actions and cancellation ----
+    ("GET /api/v1/loans/<int:loan_id>", "uhoooooo"),
+    ("GET /loans/<int:loan_id>", "uhoooooo"),
+    ("POST /loans/<int:loan_id>/decision", "uhfffocc", {"approve": "1", "note": ""}),
+    ("POST /api/v1/loans/<int:loan_id>/decision", "uhcccccc", {"approve": True, "note": ""}),
+    ("POST /api/v1/loans/<int:loan_id>/checkout", "ufcfffff", {"scanned": "<archive_no>"}),
+    ("POST /desk/<int:loan_id>/<any(checkout, return, confirm):action>", "ufcfffff", {"scanned": "<archive_no>"},
+     None, {"action": "checkout"}),
+    ("POST /api/v1/loans/<int:loan_id>/return", "ufcfffff", {"scanned": "<archive_no>", "pages": 1}),
+    ("POST /api/v1/loans/<int:loan_id>/confirm", "ufccffff"),
+    ("POST /api/v1/loans/<int:loan_id>/renew", "uhffcfff", {"days": 1}),
+    ("POST /api/v1/loans/<int:loan_id>/cancel", "uhffofff"),
+    ("POST /loans/<int:loan_id>/<any(renew, cancel):action>", "uhffcfff", None, None, {"action": "cancel"}),
+    ("GET /api/v1/loans", "uooooooo"),
+    ("POST /api/v1/loans", "uccccccc", {"object": "<archive_no>", "purpose": "查阅", "days": 1}),
+    ("GET /loans", "uooooooo"),
+    ("POST /loans", "uccccccc", {"object": "<archive_no>", "purpose": "查阅", "days": "1"}),
+    ("GET /loans/inbox", "uooooooo"),
+    ("GET /desk", "ufooffff", None, "?code=<archive_no>"),
+    ("GET /api/v1/loan-rules", "uooooooo"),
+    ("PUT /api/v1/loan-rules/<object_kind>", "uoffffff", {"rules": []}),
     ("GET /api/v1/incidents", "ufoofooo"),
     ("GET /api/v1/incidents/<int:incident_id>", "ufhhfhhh"),
-    ("POST /api/v1/incidents/<int:incident_id>/close", "uiiiiiii"),
-    ("GET /api/v1/loan-rules", "uooooooo"),
-    ("PUT /api/v1/loan-rules/<object_kind>", "uiiiiiii"),
-    ("GET /api/v1/loans", "uooooooo"),
-    ("POST /api/v1/loans", "uiiiiiii"),
-    ("GET /api/v1/loans/<int:loan_id>", "uhhhhhhh"),
-    ("POST /api/v1/loans/<int:loan_id>/cancel", "uhhhhhhh"),
-    ("POST /api/v1/loans/<int:loan_id>/checkout", "uiiiiiii"),
-    ("POST /api/v1/loans/<int:loan_id>/confirm", "uhhhhhhh"),
-    ("POST /api/v1/loans/<int:loan_id>/decision", "uiiiiiii"),
-    ("POST /api/v1/loans/<int:loan_id>/renew", "uiiiiiii"),
-    ("POST /api/v1/loans/<int:loan_id>/return", "uiiiiiii"),
-    ("GET /api/v1/outbox", "uoffffff"),
-    ("GET /alerts", "uooooooo"),
-    ("POST /alerts/<int:alert_id>/read", "uhhhhhhh"),
-    ("POST /alerts/read-all", "uooooooo"),
-    ("GET /desk", "uooooooo"),
-    ("POST /desk/<int:loan_id>/<any(checkout, return, confirm):action>", "hhhhhhhh"),
+    ("POST /api/v1/incidents/<int:incident_id>/close", "uffffhff", {"note": "已找回"}),
     ("GET /incidents", "ufoofooo"),
     ("GET /incidents/<int:incident_id>", "ufhhfhhh"),
-    ("POST /incidents/<int:incident_id>/close", "uffffiff"),
-    ("GET /loans", "uooooooo"),
-    ("POST /loans", "uiiiiiii"),
-    ("GET /loans/<int:loan_id>", "uhhhhhhh"),
-    ("POST /loans/<int:loan_id>/<any(renew, cancel):action>", "hhhhhhhh"),
-    ("POST /loans/<int:loan_id>/decision", "uhhhhhhh"),
-    ("GET /loans/inbox", "uooooooo"),
+    ("POST /incidents/<int:incident_id>/close", "uffffhff", {"note": "已找回"}),
+    ("POST /api/v1/alerts/sweep", "uoffffff", {}),
+    ("GET /api/v1/alerts", "uooooooo"),
+    ("GET /api/v1/alerts/unread-count", "uooooooo"),
+    ("POST /api/v1/alerts/<int:alert_id>/read", "uhhhhohh"),
+    ("POST /api/v1/alerts/read-all", "uooooooo"),
+    ("POST /api/v1/alerts/remind", "ufhhffff", {"object": "<archive_no>"}),
+    ("GET /api/v1/outbox", "uoffffff"),
+    ("GET /alerts", "uooooooo"),
+    ("POST /alerts/<int:alert_id>/read", "uhhhhohh"),
+    ("POST /alerts/read-all", "uooooooo"),
     ("GET /overdue", "ufooffff"),
-    ("POST /overdue/remind", "ufiiffff"),
+    ("POST /overdue/remind", "ufhhffff", {"object": "<archive_no>"}),
     # ---- last: signing out ----
     ("DELETE /api/v1/tokens/current", "uooooooo"),
     ("POST /logout", "uooooooo"),
@@ -361,14 +365,22 @@ def world(app, api, received):
               "customer_id": cust.get_json()["id"], "extension_id": ext.get_json()["id"],
               "scan_id": scan.get_json()["id"], "username": "target", "day": "2026-10-12", "year": 2027,
               "business": "loan", "change": "deactivate", "filename": "css/bootstrap.min.css",
-              "loan_id": 999999, "alert_id": 999999, "incident_id": 999999,
-              "object_kind": "archive", "action": "approve",
               "certificate_id": 999999, "movement_id": 999999, "stocktake_id": 999999,
               "transfer_id": 999999, "disposal_id": 999999, "fmt": "xlsx", "kind": "ledger",
               "checks": {"checks": [{"item_id": i["id"], "pages": i["pages"]} for i in items], "location": "R1"},
-              "check_form": {**{f"check-{i['id']}": i["pages"] for i in items}, "location": "R1"}}
+              "check_form": {**{f"check-{i['id']}": i["pages"] for i in items}, "location": "R1"},
+              **_a_loan_waiting(callers, received["no"])}
     api("target", "manager")
     return {"callers": callers, "values": values}
+
+
+def _a_loan_waiting(callers, archive_no):
+    """The manager's request to read the file, and the alert it sent the approver."""
+    loan = callers["manager"][0].post("/loans", json={"object": archive_no, "purpose": "查阅", "days": 1})
+    assert loan.status_code == 201, loan.get_json()
+    alerts = callers["approver"][0].get("/alerts").get_json()["items"]
+    return {"loan_id": loan.get_json()["id"], "alert_id": alerts[0]["id"], "incident_id": 999999,
+            "object_kind": "archive"}
 
 
 def _fill(text, values, who):
@@ -391,9 +403,9 @@ def _answer(response):
 
 
 def _call(world, who, row):
-    route, _expected, body, query = (*row, None, None)[:4]
+    route, _expected, body, query, values = (*row, None, None, None)[:5]
     method, rule = route.split(" ", 1)
-    values = world["values"]
+    values = {**world["values"], **(values or {})}
     path = _fill(rule, values, who) + (_fill(query, values, who) if query else "")
     api_client, page_client = world["callers"][who]
     if rule.startswith("/api/"):
