@@ -24,8 +24,8 @@ class LedgerFilters(ApiSchema):
     q = Text(100, load_default=None,
              metadata={"description": "part of an archive number, project code, title or customer"})
     year = QueryInt(load_default=None, minimum=1, maximum=9999)
-    business = Text(16, load_default=None, metadata={"enum": ["loan", "guarantee"]})
-    status = Text(16, load_default=None, metadata={"enum": ["in_archive", "voided", "destroyed"]})
+    business = Text(16, metadata={"enum": ["loan", "guarantee"]})
+    status = Text(16, metadata={"enum": ["in_archive", "voided", "destroyed"]})
     location = Text(40, load_default=None,
                     metadata={"description": "a location code: files there or anywhere inside it"})
     manager = Text(64, load_default=None, metadata={"description": "username of the project's A or B"})
@@ -34,7 +34,7 @@ class LedgerFilters(ApiSchema):
     received_to = FilterDate(load_default=None)
     ended_from = FilterDate(load_default=None, metadata={"description": "project end (disbursement) date from"})
     ended_to = FilterDate(load_default=None)
-    imported = Text(5, load_default=None, metadata={"enum": ["true", "false"],
+    imported = Text(5, metadata={"enum": ["true", "false"],
                                                      "description": "true: only files from a legacy ledger"})
     sort = Text(16, load_default=None,
                 metadata={"description": "id, archive_no, received_at or year; '-': descending"})
@@ -170,7 +170,7 @@ def import_projects(args, body):
 
 
 class CertificateFilters(ApiSchema):
-    status = Text(16, load_default=None, metadata={"enum": ["listed", "in_safe", "on_loan", "released"]})
+    status = Text(16, metadata={"enum": ["listed", "in_safe", "on_loan", "released"]})
     kind = Text(100, load_default=None, metadata={"description": "kind code or zh-CN name"})
     project = Text(40, load_default=None, metadata={"description": "project code or id"})
     q = Text(100, load_default=None)
