@@ -3,17 +3,22 @@
 Each kind of holding is one `Kind`: `find(user_id)` lists what the user holds of it in a fixed
 number of statements, `move(item, leaver, successor, actor, transfer, now)` hands one item to a
 successor inside the caller's transaction (refusing with 409 `departure.already_moved` when the
-leaver no longer holds it). Every item has a stable `key` ("project:12:A") for partial transfers."""
+leaver no longer holds it). Every item has a stable `key` ("project:12:A") for partial transfers.
+
+Loan approval steps are not held by a person: a loan awaits a role (`Loan.awaiting`) and any
+active holder of that role may decide it, so a leaver holds no approvals, only their own loans."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from peewee import JOIN
 
+from ..db import for_update
 from ..domain import certificates as certificate_rules
 from ..domain import handovers as handover_rules
+from ..domain import loans as loan_rules
 from ..domain.errors import Conflict, require
 from ..domain.permissions import CUSTODIAN
-from ..models import Certificate, Customer, Handover, Project, User
+from ..models import Certificate, Customer, Handover, Loan, LoanApproval, Project, User
 from . import audit, reassignment
 
 KEPT = (certificate_rules.IN_SAFE, certificate_rules.ON_LOAN)
@@ -88,8 +93,42 @@ def _move_custody(item, leaver, successor, actor, transfer, now):
                  {"roles": [before, successor.roles], "transfer": transfer.id}, now=now)
 
 
+def _open_loans(user_id):
+    """The user's loans as borrower that are not closed: requested (also waiting in line), approved, out."""
+    rows = (Loan.select().where(Loan.borrower == user_id, Loan.state.in_(loan_rules.OPEN)).order_by(Loan.id))
+    return [_loan_item(loan) for loan in rows]
+
+
+def _loan_item(loan):
+    due = f" · 应还 {loan.due_on.isoformat()}" if loan.state == loan_rules.OUT and loan.due_on else ""
+    return {"key": f"loan:{loan.id}", "kind": "loan", "kind_name": "借阅", "id": loan.id, "ref": loan.object_code,
+            "summary": f"借阅单 {loan.id} · {loan.object_code} · {loan_rules.STATE_NAMES[loan.state]}"
+                       f"(用途:{loan.purpose}){due}",
+            "role": None, "open_list": None}
+
+
+def _move_loan(item, leaver, successor, actor, transfer, now):
+    """The successor becomes the borrower: answerable for the return and for what is still pending."""
+    loan = for_update(Loan.select().where(Loan.id == item["id"])).get_or_none()
+    require(loan is not None and loan.borrower_id == leaver.id and loan.state in loan_rules.OPEN, Conflict,
+            "departure.already_moved", f"借阅单 {item['id']} 已不在 {leaver.display_name} 名下或已结束")
+    twice = Loan.select().where(Loan.borrower == successor.id, Loan.object_code == loan.object_code,
+                                Loan.state.in_(loan_rules.OPEN)).exists()
+    require(not twice, Conflict, "departure.successor_has_loan",
+            f"接办人 {successor.display_name} 已有 {loan.object_code} 的借阅,请先撤销或归还其中一笔")
+    approved = LoanApproval.select().where(LoanApproval.loan == loan.id, LoanApproval.decided_by == successor.id)
+    require(not approved.exists(), Conflict, "departure.successor_approved_loan",
+            f"接办人 {successor.display_name} 审批过借阅单 {loan.id},不能成为其借阅人")
+    loan.borrower = successor.id
+    loan.save()
+    audit.record(actor, "loan.reassign", "loan", loan.id, {"object": loan.object_code, "from": leaver.username,
+                                                           "to": successor.username, "transfer": transfer.id},
+                 now=now)
+
+
 KINDS = [Kind("project", "经办项目(A角/B角,含未归档的移交清单)", _open_projects, _move_project),
-         Kind("custody", "权证保管(保险柜)", _custody, _move_custody)]
+         Kind("custody", "权证保管(保险柜)", _custody, _move_custody),
+         Kind("loan", "借阅(待审批、待出借、借出中)", _open_loans, _move_loan)]
 BY_NAME = {k.name: k for k in KINDS}
 
 

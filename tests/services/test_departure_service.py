@@ -6,9 +6,10 @@ import subprocess
 import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from archive_service.models import AuditEntry, Project, Reassignment, Signature, Transfer, User
-from archive_service.services import customers, departure, handovers, reassignment, users
+from archive_service.models import AuditEntry, Loan, Project, Reassignment, Signature, Transfer, User
+from archive_service.services import customers, departure, handovers, loans, reassignment, users
 from tests.conftest import NOW
+from tests.loans.loan_world import LoanWorld, snapshot
 from tests.services.certificate_world import World as CertificateWorld
 from tests.services.handover_world import World
 from tests.sqlcount import count_statements
@@ -249,3 +250,74 @@ def test_r21_the_last_custodian_hands_the_safe_to_a_successor_before_leaving(mak
     assert User.get(User.username == "xu").roles == ["archivist", "custodian"]
     assert departure.user_holdings(admin, "chen")["items"] == []
     assert users.update_user(admin, "chen", active=False, now=NOW)["active"] is False
+
+
+# ---- loans as borrower ----
+
+@pytest.fixture
+def lender(make_actor):
+    w = LoanWorld(make_actor)
+    w.heir = make_actor("jieban", "manager", display_name="接办人")
+    return w
+
+
+def loan_state():
+    return {**snapshot(), "borrowers": [(x.id, x.borrower_id) for x in Loan.select().order_by(Loan.id)],
+            "active": [u.active for u in User.select().order_by(User.id)], "transfers": Transfer.select().count()}
+
+
+def test_r21_a_borrower_hands_a_checked_out_loan_and_a_pending_request_over_in_one_step(lender, admin):
+    out = lender.out()
+    pending = lender.request(obj=lender.received()["archive_no"])
+    held = departure.user_holdings(admin, "qian")
+    assert [i["key"] for i in held["items"]] == [f"loan:{out['id']}", f"loan:{pending['id']}"]
+    assert "借出中" in held["items"][0]["summary"] and "待审批" in held["items"][1]["summary"]
+    assert {k["kind"]: k["count"] for k in held["kinds"]}["loan"] == 2
+
+    done = departure.transfer(admin, "qian", successor="jieban", now=NOW)
+    assert done["remaining"] == 0 and len(done["items"]) == 2
+    assert [(x.id, x.borrower.username, x.state) for x in Loan.select().order_by(Loan.id)] == \
+        [(out["id"], "jieban", "out"), (pending["id"], "jieban", "requested")]
+    moved = AuditEntry.select().where(AuditEntry.action == "loan.reassign").order_by(AuditEntry.id)
+    assert [(json.loads(e.summary)["to"], json.loads(e.summary)["transfer"]) for e in moved] == \
+        [("jieban", done["id"])] * 2
+    assert [x["id"] for x in loans.find(lender.heir, mine=True, now=NOW)["items"]] == [pending["id"], out["id"]]
+    assert users.update_user(admin, "qian", active=False, now=NOW)["active"] is False
+
+
+def test_r21_deactivation_is_refused_while_the_user_holds_an_open_loan(lender, admin):
+    loan = lender.request()
+    before = loan_state()
+    with pytest.raises(Conflict) as refused:
+        users.update_user(admin, "qian", active=False, now=NOW)
+    assert refused.value.code == "user.still_holds"
+    assert [i["key"] for i in refused.value.details["holdings"]] == [f"loan:{loan['id']}"]
+    assert loan_state() == before
+    loans.cancel(lender.borrower, loan["id"], now=NOW)
+    assert users.update_user(admin, "qian", active=False, now=NOW)["active"] is False
+
+
+def test_r21_a_loan_goes_to_nobody_who_approved_it_or_already_borrows_the_same_file(lender, admin, make_actor):
+    loan = lender.approved()
+    own = lender.request(who=lender.heir)
+    before = loan_state()
+    for successor, code in (("sun", "departure.successor_approved_loan"), ("jieban", "departure.successor_has_loan")):
+        with pytest.raises(Conflict) as refused:
+            departure.transfer(admin, "qian", successor=successor, now=NOW)
+        assert refused.value.code == code
+        assert loan_state() == before
+    assert Loan.get_by_id(loan["id"]).borrower_id == lender.borrower.id and own["state"] == "requested"
+
+
+def test_r21_holdings_cost_the_same_statements_for_1_and_50_loans(lender, admin):
+    def cost():
+        with count_statements() as log:
+            departure.user_holdings(admin, "qian")
+        return len(log)
+
+    first = lender.request()
+    one = cost()
+    row = Loan.get_by_id(first["id"])
+    Loan.insert_many([{**row.__data__, "id": None, "requested_at": row.requested_at} for _ in range(49)]).execute()
+    assert len(departure.user_holdings(admin, "qian")["items"]) == 50
+    assert cost() == one

@@ -9,11 +9,12 @@ import pytest
 
 from archive_service import scans as store_module
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from archive_service.models import ArchiveFile, AuditEntry, Disposal, DisposalEntry, ScanFile
-from archive_service.services import archive_ledger, disposals, ledgers, retention, retention_defaults
+from archive_service.models import ArchiveFile, AuditEntry, Disposal, DisposalEntry, Loan, ScanFile
+from archive_service.services import archive_ledger, disposals, ledgers, loan_desk, loans, retention, retention_defaults
 from archive_service.services import scans as scan_service
 from tests import scanfiles
 from tests.conftest import NOW
+from tests.loans.loan_world import PAGES
 from tests.services.handover_world import World
 from tests.sqlcount import count_statements
 
@@ -252,3 +253,20 @@ def test_r23_disposal_list_pdf_and_the_list_of_lists(world, poppler, tmp_path, s
     assert [d["state"] for d in disposals.find(world.approver)["items"]] == ["approved"]
     with pytest.raises(InvalidInput):
         disposals.find(world.arch, state="gone")
+
+
+def test_r23_a_file_out_on_loan_is_not_destroyed_until_it_comes_back(world, store):
+    no = filed(world, 2014)
+    loan = loans.request(world.a, object=no, purpose="贷后检查", days=5, now=NOW)
+    loans.decide(world.approver2, loan["id"], True, now=NOW)
+    loan_desk.checkout(world.arch, loan["id"], no, now=NOW)
+    listed = disposals.create(world.arch, [no], "保管期满", now=NOW)
+    disposals.decide(world.approver, listed["id"], True, now=NOW)
+    before = state()
+    with pytest.raises(Conflict) as refused:
+        disposals.destroy(world.arch, listed["id"], store=store, now=NOW)
+    assert refused.value.code == "disposal.file_on_loan" and refused.value.details["loans"] == {no: loan["id"]}
+    assert no in refused.value.message
+    assert state() == before and Loan.get_by_id(loan["id"]).state == "out"
+    loan_desk.return_loan(world.arch, loan["id"], no, PAGES, now=NOW)
+    assert disposals.destroy(world.arch, listed["id"], store=store, now=NOW)["state"] == "destroyed"
