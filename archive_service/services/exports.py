@@ -39,6 +39,12 @@ STATS_TABLES = {
     "extensions": ("延期申请", [Column("step_name", "环节", 16), Column("pending", "待审批", 10, "int", True),
                             Column("approved", "已批准", 10, "int", True),
                             Column("rejected", "已驳回", 10, "int", True)]),
+    "loans": ("每月借出", [Column("month", "月份", 8, "int"), Column("archive", "档案", 10, "int", True),
+                       Column("certificate", "权证", 10, "int", True), Column("total", "合计", 10, "int", True)]),
+    "overdue_loans": ("逾期借阅", [Column("kind_name", "借阅对象", 10),
+                               Column("still_out", "逾期未还", 10, "int", True),
+                               Column("returned_late", "逾期归还", 10, "int", True),
+                               Column("total", "合计", 10, "int", True)]),
 }
 
 

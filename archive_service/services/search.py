@@ -1,5 +1,6 @@
 """One search box (R3): files, items, projects, customers and certificates by a complete number
-or a partial name of two characters or more (loans join when their service lands).
+or a partial name of two characters or more; loans by their object's archive number or
+certificate code.
 
 Names are matched through the gram index (`services/search_index`): the rarest gram of the query
 drives an index walk and each candidate's normalised text is checked to contain the whole query
@@ -11,6 +12,7 @@ from peewee import fn
 from ..db import is_postgres
 from ..domain.customers import BUSINESSES, KINDS
 from ..domain.errors import InvalidInput, require
+from ..domain.loans import STATE_NAMES as LOAN_STATE_NAMES
 from ..domain.permissions import allowed
 from ..domain.search import MAX_QUERY, MIN_NAME_QUERY, grams, normalise
 from ..models import (
@@ -19,16 +21,19 @@ from ..models import (
     CertificateKind,
     Customer,
     HandoverItem,
+    Loan,
     Project,
     SearchDoc,
     SearchGram,
+    User,
 )
 from .paging import page_size
 
 GRAM_PROBES = 8  # grams of a long query weighed to find the rarest
 RARE_ENOUGH = 20_000  # postings counted per gram at most, to find the rarest
 MATCH_CAP = 1000  # matching names read at most (a common word: the newest, per kind)
-KIND_NAMES = {"archive": "档案", "item": "档案资料", "project": "项目", "customer": "客户", "certificate": "权证"}
+KIND_NAMES = {"archive": "档案", "item": "档案资料", "project": "项目", "customer": "客户", "certificate": "权证",
+              "loan": "借阅"}
 
 
 def clean_query(q):
@@ -57,6 +62,7 @@ def search(actor, q, *, limit=None):
         hits += _customers(actor, number, customer_ids, limit)
     if allowed(actor.roles, "certificates.view"):
         hits += _certificates(text, matches.get("certificate", []), limit)
+    hits += _loans(actor, number, limit)
     counts = {kind: sum(1 for h in hits if h["kind"] == kind) for kind in KIND_NAMES}
     return {"query": text, "items": hits, "counts": counts, "next_cursor": None}
 
@@ -159,6 +165,19 @@ def _certificates(text, certificate_ids, limit):
             .join(Project).where(match).order_by(Certificate.id.desc()).limit(limit))
     return [_hit("certificate", c.id, f"{c.code} {c.name}",
                  f"{c.kind.name} · {c.number} · {c.owner} · {c.project.code}", f"/certificates/{c.id}") for c in rows]
+
+
+def _loans(actor, number, limit):
+    """The loans of the object with this archive number or certificate code that the actor may see:
+    all with `loans.view_all`, else their own and those awaiting their role's decision."""
+    query = (Loan.select(Loan, User).join(User, on=(Loan.borrower == User.id))
+             .where(Loan.object_code == number))
+    if not allowed(actor.roles, "loans.view_all"):
+        query = query.where((Loan.borrower == actor.id) | Loan.awaiting.in_(list(actor.roles) or [""]))
+    rows = query.order_by(Loan.id.desc()).limit(limit)
+    return [_hit("loan", n.id, f"借阅单 {n.id} · {n.object_code}",
+                 f"{n.borrower.display_name} · {LOAN_STATE_NAMES[n.state]}" + (f" · 应还 {n.due_on}" * bool(n.due_on)),
+                 f"/loans/{n.id}", n.object_code if n.object_kind == "archive" else None) for n in rows]
 
 
 def _hit(kind, id_, title, detail, url, archive_no=None):

@@ -1,11 +1,11 @@
 """Statistics (R23) for one year: files received per month by business, the handover steps on
 time or late per manager (A and B apart), extensions asked and decided, certificates in the safe
-by kind. Loans join when their service lands (until then their figures are null, not zero).
+by kind, loans checked out per month by object kind and the year's overdue loans.
 
 Every figure is one grouped query, whatever the number of files; months are Shanghai months."""
 from datetime import date
 
-from peewee import SQL, fn
+from peewee import SQL, Case, fn
 
 from ..db import is_postgres
 from ..domain.certificates import IN_SAFE
@@ -14,7 +14,10 @@ from ..domain.deadlines import A_TO_B, B_TO_ARCHIVE
 from ..domain.errors import InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date, local_day_start
-from ..models import ArchiveFile, Certificate, CertificateKind, Extension, Handover, Project, User
+from ..models import ArchiveFile, Certificate, CertificateKind, Extension, Handover, Loan, Project, User
+from . import alerts
+from .approvals import OBJECT_KINDS
+from .overdue import late_loans_query
 
 STEP_NAMES = {A_TO_B: "A角移交B角", B_TO_ARCHIVE: "B角移交档案室"}
 
@@ -42,6 +45,13 @@ def _local_month(field):
     return fn.strftime("%m", field, "+8 hours").cast("integer")
 
 
+def _local_day(field):
+    """The Shanghai calendar day of a stored UTC timestamp, comparable with a date column."""
+    if is_postgres():
+        return (field + SQL("interval '8 hours'")).cast("date")
+    return fn.date(field, "+8 hours")
+
+
 def figures(actor, year=None, *, now):
     """{year, received, by_month, on_time, late, extensions, loans, overdue_loans, certificates_in_safe}."""
     require_permission(actor, "stats.view")
@@ -50,7 +60,8 @@ def figures(actor, year=None, *, now):
     on_time = _on_time(year)
     return {"year": year, "received": sum(m["total"] for m in by_month), "by_month": by_month,
             "on_time": on_time, "late": sum(r["late"] for r in on_time), "extensions": _extensions(year),
-            "loans": None, "overdue_loans": None, "certificates_in_safe": _certificates_in_safe()}
+            "loans": _loans_by_month(year), "overdue_loans": _overdue_loans(year, alerts.overdue_day(local_date(now))),
+            "certificates_in_safe": _certificates_in_safe()}
 
 
 def _received_by_month(year):
@@ -98,4 +109,31 @@ def _extensions(year):
              for step in (A_TO_B, B_TO_ARCHIVE)}
     for step, state, count in rows:
         table[step][state] = table[step].get(state, 0) + count
+    return list(table.values())
+
+
+def _loans_by_month(year):
+    """[{month, archive, certificate, total}]: loans checked out in each Shanghai month of `year`."""
+    month = _local_month(Loan.checked_out_at)
+    rows = (Loan.select(month.alias("month"), Loan.object_kind, fn.COUNT(Loan.id))
+            .where(_year_span(Loan.checked_out_at, year)).group_by(month, Loan.object_kind).tuples())
+    table = {m: {"month": m, "total": 0, **dict.fromkeys(OBJECT_KINDS, 0)} for m in range(1, 13)}
+    for m, kind, count in rows:
+        table[int(m)][kind] += count
+        table[int(m)]["total"] += count
+    return list(table.values())
+
+
+def _overdue_loans(year, today):
+    """[{kind, kind_name, still_out, returned_late, total}] of the loans checked out in `year`: still out
+    past their due day as of `today` (the borrowing service's own definition and day), or returned on a
+    Shanghai day after their due day."""
+    still_out = Case(None, [(Loan.id.in_(late_loans_query(today).columns(Loan.id)), 1)], 0)
+    returned_late = Case(None, [(Loan.returned_at.is_null(False) & (_local_day(Loan.returned_at) > Loan.due_on), 1)], 0)
+    rows = (Loan.select(Loan.object_kind, fn.SUM(still_out), fn.SUM(returned_late))
+            .where(_year_span(Loan.checked_out_at, year)).group_by(Loan.object_kind).tuples())
+    table = {kind: {"kind": kind, "kind_name": name, "still_out": 0, "returned_late": 0, "total": 0}
+             for kind, name in OBJECT_KINDS.items()}
+    for kind, out, late in rows:
+        table[kind].update(still_out=int(out or 0), returned_late=int(late or 0), total=int(out or 0) + int(late or 0))
     return list(table.values())

@@ -1,8 +1,10 @@
 """Charts drawn on the server as inline SVG: no script, no CDN, and they print."""
 from markupsafe import Markup, escape
 
-COLORS = {"loan": "#0d6efd", "guarantee": "#fd7e14", "on_time": "#198754", "late": "#dc3545"}
-NAMES = {"loan": "小贷", "guarantee": "担保", "on_time": "按时", "late": "逾期"}
+COLORS = {"loan": "#0d6efd", "guarantee": "#fd7e14", "on_time": "#198754", "late": "#dc3545",
+          "archive": "#6f42c1", "certificate": "#20c997"}
+NAMES = {"loan": "小贷", "guarantee": "担保", "on_time": "按时", "late": "逾期",
+         "archive": "档案", "certificate": "权证"}
 
 
 def _legend(keys, x, y):
@@ -14,19 +16,21 @@ def _legend(keys, x, y):
     return "".join(parts)
 
 
-def monthly_bars(by_month, width=640, height=240):
-    """Stacked columns of files received each month, loans and guarantees apart."""
+def monthly_bars(by_month, keys=("loan", "guarantee"), label="每月接收档案数", chart_id="chart-by-month",
+                 width=640, height=240):
+    """Stacked columns of a count per month, split by `keys` (by default files received, loans and
+    guarantees apart)."""
     top = max([m["total"] for m in by_month] + [1])
     plot_h, left, bottom = height - 60, 36, height - 30
     step = (width - left - 10) / 12
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="每月接收档案数" '
-             f'viewBox="0 0 {width} {height}" width="100%" class="chart" id="chart-by-month">',
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{escape(label)}" '
+             f'viewBox="0 0 {width} {height}" width="100%" class="chart" id="{chart_id}">',
              f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#999"/>',
              f'<text x="4" y="{bottom - plot_h + 4}" font-size="11">{top}</text>',
-             _legend(("loan", "guarantee"), left, 14)]
+             _legend(keys, left, 14)]
     for n, month in enumerate(by_month):
         x, y = left + n * step + step * 0.15, bottom
-        for key in ("loan", "guarantee"):
+        for key in keys:
             h = plot_h * month[key] / top
             if h:
                 parts.append(f'<rect x="{x:.1f}" y="{y - h:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '

@@ -109,7 +109,8 @@ class StatsArgs(ApiSchema):
 
 class StatsTableArgs(StatsArgs):
     table = Text(24, load_default="by_month",
-                 metadata={"enum": ["by_month", "on_time", "extensions", "certificates_in_safe"]})
+                 metadata={"enum": ["by_month", "on_time", "extensions", "certificates_in_safe", "loans",
+                                   "overdue_loans"]})
 
 
 @bp.get("/stats")
@@ -117,7 +118,9 @@ class StatsTableArgs(StatsArgs):
 @bp.response(200)
 def statistics(args):
     """The year's figures (R23): `{received, by_month, on_time: [{user, step, on_time, late}], late, extensions,
-    loans, overdue_loans, certificates_in_safe}`."""
+    loans: [{month, archive, certificate, total}] (checked out, by Shanghai month), overdue_loans: [{kind,
+    kind_name, still_out, returned_late, total}] (of the loans checked out in the year: still out past the due day
+    as of today, or returned on a Shanghai day after it), certificates_in_safe}`."""
     return stats.figures(current_actor(), args["year"], now=now())
 
 

@@ -110,4 +110,6 @@ def run_import(kind):
 def stats_page():
     figures = stats.figures(current_actor(), request.args.get("year") or None, now=now())
     return render_template("ledgers/stats.html", f=figures, chart=charts.monthly_bars(figures["by_month"]),
-                           on_time_chart=charts.on_time_bars(figures["on_time"]))
+                           on_time_chart=charts.on_time_bars(figures["on_time"]),
+                           loans_chart=charts.monthly_bars(figures["loans"], ("archive", "certificate"), "每月借出数",
+                                                           "chart-loans"))
