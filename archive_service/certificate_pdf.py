@@ -3,7 +3,6 @@ handover list (three signatures), the release receipt (custodian and recipient s
 stock-take report. An adapter: it gets plain views and returns PDF bytes."""
 import io
 
-import qrcode
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -11,58 +10,30 @@ from reportlab.pdfgen.canvas import Canvas
 from .domain.timeutil import minute_text
 from .fonts import FONT_NAME as FONT
 from .fonts import FONT_PATH, cjk_font
+from .pdf_sheet import HEIGHT, MARGIN, ROW, WIDTH, Sheet
 
-WIDTH, HEIGHT = A4
-MARGIN = 18 * mm
-ROW = 6.5 * mm
 LIST_COLUMNS = ((0, "标签码"), (28 * mm, "类别"), (72 * mm, "权证名称"), (122 * mm, "权利人"), (162 * mm, "份数"))
 LIST_SIGNERS = (("A", "列单人(A角)"), ("B", "核对人(B角)"), ("custodian", "核对入库(权证管理员)"))
 
 
-class _Sheet:
+class _Sheet(Sheet):
     """A page writer that moves down line by line and starts a new page when full."""
 
     def __init__(self, title, record_url, font_path=FONT_PATH):
         cjk_font(font_path)
         self.buffer = io.BytesIO()
-        self.c = Canvas(self.buffer, pagesize=A4, initialFontName=FONT, initialFontSize=9)
+        super().__init__(Canvas(self.buffer, pagesize=A4, initialFontName=FONT, initialFontSize=9), f"{title}(续)")
         self.c.setTitle(title)
         self.title, self.url = title, record_url
-        self.y = HEIGHT - MARGIN
-
-    def text(self, x, value, size=9):
-        self.c.setFont(FONT, size)
-        self.c.drawString(MARGIN + x, self.y, str(value))
-
-    def line(self, height=ROW):
-        self.y -= height
-        if self.y < MARGIN + 20 * mm:
-            self.c.showPage()
-            self.y = HEIGHT - MARGIN
-            self.text(0, f"{self.title}(续)", 9)
-            self.y -= ROW
 
     def header(self, heading, *rows):
         self.text(0, heading, 15)
-        self._qr()
+        self.qr(self.url)
         self.line(9 * mm)
         for row in rows:
             self.text(0, row)
             self.line()
         self.line(2 * mm)
-
-    def _qr(self):
-        qr = qrcode.QRCode(border=0, box_size=1)
-        qr.add_data(self.url)
-        qr.make(fit=True)
-        matrix = qr.get_matrix()
-        size = 24 * mm
-        cell = size / len(matrix)
-        x0, y0 = WIDTH - MARGIN - size, HEIGHT - MARGIN - size + 5 * mm
-        for r, row in enumerate(matrix):
-            for col, dark in enumerate(row):
-                if dark:
-                    self.c.rect(x0 + col * cell, y0 + (len(matrix) - 1 - r) * cell, cell, cell, stroke=0, fill=1)
 
     def table(self, columns, rows, chars=18, details=None):
         """One line per row; `details[n]`, when given, is printed whole on a second line under row n."""

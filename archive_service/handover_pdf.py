@@ -3,7 +3,6 @@ item with its page count, totals, supplement rounds, three signature blocks and 
 to the record. An adapter: it gets the plain view of a list and returns PDF bytes."""
 import io
 
-import qrcode
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -11,12 +10,10 @@ from reportlab.pdfgen.canvas import Canvas
 from .domain.timeutil import minute_text
 from .fonts import FONT_NAME as FONT
 from .fonts import FONT_PATH, cjk_font
+from .pdf_sheet import HEIGHT, MARGIN, ROW, WIDTH, Sheet
 
 COPIES = (("A", "A角联"), ("B", "B角联"), ("archivist", "档案联"))
 SIGNERS = (("A", "移交人(A角)"), ("B", "审核移交人(B角)"), ("archivist", "接收人(档案管理员)"))
-WIDTH, HEIGHT = A4
-MARGIN = 18 * mm
-ROW = 6.5 * mm
 COLUMNS = ((0, "序号/编号"), (30 * mm, "部分"), (62 * mm, "资料名称"), (136 * mm, "页数"), (149 * mm, "合同"),
            (162 * mm, "附件"))
 TITLE_CHARS = 22
@@ -35,22 +32,10 @@ def render(view, record_url, font_path=FONT_PATH):
     return buffer.getvalue()
 
 
-class _Copy:
+class _Copy(Sheet):
     def __init__(self, canvas, view, record_url, label):
-        self.c, self.view, self.url, self.label = canvas, view, record_url, label
-        self.y = HEIGHT - MARGIN
-
-    def text(self, x, text, size=9):
-        self.c.setFont(FONT, size)
-        self.c.drawString(MARGIN + x, self.y, str(text))
-
-    def line(self, height=ROW):
-        self.y -= height
-        if self.y < MARGIN + 20 * mm:
-            self.c.showPage()
-            self.y = HEIGHT - MARGIN
-            self.text(0, f"移交清单(续) · {self.label}", 9)
-            self.y -= ROW
+        super().__init__(canvas, f"移交清单(续) · {label}")
+        self.view, self.url, self.label = view, record_url, label
 
     def draw(self):
         self._header()
@@ -64,7 +49,7 @@ class _Copy:
         self.text(0, "项目档案移交清单(册内资料清单)", 15)
         self.c.setFont(FONT, 11)
         self.c.drawRightString(WIDTH - MARGIN - 30 * mm, self.y, f"【{self.label}】")
-        self._qr()
+        self.qr(self.url)
         self.line(9 * mm)
         self.text(0, f"项目编号:{project['code']}    项目:{project['title']}")
         self.line()
@@ -76,20 +61,6 @@ class _Copy:
                      f"A→B 期限:{dl['a_to_b']['due']}    B→档案室期限:{dl['b_to_archive']['due']}    "
                      f"状态:{view['state_name']}")
         self.line(8 * mm)
-
-    def _qr(self):
-        qr = qrcode.QRCode(border=0, box_size=1)
-        qr.add_data(self.url)
-        qr.make(fit=True)
-        matrix = qr.get_matrix()
-        size = 24 * mm
-        cell = size / len(matrix)
-        x0, y0 = WIDTH - MARGIN - size, HEIGHT - MARGIN - size + 5 * mm
-        self.c.setFillColorRGB(0, 0, 0)
-        for r, row in enumerate(matrix):
-            for col, dark in enumerate(row):
-                if dark:
-                    self.c.rect(x0 + col * cell, y0 + (len(matrix) - 1 - r) * cell, cell, cell, stroke=0, fill=1)
 
     def _items(self):
         for x, title in COLUMNS:

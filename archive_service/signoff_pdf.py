@@ -3,7 +3,6 @@ list (交接清单, R21) and the destruction list (销毁清单, R23). An adapte
 and returns PDF bytes, with a QR code back to the record."""
 import io
 
-import qrcode
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -11,10 +10,8 @@ from reportlab.pdfgen.canvas import Canvas
 from .domain.timeutil import minute_text
 from .fonts import FONT_NAME as FONT
 from .fonts import FONT_PATH, cjk_font
+from .pdf_sheet import HEIGHT, MARGIN, ROW, WIDTH, Sheet
 
-WIDTH, HEIGHT = A4
-MARGIN = 18 * mm
-ROW = 6.5 * mm
 CELL_CHARS = 40
 
 
@@ -67,45 +64,19 @@ def _render(doc_title, heading, header, columns, rows, footer, signers, record_u
     return buffer.getvalue()
 
 
-class _Page:
+class _Page(Sheet):
     def __init__(self, canvas, heading):
-        self.c, self.heading = canvas, heading
-        self.y = HEIGHT - MARGIN
-
-    def text(self, x, text, size=9):
-        self.c.setFont(FONT, size)
-        self.c.drawString(MARGIN + x, self.y, str(text))
-
-    def line(self, height=ROW):
-        self.y -= height
-        if self.y < MARGIN + 20 * mm:
-            self.c.showPage()
-            self.y = HEIGHT - MARGIN
-            self.text(0, f"{self.heading}(续)", 9)
-            self.y -= ROW
+        super().__init__(canvas, f"{heading}(续)")
+        self.heading = heading
 
     def header(self, lines, url):
         self.text(0, self.heading, 15)
-        self._qr(url)
+        self.qr(url, 22 * mm)
         self.line(9 * mm)
         for text in lines:
             self.text(0, text)
             self.line()
         self.line(2 * mm)
-
-    def _qr(self, url):
-        qr = qrcode.QRCode(border=0, box_size=1)
-        qr.add_data(url)
-        qr.make(fit=True)
-        matrix = qr.get_matrix()
-        size = 22 * mm
-        cell = size / len(matrix)
-        x0, y0 = WIDTH - MARGIN - size, HEIGHT - MARGIN - size + 5 * mm
-        self.c.setFillColorRGB(0, 0, 0)
-        for r, row in enumerate(matrix):
-            for col, dark in enumerate(row):
-                if dark:
-                    self.c.rect(x0 + col * cell, y0 + (len(matrix) - 1 - r) * cell, cell, cell, stroke=0, fill=1)
 
     def table(self, columns, rows):
         for x, title in columns:
