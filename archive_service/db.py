@@ -1,11 +1,25 @@
 """The database: one peewee proxy, opened from a URL (SQLite by default, PostgreSQL in production)."""
+import operator
+import time
 import weakref
 from contextlib import contextmanager
+from datetime import date, datetime
+from functools import reduce
 from pathlib import Path
+from urllib.parse import urlparse
 
-from peewee import DatabaseProxy, IntegrityError, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect, parse
-from playhouse.pool import PooledSqliteDatabase
+from peewee import (
+    BooleanField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    IntegrityError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
+from playhouse.db_url import parse, parseresult_to_dict
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 from .domain.errors import Conflict
 
@@ -31,8 +45,32 @@ def open_database(url):
         path.parent.mkdir(parents=True, exist_ok=True)
         return PooledSqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, **POOL)
     if url.startswith(("postgres://", "postgresql://")):
-        return connect("postgresql+pool://" + url.split("://", 1)[1], **POOL)
+        return PooledPostgres(**parseresult_to_dict(urlparse(url)), **POOL)
     raise ValueError(f"unsupported DATABASE_URL {url!r}: use sqlite:///PATH or postgresql://...")
+
+
+class PooledPostgres(PooledPostgresqlDatabase):
+    """peewee's pool asks the server `SELECT 1` each time it hands out a connection: a round trip
+    per request, as long as a scan lookup's own query. A connection given back moments ago is
+    handed out as it is; one that sat in the pool for PING_AFTER seconds or more is checked first.
+    A server that went away in between fails that one request (a 503), not the next."""
+
+    PING_AFTER = 10.0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._returned = {}
+
+    def _is_closed(self, conn):
+        returned = self._returned.pop(self.conn_key(conn), None)
+        if returned is not None and not conn.closed and time.monotonic() - returned < self.PING_AFTER:
+            return False
+        return super()._is_closed(conn)
+
+    def _close(self, conn, close_conn=False):
+        super()._close(conn, close_conn)
+        if not close_conn and not conn.closed:
+            self._returned[self.conn_key(conn)] = time.monotonic()
 
 
 def bind(url):
@@ -88,3 +126,77 @@ class Compiled:
         sql, template = self._sql[db]
         params = [values[self.marks.index(p)] if p in self.marks else p for p in template]
         return db.execute_sql(sql, params).fetchone()
+
+
+class Shaped:
+    """Lists whose SQL text depends only on their shape (which filters, which order, a cursor or
+    not), where peewee spends more on writing the SQL of a wide joined select than the database
+    spends answering it. The whole select is written once per shape and database; a call of a
+    known shape renders only its WHERE conditions, for their values. The number of values is part
+    of the shape (an IN list's length changes the text). The first call of each shape checks that
+    those values are exactly the parameters peewee wrote."""
+
+    def __init__(self):
+        self._sql = weakref.WeakKeyDictionary()
+
+    def execute(self, shape, build, where, tail=(), values=None):
+        """The cursor of `build()` (a query with `.where(*where)` and `tail` parameters after its
+        WHERE, such as its LIMIT), run with this call's values (`values`: those of `where`, when
+        the caller has them from `where_params` already)."""
+        db = database.obj
+        known = self._sql.setdefault(db, {})
+        params = [*(where_params(db, where) if values is None else values), *tail]
+        shape = (shape, len(params))
+        sql = known.get(shape)
+        if sql is None:
+            sql, written = build().sql()
+            if list(written) != params:
+                raise RuntimeError(f"shape {shape!r}: peewee wrote {written!r}, the shape gives {params!r}")
+            known[shape] = sql
+        return db.execute_sql(sql, params)
+
+
+def where_params(db, where):
+    """The parameters of the conditions `where`, in the order a select's WHERE puts them."""
+    if not where:
+        return []
+    return db.get_sql_context().sql(reduce(operator.and_, where)).query()[1]
+
+
+def row_reader(fields):
+    """`read(row)`: a raw row of these fields with the values a peewee select would give (dates,
+    times and booleans converted; numbers and text come from the driver as they are)."""
+    convert = [(index, fn) for index, fn in enumerate(map(_converter, fields)) if fn is not None]
+
+    def read(row):
+        row = list(row)
+        for index, fn in convert:
+            if row[index] is not None:
+                row[index] = fn(row[index])
+        return row
+
+    return read
+
+
+def _converter(field):
+    """The field's own conversion, with a fast path for the ISO text SQLite stores dates and times as."""
+    if isinstance(field, BooleanField):
+        return bool
+    if isinstance(field, DateTimeField):
+        return _iso(datetime.fromisoformat, field.python_value)
+    if isinstance(field, DateField):
+        return _iso(date.fromisoformat, field.python_value)
+    if isinstance(field, DecimalField):
+        return field.python_value
+    return None
+
+
+def _iso(parse, fallback):
+    def convert(value):
+        if isinstance(value, str):
+            try:
+                return parse(value)
+            except ValueError:
+                return fallback(value)
+        return value
+    return convert

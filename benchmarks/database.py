@@ -8,6 +8,7 @@ import secrets
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import quote
 
 from archive_service import create_app
@@ -45,18 +46,22 @@ SWEEP_SQL = (
     " ON CONFLICT (kind, object, recipient_id, day) DO NOTHING")
 LOOKUP_SQL = "SELECT id, archive_no, status FROM archive_file WHERE archive_no = {p}"
 LEDGER_SQL = (
-    "SELECT a.id, a.archive_no, a.status, a.business, a.year, p.id, p.code, p.title, c.id, c.name,"
-    " ua.display_name, ub.display_name, p.ended_on,"
-    " (SELECT SUM(i.pages) FROM handover_item i WHERE i.handover_id = a.handover_id), l.code, a.received_at,"
-    " a.imported"
+    "SELECT a.id, a.archive_no, a.status, a.business, a.year, a.retention, a.received_at, a.imported, l.code,"
+    " p.id, p.code, p.title, p.ended_on, c.id, c.name, ua.display_name, ub.display_name,"
+    " (SELECT SUM(i.pages) FROM handover_item i WHERE i.handover_id = a.handover_id)"
     " FROM archive_file a JOIN project p ON p.id = a.project_id JOIN customer c ON c.id = p.customer_id"
     " JOIN app_user ua ON ua.id = p.a_user_id JOIN app_user ub ON ub.id = p.b_user_id"
     " LEFT JOIN location l ON l.id = a.location_id"
     " WHERE a.year = {p} AND a.business = {p} ORDER BY a.id DESC LIMIT {p}")
 LEDGER_COUNT_SQL = "SELECT COUNT(*) FROM archive_file a WHERE a.year = {p} AND a.business = {p}"
-LEDGER_COLUMNS = ("id", "archive_no", "status", "business", "year", "project_id", "project_code", "project_title",
-                  "customer_id", "customer_name", "a_user_name", "b_user_name", "ended_on", "pages", "location",
-                  "received_at", "imported")
+LEDGER_COLUMNS = ("id", "archive_no", "status", "business", "year", "retention", "received_at", "imported",
+                  "location", "project_id", "project_code", "project_title", "ended_on", "customer_id",
+                  "customer_name", "a_user_name", "b_user_name", "pages")
+# What the raw side adds to each row by hand, so that both sides answer the same document.
+STATUS_NAMES = {"in_archive": "在库", "voided": "已作废", "destroyed": "已销毁"}
+BUSINESS_NAMES = {"loan": "小贷", "guarantee": "担保"}
+RETENTION = {"permanent": ("永久", None), "30y": ("定期30年", 30), "10y": ("定期10年", 10)}
+UTC8 = timezone(timedelta(hours=8))
 
 
 def run(scale, engines, postgres_url=None, report=print):
@@ -167,8 +172,7 @@ def ledger_page_http(world, app, scale):
         with counting() as log:
             _, page = ours.get(f"/api/v1/archives?{query}")
         _, raw_page = raw.get(f"/archives?{query}")
-        _same(([r["id"] for r in page["items"]], page["total"]), ([r["id"] for r in raw_page["items"]],
-                                                                  raw_page["total"]), "ledger page")
+        _same(_comparable(page), _comparable(raw_page), "ledger page")
         t_ours, t_raw, pages = best_of(scale, lambda i: ours.get(f"/api/v1/archives?{query}"),
                                        lambda i: raw.get(f"/archives?{query}"), count="pages")
     return _figures("ledger_page_http", t_ours, t_raw, files=world.files, rows=len(page["items"]),
@@ -229,12 +233,27 @@ def _clear_alerts():
 
 
 def _ledger_answer(rows, count):
-    total = count[0][0]
-    items = [dict(zip(LEDGER_COLUMNS, row, strict=True)) for row in rows[:PAGE]]
-    for item in items:
-        for key in ("ended_on", "received_at"):
-            item[key] = item[key].isoformat() if hasattr(item[key], "isoformat") else item[key]
-    return {"items": items, "total": total, "next_cursor": str(items[-1]["id"]) if len(rows) > PAGE else None}
+    items = [_ledger_row(dict(zip(LEDGER_COLUMNS, row, strict=True))) for row in rows[:PAGE]]
+    return {"items": items, "total": count[0][0], "sort": "-id",
+            "next_cursor": True if len(rows) > PAGE else None, "prev_cursor": None}
+
+
+def _ledger_row(row):
+    received = row["received_at"]
+    received = datetime.fromisoformat(received) if isinstance(received, str) else received
+    ended = row["ended_on"]
+    retention_name, years = RETENTION[row["retention"]]
+    return {**row, "imported": bool(row["imported"]), "status_name": STATUS_NAMES[row["status"]],
+            "business_name": BUSINESS_NAMES[row["business"]],
+            "ended_on": ended if isinstance(ended, str) else ended.isoformat(), "pages": int(row["pages"] or 0),
+            "received_at": received.replace(tzinfo=UTC).astimezone(UTC8).isoformat(timespec="seconds"),
+            "retention_name": retention_name, "period_end": f"{row['year'] + years}-12-31" if years else None}
+
+
+def _comparable(page):
+    """A ledger page as both sides must answer it: the same rows, field for field, and the same total
+    (the cursor's encoding is the service's own)."""
+    return page["items"], page["total"], bool(page["next_cursor"])
 
 
 def _sign_in(caller):

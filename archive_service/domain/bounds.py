@@ -25,6 +25,8 @@ def check_date(day: date, field="date") -> date:
 def bad_character(text: str, *, multiline=False):
     """The first character a stored text may not hold (NUL and other control characters, lone
     surrogates; tab, CR and LF only where `multiline`), or None when the text is clean."""
+    if text.isprintable():  # no control, format, surrogate or separator character: the common case, in C
+        return None
     for ch in text:
         if unicodedata.category(ch) in ("Cc", "Cs") and not (multiline and ch in MULTILINE_ALLOWED):
             return ch

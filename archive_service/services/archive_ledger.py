@@ -6,15 +6,18 @@ managers, place and page total in one select, and one count."""
 import base64
 import json
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from peewee import JOIN, Tuple, fn
 
+from ..db import Shaped, database, row_reader, where_params
+from ..domain import retention as retention_rules
 from ..domain.customers import BUSINESSES
 from ..domain.errors import InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date
 from ..models import ArchiveFile, Customer, HandoverItem, Location, Project, User
-from .ledgers import STATUSES, retention_fields
+from .ledgers import STATUSES
 from .paging import page_size
 
 SORTS = {"id": ArchiveFile.id, "archive_no": ArchiveFile.archive_no, "received_at": ArchiveFile.received_at,
@@ -61,7 +64,7 @@ def _descendants(code):
 
 def conditions(filters):
     """The where-clauses of the ledger's filters (unknown or empty filters are ignored)."""
-    f = {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
+    f = _used(filters)
     where = []
     if "year" in f:
         where.append(ArchiveFile.year == _int(f["year"], "year", 1, 9999))
@@ -97,27 +100,45 @@ def conditions(filters):
     return where
 
 
+# What a ledger row shows, read as plain tuples: a page of 50 is one select, with no model objects.
+COLUMNS = (("id", ArchiveFile.id), ("archive_no", ArchiveFile.archive_no), ("status", ArchiveFile.status),
+           ("business", ArchiveFile.business), ("year", ArchiveFile.year), ("retention", ArchiveFile.retention),
+           ("received_at", ArchiveFile.received_at), ("imported", ArchiveFile.imported),
+           ("location", Location.code), ("project_id", Project.id), ("project_code", Project.code),
+           ("project_title", Project.title), ("ended_on", Project.ended_on), ("customer_id", Customer.id),
+           ("customer_name", Customer.name), ("a_user_name", A.display_name), ("b_user_name", B.display_name))
+NAMES = (*(name for name, _ in COLUMNS), "pages")
+READ = row_reader([column for _, column in COLUMNS] + [None])
+SHAPED = Shaped()
+
+
+def _used(filters):
+    return {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
+
+
 def _base(where):
     pages = HandoverItem.select(fn.SUM(HandoverItem.pages)).where(HandoverItem.handover == ArchiveFile.handover)
-    query = (ArchiveFile.select(ArchiveFile, Project, Customer, Location, A.display_name, B.display_name,
-                                pages.alias("pages"))
+    query = (ArchiveFile.select(*(column for _, column in COLUMNS), pages.alias("pages"))
              .join(Project).join(Customer)
-             .switch(Project).join(A, on=(Project.a_user == A.id), attr="a_user")
-             .switch(Project).join(B, on=(Project.b_user == B.id), attr="b_user")
+             .switch(Project).join(A, on=(Project.a_user == A.id))
+             .switch(Project).join(B, on=(Project.b_user == B.id))
              .switch(ArchiveFile).join(Location, JOIN.LEFT_OUTER))
     return query.where(*where) if where else query
 
 
-def _count(where, filters):
+def _count(where, values, used):
     """How many rows match, joining only what the filters read (an unfiltered count reads the index)."""
-    used = {k for k, v in filters.items() if v not in (None, "")}
-    query = ArchiveFile.select()
-    if used & {"q", "customer", "ended_from", "ended_to", "manager"}:
+    return SHAPED.execute(("count", *used), lambda: _count_query(where, used), where, values=values).fetchone()[0]
+
+
+def _count_query(where, used):
+    query = ArchiveFile.select(fn.COUNT(ArchiveFile.id))
+    if set(used) & {"q", "customer", "ended_from", "ended_to", "manager"}:
         query = query.join(Project).join(Customer)
         if "manager" in used:
             query = (query.switch(Project).join(A, on=(Project.a_user == A.id))
                      .switch(Project).join(B, on=(Project.b_user == B.id)))
-    return (query.where(*where) if where else query).count()
+    return query.where(*where) if where else query
 
 
 def _sort(sort):
@@ -152,26 +173,39 @@ def page(actor, *, sort=None, limit=None, cursor=None, **filters):
     require_permission(actor, "archives.view")
     key, descending = _sort(sort)
     limit = page_size(limit)
-    where = conditions(filters)
-    column = SORTS[key]
-    query, back = _base(where), False
-    if cursor:
-        value, row_id, back = _decode(str(cursor), key)
-        after = (Tuple(column, ArchiveFile.id) < Tuple(value, row_id)) if descending != back else \
-            (Tuple(column, ArchiveFile.id) > Tuple(value, row_id))
-        query = query.where(after)
-    forward = descending != back
-    order = (column.desc(), ArchiveFile.id.desc()) if forward else (column.asc(), ArchiveFile.id.asc())
-    rows = list(query.order_by(*order).limit(limit + 1))
+    where, used = conditions(filters), tuple(sorted(_used(filters)))
+    values = where_params(database.obj, where)
+    after, back = _after(key, descending, cursor)
+    rows = _rows(key, descending != back, where + after, values + where_params(database.obj, after), used, limit)
     more = len(rows) > limit
     rows = rows[:limit]
     if back:
         rows.reverse()
-    total = _count(where, filters)
     has_next, has_prev = (bool(cursor), more) if back else (more, bool(cursor))
-    return {"items": [_row(r) for r in rows], "total": total, "sort": f"{'-' if descending else ''}{key}",
-            "next_cursor": _encode(getattr(rows[-1], key), rows[-1].id, False) if rows and has_next else None,
-            "prev_cursor": _encode(getattr(rows[0], key), rows[0].id, True) if rows and has_prev else None}
+    return {"items": [_row(r) for r in rows], "total": _count(where, values, used),
+            "sort": f"{'-' if descending else ''}{key}",
+            "next_cursor": _encode(rows[-1][key], rows[-1]["id"], False) if rows and has_next else None,
+            "prev_cursor": _encode(rows[0][key], rows[0]["id"], True) if rows and has_prev else None}
+
+
+def _after(key, descending, cursor):
+    """([the keyset condition of `cursor`] or [], whether it pages backwards)."""
+    if not cursor:
+        return [], False
+    value, row_id, back = _decode(str(cursor), key)
+    keyset, anchor = Tuple(SORTS[key], ArchiveFile.id), Tuple(value, row_id)
+    return [keyset < anchor if descending != back else keyset > anchor], back
+
+
+def _rows(key, forward, where, values, used, limit):
+    """Up to limit + 1 rows in `forward` (descending) or ascending order, as dicts of NAMES."""
+    column = SORTS[key]
+    order = [column.desc() if forward else column.asc()]
+    if key != "id":
+        order.append(ArchiveFile.id.desc() if forward else ArchiveFile.id.asc())
+    found = SHAPED.execute(("page", key, forward, len(where), *used),
+                           lambda: _base(where).order_by(*order).limit(limit + 1), where, (limit + 1,), values)
+    return [dict(zip(NAMES, READ(row), strict=True)) for row in found.fetchall()]
 
 
 def rows(actor, *, sort=None, **filters):
@@ -185,18 +219,21 @@ def rows(actor, *, sort=None, **filters):
             return
 
 
-def _row(archive):
-    project = archive.project
-    return {"id": archive.id, "archive_no": archive.archive_no, "status": archive.status,
-            "status_name": STATUSES[archive.status], "business": archive.business,
-            "business_name": BUSINESSES[archive.business], "year": archive.year,
-            "project_id": project.id, "project_code": project.code, "project_title": project.title,
-            "customer_id": project.customer.id, "customer_name": project.customer.name,
-            "a_user_name": project.a_user.display_name, "b_user_name": project.b_user.display_name,
-            "ended_on": project.ended_on.isoformat(), "pages": int(archive.pages or 0),
-            "location": archive.location.code if archive.location_id else None,
-            "received_at": iso_local(archive.received_at), "imported": archive.imported,
-            **retention_fields(archive)}
+def _row(row):
+    row["status_name"] = STATUSES[row["status"]]
+    row["business_name"] = BUSINESSES[row["business"]]
+    row["ended_on"] = row["ended_on"].isoformat()
+    row["pages"] = int(row["pages"] or 0)
+    row["received_at"] = iso_local(row["received_at"])
+    row["retention_name"] = retention_rules.NAMES[row["retention"]]
+    row["period_end"] = _period_end(row["year"], row["retention"])
+    return row
+
+
+@lru_cache(maxsize=4096)
+def _period_end(year, retention):
+    end = retention_rules.period_end(year, retention)
+    return end.isoformat() if end else None
 
 
 def received_local(row):

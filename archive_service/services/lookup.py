@@ -28,10 +28,17 @@ def clean_code(code):
     require(code, InvalidInput, "lookup.empty_code", "请扫描或输入编码", errors={"code": "必填"})
     require(len(code) <= MAX_CODE, InvalidInput, "lookup.invalid_code", f"编码不能超过 {MAX_CODE} 个字符",
             errors={"code": f"不超过 {MAX_CODE} 字符"})
-    require(not any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in code), InvalidInput,
+    require(_printed(code), InvalidInput,
             "lookup.invalid_code", f"编码「{code}」中含有空格或不可见字符,请重新扫描或输入",
             errors={"code": "不能含空格或不可见字符"})
     return code
+
+
+def _printed(code):
+    """No whitespace and no control, format or unassigned character: what a label can carry."""
+    if code.isascii():
+        return code.isprintable() and " " not in code
+    return not any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in code)
 
 
 def resolve(code):

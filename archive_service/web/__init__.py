@@ -11,12 +11,15 @@ from . import errors
 from .api import init_api
 from .boundary import refuse_control_characters
 from .pages import init_pages
+from .sessions import CookieSessions
 
 
 def init_web(app):
     app.config.setdefault("BOOTSTRAP_SERVE_LOCAL", True)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.json.ensure_ascii = False
+    app.json.sort_keys = False  # answers keep the services' own key order, and skip a sort per object
+    app.session_interface = CookieSessions()
     csrf = CSRFProtect(app)
     Bootstrap5(app)
     app.before_request(refuse_control_characters)
@@ -53,13 +56,23 @@ def csp_nonce():
     return g.csp_nonce
 
 
+# JSON renders no markup: nothing of it may load, run or be framed.
+CSP_DATA = "default-src 'none'; frame-ancestors 'none'"
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "SAMEORIGIN"),
+                    ("Referrer-Policy", "same-origin"))
+
+
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    """The security headers on every answer, unless the view set its own (one pass over the headers)."""
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}
+    json = response.is_json
+    wanted = [("Content-Security-Policy", CSP_DATA if json else CSP.format(nonce=csp_nonce())), *SECURITY_HEADERS]
     if not request.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

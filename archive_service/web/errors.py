@@ -1,6 +1,7 @@
 """One place that turns refusals into responses: problem+json for the API, zh-CN pages for people."""
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, session
-from werkzeug.exceptions import HTTPException, InternalServerError
+from peewee import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from ..domain.errors import ArchiveError
 
@@ -15,11 +16,12 @@ HTTP_CODES = {
     422: ("request.invalid", "输入有误"),
     429: ("request.too_many", "请求过于频繁,请稍后再试"),
     500: ("server.error", "服务器内部错误,请联系管理员"),
+    503: ("server.database_unavailable", "数据库暂时无法访问(连接中断或繁忙),请稍后重试"),
 }
 
 ERROR_TITLES = {400: "请求错误", 401: "未登录", 403: "无权访问", 404: "未找到", 405: "方法不允许",
                 409: "状态冲突", 413: "内容过大", 415: "类型不支持", 422: "输入有误", 429: "请求过多",
-                500: "服务器错误"}
+                500: "服务器错误", 503: "暂时无法服务"}
 
 
 def wants_json():
@@ -97,7 +99,16 @@ def unexpected_error_response(error):
     return http_error_response(InternalServerError())
 
 
+def database_unavailable_response(_error):
+    """A lost connection or a database too busy to answer in time: nothing was written (the unit of
+    work rolled back), the caller may try again, and the pool drops the broken connection."""
+    current_app.logger.exception("database unavailable")
+    return http_error_response(ServiceUnavailable())
+
+
 def register(app):
     app.register_error_handler(ArchiveError, archive_error_response)
     app.register_error_handler(HTTPException, http_error_response)
+    app.register_error_handler(OperationalError, database_unavailable_response)
+    app.register_error_handler(InterfaceError, database_unavailable_response)
     app.register_error_handler(Exception, unexpected_error_response)

@@ -110,9 +110,11 @@ def test_session_cookies_are_secure_by_default_in_production(tmp_path, env, over
 def test_every_page_and_answer_carries_a_content_security_policy_of_local_assets(client):
     add_user("li", "archivist")
     sign_in(client, "li")
-    for path in ("/", "/login", "/api/v1/openapi.json"):
+    for path in ("/", "/login", "/favicon.ico"):
         policy = client.get(path).headers["Content-Security-Policy"]
         assert "default-src 'self'" in policy and "object-src 'none'" in policy and "http" not in policy
+    for path in ("/api/v1/openapi.json", "/api/v1/lookup/NO-SUCH-CODE"):
+        assert client.get(path).headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
     page = client.get("/")
     nonce = re.search(r"'nonce-([^']+)'", page.headers["Content-Security-Policy"]).group(1)
     html = page.get_data(as_text=True)

@@ -82,6 +82,11 @@ class ArchiveBlueprint(Blueprint):
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
                                              "multipart": "multipart/form-data"}
 
+    def arguments(self, schema, *args, **kwargs):
+        """One schema object per route: given a class, webargs would build (and deep-copy the
+        fields of) a new one on every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
 
 def api_blueprint(name, description):
     return ArchiveBlueprint(name, __name__, url_prefix="/api/v1", description=description)
