@@ -18,8 +18,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture
-def live_server(tmp_path):
-    """Base URL of the service on a free port, on a fresh SQLite database with the demo accounts."""
+def live_app(tmp_path):
+    """The app the live server serves: a fresh SQLite database with the demo accounts, its clock
+    pinned at NOW (a test moves it with `live_app.extensions["archive_clock"].frozen = ...`)."""
     app = create_app({
         "DATABASE_URL": f"sqlite:///{tmp_path}/e2e.db",
         "ENV_NAME": "testing",
@@ -30,7 +31,13 @@ def live_server(tmp_path):
     with database.connection_context():
         migrations.upgrade()
         demo.load(NOW)
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    return app
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Base URL of the service on a free port."""
+    server = create_server(live_app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress-e2e", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
@@ -80,3 +87,9 @@ def open_menu(page, group, entry):
     nav = page.get_by_role("navigation")
     nav.get_by_role("button", name=group).click()
     nav.get_by_role("link", name=entry, exact=True).click()
+
+
+def sign_out(page):
+    """The 退出 button in the header, back on the login page."""
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url("**/login*")

@@ -6,10 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from archive_service.db import database
-from archive_service.models import Certificate, Project, User
-from archive_service.services import certificate_lists, locations, users
-from tests.conftest import NOW
-from tests.e2e.conftest import open_menu
+from archive_service.models import Certificate
+from tests.e2e.conftest import open_menu, sign_out
+from tests.e2e.journeys_support import store_certificates
 
 pytestmark = pytest.mark.browser
 
@@ -19,37 +18,6 @@ CERTS = [("他项权证", "不动产登记证明", "沪(2026)浦东新区不动�
 
 def _shot(page, tmp_path, name):
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-
-
-def _sign_out(page):
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_url("**/login*")
-
-
-def _actor(username):
-    return users.actor_of(User.get(User.username == username), "e2e")
-
-
-def _make_safe():
-    """The safe S1 with shelves S1-A and S1-B, as the archivist makes it on the locations page."""
-    archivist = _actor("archivist")
-    locations.create_location(archivist, code="S1", name="保险柜", safe=True, now=NOW)
-    for code in ("S1-A", "S1-B"):
-        locations.create_location(archivist, code=code, name="隔层", parent="S1", safe=True, now=NOW)
-
-
-def _stored_certificates():
-    """Two certificates through the three-party check (services), in S1-A: [(id, code)]."""
-    with database.connection_context():
-        _make_safe()
-        project = Project.get(Project.code == "DEMO-001")
-        listed = certificate_lists.create(_actor("zhang"), project.id, [
-            {"kind": k, "name": n, "number": no, "owner": o, "quantity": q} for k, n, no, o, q in CERTS], now=NOW)
-        checks = [{"certificate_id": c["id"], "name": c["name"], "number": c["number"], "quantity": c["quantity"]}
-                  for c in listed["certificates"]]
-        certificate_lists.confirm(_actor("wang"), listed["id"], checks, now=NOW)
-        certificate_lists.confirm(_actor("custodian"), listed["id"], checks, "S1-A", now=NOW)
-        return [(c["id"], c["code"]) for c in listed["certificates"]]
 
 
 def test_r15_r16_three_party_flow_through_the_pages(page, sign_in, tmp_path):
@@ -66,7 +34,7 @@ def test_r15_r16_three_party_flow_through_the_pages(page, sign_in, tmp_path):
     page.get_by_label("保险柜(权证只能存放于此)").check()
     page.get_by_role("button", name="新建").click()
     expect(page.locator("#locations")).to_contain_text("S1/S1-A")
-    _sign_out(page)
+    sign_out(page)
 
     # A lists the certificates apart from the file and signs.
     sign_in("zhang")
@@ -85,7 +53,7 @@ def test_r15_r16_three_party_flow_through_the_pages(page, sign_in, tmp_path):
     expect(page.get_by_role("alert")).to_contain_text("重要权证移交清单已签字提交")
     expect(page.locator("#list-state")).to_have_text("待B角核对")
     list_url = page.url
-    _sign_out(page)
+    sign_out(page)
 
     # B miscounts once (refused, each difference shown, nothing signed), then checks and signs.
     sign_in("wang")
@@ -98,7 +66,7 @@ def test_r15_r16_three_party_flow_through_the_pages(page, sign_in, tmp_path):
     page.get_by_label("份数 QZ-2026-000002").fill("2")
     page.get_by_role("button", name="核对无误,签字").click()
     expect(page.locator("#list-state")).to_have_text("待权证管理员核对入库")
-    _sign_out(page)
+    sign_out(page)
 
     # The custodian finds the list on the home page, checks it again and puts it in the safe.
     sign_in("custodian")
@@ -118,7 +86,7 @@ def test_r15_r16_three_party_flow_through_the_pages(page, sign_in, tmp_path):
 
 
 def test_r15_dual_controlled_release_through_the_pages(page, sign_in, tmp_path):
-    cert_id, code = _stored_certificates()[1]
+    cert_id, code = store_certificates(CERTS)[1]
     sign_in("custodian")
     page.get_by_role("searchbox", name="扫描标签").fill(code)
     page.keyboard.press("Enter")
@@ -129,7 +97,7 @@ def test_r15_dual_controlled_release_through_the_pages(page, sign_in, tmp_path):
     expect(page.locator("#history")).to_contain_text("解押退还(待审批)")
     open_menu(page, "权证", "出入库复核")
     expect(page.locator("#movements")).to_contain_text("没有待您审批或复核的出入库")  # never one's own
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("approver")
     open_menu(page, "移交", "权证解押审批")
@@ -137,7 +105,7 @@ def test_r15_dual_controlled_release_through_the_pages(page, sign_in, tmp_path):
     page.get_by_label("审批意见").fill("贷款已结清,同意")
     page.get_by_role("button", name="同意").click()
     expect(page.get_by_role("alert")).to_contain_text("已同意")
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("archivist")
     open_menu(page, "权证", "出入库复核")
@@ -151,7 +119,7 @@ def test_r15_dual_controlled_release_through_the_pages(page, sign_in, tmp_path):
 
 
 def test_r16_stocktake_with_one_missing_and_one_misplaced_through_the_pages(page, sign_in, tmp_path):
-    (_, first), (_, second) = _stored_certificates()
+    (_, first), (_, second) = store_certificates(CERTS)
     sign_in("custodian")
     open_menu(page, "权证", "权证盘点")
     page.get_by_label("保险柜").select_option("S1")

@@ -6,34 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from archive_service.db import database
-from archive_service.models import Certificate, User
-from archive_service.services import certificate_lists, locations, users
-from tests.conftest import NOW
-from tests.e2e.conftest import open_menu
-from tests.services.certificate_world import checks_of
+from archive_service.models import Certificate
+from tests.e2e.conftest import open_menu, sign_out
+from tests.e2e.journeys_support import scan_at_desk, store_certificates
 
 pytestmark = pytest.mark.browser
-
-
-def _actor(username):
-    return users.actor_of(User.get(User.username == username), "e2e")
-
-
-def _stored_certificate():
-    with database.connection_context():
-        custodian = _actor("custodian")
-        locations.create_location(custodian, code="S1", name="保险柜", safe=True, now=NOW)
-        listed = certificate_lists.create(_actor("zhang"), 1, [
-            {"kind": "他项权证", "name": "不动产登记证明", "number": "沪(2026)第0000001号", "owner": "赵六",
-             "quantity": 1}], now=NOW)
-        certificate_lists.confirm(_actor("wang"), listed["id"], checks_of(listed), now=NOW)
-        certificate_lists.confirm(custodian, listed["id"], checks_of(listed), "S1", now=NOW)
-        return Certificate.get().code
-
-
-def _sign_out(page):
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_url("**/login*")
 
 
 def _approve(page, sign_in, username, code):
@@ -42,18 +19,17 @@ def _approve(page, sign_in, username, code):
     row = page.locator("#loan-inbox tr", has_text=code)
     row.get_by_role("button", name="同意", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("已同意")
-    _sign_out(page)
+    sign_out(page)
 
 
 def _at_desk(page, sign_in, username, code):
     sign_in(username)
     open_menu(page, "借阅", "借还台")
-    page.get_by_label("扫描标签").last.fill(code)
-    page.get_by_role("button", name="查找").click()
+    scan_at_desk(page, code)
 
 
 def test_r16_r17_a_certificate_loan_through_the_pages(page, sign_in, tmp_path):
-    code = _stored_certificate()
+    [(_, code)] = store_certificates([("他项权证", "不动产登记证明", "沪(2026)第0000001号", "赵六", 1)])
     sign_in("zhang")
     open_menu(page, "借阅", "我的借阅")
     page.get_by_label("档号或权证编码").fill(code)
@@ -62,25 +38,25 @@ def test_r16_r17_a_certificate_loan_through_the_pages(page, sign_in, tmp_path):
     page.get_by_label("方式").select_option(label="借出")
     page.get_by_role("button", name="提交申请").click()
     expect(page.get_by_role("alert")).to_contain_text("待审批")
-    _sign_out(page)
+    sign_out(page)
     _approve(page, sign_in, "approver", code)
     _approve(page, sign_in, "gm", code)
 
     _at_desk(page, sign_in, "custodian", code)
     page.get_by_role("button", name="出借").click()
     expect(page.get_by_role("alert")).to_contain_text("待第二人确认")
-    _sign_out(page)
+    sign_out(page)
     _at_desk(page, sign_in, "archivist", code)
     page.get_by_role("button", name="第二人确认出入库").click()
     expect(page.get_by_role("alert")).to_contain_text("已借出给张经理")
     page.screenshot(path=str(tmp_path / "certificate-out.png"), full_page=True)
-    _sign_out(page)
+    sign_out(page)
 
     _at_desk(page, sign_in, "custodian", code)
     page.get_by_label("清点页数(权证为份数)").fill("1")
     page.get_by_role("button", name="归还").click()
     expect(page.get_by_role("alert")).to_contain_text("待第二人确认")
-    _sign_out(page)
+    sign_out(page)
     _at_desk(page, sign_in, "archivist", code)
     page.get_by_role("button", name="第二人确认出入库").click()
     expect(page.get_by_role("alert")).to_contain_text("已归还入库")

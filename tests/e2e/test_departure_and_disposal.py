@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from archive_service.db import database
 from archive_service.models import ArchiveFile, Project
-from tests.e2e.conftest import open_menu
+from tests.e2e.conftest import open_menu, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +18,6 @@ FILED = "DB-2026-0001"  # the demo's filed archive
 
 def _shot(page, tmp_path, name):
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-
-
-def _sign_out(page):
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_url("**/login*")
 
 
 def test_r21_a_leaving_manager_hands_everything_to_a_successor_then_is_deactivated(page, sign_in, tmp_path):
@@ -62,7 +57,7 @@ def test_r21_a_leaving_manager_hands_everything_to_a_successor_then_is_deactivat
     expect(page.get_by_role("alert")).to_contain_text("已停用用户 zhang")
     with database.connection_context():
         assert {p.a_user.username for p in Project.select().where(Project.code != "DEMO-003")} == {"jieban"}
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("jieban", "jieban-pass-2026")
     page.get_by_role("navigation").get_by_role("link", name="我的任务").click()
@@ -95,7 +90,7 @@ def test_r23_a_file_past_its_period_is_appraised_approved_and_destroyed(page, si
     expect(page.get_by_role("alert")).to_contain_text("销毁清单 #1 已编制")
     expect(page.locator("#disposal-state")).to_have_text("待审批")
     disposal_url = page.url
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("approver")
     page.goto(disposal_url)
@@ -104,7 +99,7 @@ def test_r23_a_file_past_its_period_is_appraised_approved_and_destroyed(page, si
     expect(page.get_by_role("alert")).to_contain_text("已批准销毁")
     expect(page.locator("#disposal-state")).to_have_text("已批准")
     _shot(page, tmp_path, "2-approved")
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("archivist")
     page.goto(disposal_url)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from archive_service.db import database
 from archive_service.models import HandoverItem
-from tests.e2e.conftest import open_menu
+from tests.e2e.conftest import open_menu, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +21,6 @@ EXTRA_CONTRACT = ("借款合同补充协议", 4)  # a line A adds and marks as a
 EXTRA_ATTACHMENT = ("抵押物照片", 6)  # a line A adds and marks as an attachment (附件, not numbered)
 MISSING = ("保证合同", "缺少保证人签字的保证合同")
 SUPPLIED_PAGES = 6
-
-
-def _sign_out(page):
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_url("**/login*")
 
 
 def _row_titled(rows, title):
@@ -71,7 +66,7 @@ def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_
     expect(facts.get_by_role("row", name="结束日")).to_contain_text("2026-09-30")
     expect(facts.get_by_role("row", name="A→B 期限")).to_contain_text("2026-10-10")
     _shot(page, tmp_path, "1-project")
-    _sign_out(page)
+    sign_out(page)
 
     # 2. A (zhang) writes the list from the prefilled checklist and signs it.
     sign_in("zhang")
@@ -105,7 +100,7 @@ def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_
     expect(page.get_by_role("alert")).to_contain_text("已签字提交给B角。")
     expect(page.locator("#state")).to_have_text("待B角审核")
     expect(page.locator("#signatures")).to_contain_text("张经理")
-    _sign_out(page)
+    sign_out(page)
 
     # 3. B (wang) finds it among his lists and returns it with a supplement list.
     sign_in("wang")
@@ -119,7 +114,7 @@ def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_
     expect(page.locator("#state")).to_have_text("退回补充")
     expect(page.locator("#missing")).to_contain_text(MISSING[0])
     expect(page.locator("#missing")).to_contain_text(MISSING[1])
-    _sign_out(page)
+    sign_out(page)
 
     # 4. A supplies the missing item and signs again; B accepts.
     sign_in("zhang")
@@ -133,7 +128,7 @@ def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_
     expect(page.get_by_role("alert")).to_contain_text("补充资料已签字交回B角审核(已补齐)")
     expect(page.locator("#state")).to_have_text("待B角审核")
     expect(page.locator("#items tbody tr").filter(has_text=MISSING[0])).to_contain_text("补充第 1 轮")
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("wang")
     page.goto(list_url)
@@ -142,7 +137,7 @@ def test_handover_flow_with_a_supplement_round_and_a_refused_receipt(page, sign_
     expect(page.locator("#state")).to_have_text("待档案室接收")
     expect(page.locator("#signatures")).to_contain_text("王经理")
     _shot(page, tmp_path, "4-accepted")
-    _sign_out(page)
+    sign_out(page)
 
     # 5. The archivist receives it: one wrong count is refused with the difference, then received.
     sign_in("archivist")

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from archive_service.services import demo
-from tests.e2e.conftest import open_menu
+from tests.e2e.conftest import open_menu, sign_out
+from tests.e2e.journeys_support import scan_at_desk
 
 pytestmark = pytest.mark.browser
 
@@ -17,18 +18,8 @@ ARCHIVE_NO = "DB-2026-0001"  # the demo's filed archive
 LIST_PAGES = sum(item["pages"] for item in demo.DEMO_ITEMS)
 
 
-def _sign_out(page):
-    page.get_by_role("button", name="退出").click()
-    page.wait_for_url("**/login*")
-
-
 def _shot(page, tmp_path, name):
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-
-
-def _scan_at_desk(page, code):
-    page.get_by_label("扫描标签").last.fill(code)
-    page.get_by_role("button", name="查找").click()
 
 
 def test_r17_r18_a_file_loan_through_the_pages(page, sign_in, tmp_path):
@@ -40,7 +31,7 @@ def test_r17_r18_a_file_loan_through_the_pages(page, sign_in, tmp_path):
     page.get_by_role("button", name="提交申请").click()
     expect(page.get_by_role("alert")).to_contain_text("借阅申请已提交(待审批)")
     _shot(page, tmp_path, "1-requested")
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("approver")
     open_menu(page, "借阅", "借阅审批")
@@ -48,11 +39,11 @@ def test_r17_r18_a_file_loan_through_the_pages(page, sign_in, tmp_path):
     row.get_by_label("审批意见").fill("同意,按期归还")
     row.get_by_role("button", name="同意", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("已同意")
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("archivist")
     open_menu(page, "借阅", "借还台")
-    _scan_at_desk(page, ARCHIVE_NO)
+    scan_at_desk(page, ARCHIVE_NO)
     page.get_by_role("button", name="出借").click()
     expect(page.get_by_role("alert")).to_contain_text(re.compile(r"已借出给张经理,应还日期 \d{4}-\d{2}-\d{2}"))
     _shot(page, tmp_path, "2-checked-out")
@@ -65,7 +56,7 @@ def test_r17_r18_a_file_loan_through_the_pages(page, sign_in, tmp_path):
     expect(page.get_by_role("alert")).to_contain_text("已归还入库")
     open_menu(page, "借阅", "缺失事件")
     expect(page.locator("#incidents")).to_contain_text(ARCHIVE_NO)
-    _sign_out(page)
+    sign_out(page)
 
     sign_in("zhang")
     expect(page.locator("#unread-count")).to_be_visible()

@@ -12,12 +12,13 @@ import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from archive_service.db import database
 from archive_service.models import ArchiveFile, AuditEntry, ScanFile
 from archive_service.services import demo
 from tests.e2e.conftest import open_menu
+from tests.e2e.journeys_support import blank_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +32,6 @@ DPI = 300
 
 def _shot(page, tmp_path, name):
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-
-
-def _blank_pdf(path, pages):
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    with open(path, "wb") as out:
-        writer.write(out)
-    return path
 
 
 def _scan_count():
@@ -69,7 +61,7 @@ def test_scans_are_reconciled_refused_when_broken_and_downloaded_with_a_watermar
     expect(page.locator("#reconciliation")).to_contain_text(f"扫描尚不完整:清单共 {LIST_PAGES} 页")
     expect(page.locator("#scans tbody")).to_contain_text("尚无扫描件。")
 
-    _upload(page, _blank_pdf(tmp_path / "short.pdf", LIST_PAGES - 1))
+    _upload(page, blank_pdf(tmp_path / "short.pdf", LIST_PAGES - 1))
     expect(page.get_by_role("alert")).to_contain_text(
         f"页数不符:扫描 {LIST_PAGES - 1} 页,清单 {LIST_PAGES} 页,少 1 页")
     expect(page.locator("#reconciliation")).to_contain_text("扫描尚不完整")
@@ -78,7 +70,7 @@ def test_scans_are_reconciled_refused_when_broken_and_downloaded_with_a_watermar
     expect(short_row).to_contain_text("整份档案")
     _shot(page, tmp_path, "1-short")
 
-    _upload(page, _blank_pdf(tmp_path / "complete.pdf", LIST_PAGES))
+    _upload(page, blank_pdf(tmp_path / "complete.pdf", LIST_PAGES))
     expect(page.get_by_role("alert")).to_contain_text(f"页数一致:扫描 {LIST_PAGES} 页,清单 {LIST_PAGES} 页")
     expect(page.locator("#reconciliation")).to_have_text(re.compile(f"清单上的 {LIST_PAGES} 页均已扫描,页数一致"))
     expect(page.locator("#scans tbody tr")).to_have_count(2)
