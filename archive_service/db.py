@@ -128,6 +128,59 @@ class Compiled:
         return db.execute_sql(sql, params).fetchone()
 
 
+MARK = "\x00mark:"
+
+
+def _mark(name):
+    return f"{MARK}{name}\x00"
+
+
+def _mark_name(param):
+    return param[len(MARK):-1] if isinstance(param, str) and param.startswith(MARK) else None
+
+
+class Statement:
+    """A statement peewee writes once per database and shape, then runs again with new values;
+    for work whose SQL costs more to write than to run (the sweep's INSERT … SELECTs).
+    `build(mark, *shape)` makes the query, where `mark(name)` stands for the value `name` given to
+    `run` or `objects`: a date, text or number as the driver takes it (a stored time: `to_db`).
+    Where a field would convert a value (integers), wrap the mark in `Value(...)`. The first build
+    of a shape checks that every mark reaches the SQL as a whole parameter of its own."""
+
+    def __init__(self, build):
+        self.build = build
+        self._built = weakref.WeakKeyDictionary()
+
+    def _compiled(self, shape):
+        db = database.obj
+        known = self._built.get(db)
+        if known is None:
+            known = self._built[db] = {}
+        if shape not in known:
+            query = self.build(_mark, *shape)
+            sql, params = query.sql()
+            names = [_mark_name(p) for p in params]
+            stray = [p for p, name in zip(params, names, strict=True)
+                     if name is None and isinstance(p, str) and MARK in p]
+            if stray:
+                raise RuntimeError(f"a mark was converted or embedded, not passed whole: {stray!r}")
+            known[shape] = (query, sql, params, names)
+        return known[shape]
+
+    def run(self, *shape, **values):
+        """The cursor of the statement of `shape`, run with `values`."""
+        _query, sql, params, names = self._compiled(shape)
+        if not set(values) <= set(names):
+            raise RuntimeError(f"values {sorted(set(values) - set(names))} have no mark in the SQL")
+        return database.obj.execute_sql(sql, [p if n is None else values[n] for p, n in zip(params, names,
+                                                                                             strict=True)])
+
+    def objects(self, *shape, **values):
+        """The rows as the query itself would give them (model objects, tuples, dicts)."""
+        query = self._compiled(shape)[0]
+        return list(query._get_cursor_wrapper(self.run(*shape, **values)))  # peewee's own row reading
+
+
 class Shaped:
     """Lists whose SQL text depends only on their shape (which filters, which order, a cursor or
     not), where peewee spends more on writing the SQL of a wide joined select than the database

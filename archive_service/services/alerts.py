@@ -5,12 +5,12 @@ e-mail (when they have an address) and a group-robot message in the outbox, all 
 transaction. `sweep(as_of, now=)` finds everything late on a day and alerts the people it
 concerns, escalating after three working days; it is idempotent per object, recipient and day
 and runs a fixed number of statements whatever the number of late things."""
-from ..db import for_update, transaction
+from ..db import Statement, for_update, transaction
 from ..domain.errors import InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_date, parse_date, to_db
 from ..models import Alert, Setting
-from . import audit, outbox, overdue
+from . import audit, loan_sweep, outbox, overdue
 from .overdue import Notice
 from .paging import page_by_id_desc, row_id
 
@@ -82,8 +82,10 @@ def sweep(as_of, *, now):
         lock = for_update(Setting.select().where(Setting.key == SWEEP_LOCK)).get()
         if lock.value < as_of.isoformat():
             Setting.update(value=as_of.isoformat()).where(Setting.key == SWEEP_LOCK).execute()
-        notices = overdue.notices(as_of, escalate_after=ESCALATE_AFTER)
-        notices += _digests(notices, as_of)
+        cal, staff = overdue.context()
+        written, counts, lines = loan_sweep.sweep(as_of, cal, staff, escalate_after=ESCALATE_AFTER, now=now)
+        notices = overdue.steps_and_lists(as_of, cal, staff, escalate_after=ESCALATE_AFTER)
+        notices += _digests(counts, lines, notices, as_of, [u for u in staff if "archivist" in u.roles])
         already = _already_alerted(as_of)
         alerts, messages = [], []
         for notice in notices:
@@ -95,7 +97,7 @@ def sweep(as_of, *, now):
             Alert.insert_many(alerts[start:start + 500]).execute()
         for start in range(0, len(messages), 500):
             outbox.enqueue_rows(messages[start:start + 500])
-    return {"created": len(alerts), "as_of": as_of.isoformat()}
+    return {"created": written + len(alerts), "as_of": as_of.isoformat()}
 
 
 def overdue_day(today):
@@ -106,21 +108,27 @@ def overdue_day(today):
     return max(today, swept) if swept else today
 
 
+_ALERTED = Statement(lambda m: Alert.select(Alert.kind, Alert.object, Alert.recipient)
+                     .where(Alert.day == m("day")).tuples())
+
+
 def _already_alerted(day):
-    rows = Alert.select(Alert.kind, Alert.object, Alert.recipient).where(Alert.day == day).tuples()
-    return set(rows)
+    return set(_ALERTED.objects(day=day))
 
 
-def _digests(notices, as_of):
-    if not notices:
-        return []
-    counts = {}
+def _digests(counts, lines, notices, as_of, archivists):
+    """The archivists' daily digest: how many late things of each kind, and the first 50 of them
+    (late loans first: `counts` and `lines` of loan_sweep, then the other `notices`)."""
+    counts = dict(counts)
     for notice in notices:
         counts[notice.kind] = counts.get(notice.kind, 0) + 1
+    if not counts:
+        return []
     summary = ";".join(f"{KIND_NAMES[k]} {n} 项" for k, n in sorted(counts.items()))
-    lines = "\n".join(f"- {n.object}:{n.message}" for n in notices[:50])
+    lines = "\n".join(f"- {obj}:{message}" for obj, message in
+                      (lines + [(n.object, n.message) for n in notices])[:loan_sweep.DIGEST_LINES])
     return [Notice(DIGEST, f"日报 {as_of.isoformat()}", f"{as_of.isoformat()} 逾期汇总:{summary}\n{lines}"[:500],
-                   0, "/overdue", overdue.users_with_roles("archivist"))]
+                   0, "/overdue", archivists)]
 
 
 def run_sweep(actor, as_of=None, *, now):

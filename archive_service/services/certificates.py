@@ -11,7 +11,7 @@ Public calls for other capabilities (loans lends certificates through these):
 import json
 
 from .. import certificate_pdf
-from ..db import for_update, transaction
+from ..db import Statement, for_update, transaction
 from ..domain import certificates as rules
 from ..domain.bounds import bad_character
 from ..domain.customers import PERSON_ID_RE, mask_id_number
@@ -372,17 +372,21 @@ def with_certificates(views):
 
 # ---- overdue lists ---------------------------------------------------------------------------
 
-def overdue_lists(as_of):
+_OPEN_LISTS = Statement(lambda m: CertificateHandover.select(
+    CertificateHandover.id, CertificateHandover.project, Project.code, CertificateHandover.state,
+    CertificateHandover.created_at).join(Project).where(CertificateHandover.state != rules.STORED)
+    .order_by(CertificateHandover.id).tuples())
+
+
+def overdue_lists(as_of, cal=None):
     """Certificate handover lists still not in the safe after the end of the next working day after
     the day they were made (R15 says at once): [{id, project_id, project_code, state, created_at, due}]."""
-    cal, today = calendar.current(), local_date(as_of)
-    rows = (CertificateHandover.select(CertificateHandover, Project).join(Project)
-            .where(CertificateHandover.state != rules.STORED).order_by(CertificateHandover.id))
+    cal, today = cal or calendar.current(), local_date(as_of)
     found = []
-    for h in rows:
-        due = cal.add_working_days(local_date(from_db(h.created_at)), 1).due
+    for list_id, project_id, project_code, state, created_at in _OPEN_LISTS.objects():
+        due = cal.add_working_days(local_date(from_db(created_at)), 1).due
         if today > due:
-            found.append({"id": h.id, "project_id": h.project_id, "project_code": h.project.code, "state": h.state,
-                          "state_name": rules.LIST_STATE_NAMES[h.state], "created_at": iso_local(h.created_at),
+            found.append({"id": list_id, "project_id": project_id, "project_code": project_code, "state": state,
+                          "state_name": rules.LIST_STATE_NAMES[state], "created_at": iso_local(created_at),
                           "due": due.isoformat()})
     return found

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 from peewee import JOIN
 
+from ..db import Statement
 from ..domain import deadlines as deadline_rules
 from ..domain import handovers as handover_rules
 from ..domain.timeutil import LOCAL_TZ, from_db, local_date
@@ -29,22 +30,38 @@ class Notice:
     recipients: list = field(default_factory=list)  # User rows
 
 
-def users_with_roles(*roles):
-    """Active users holding any of `roles`, by id."""
-    query = User.select().where(User.active == True)  # noqa: E712
+def _holders_of(_mark, *roles):
     condition = None
     for role in roles:
         clause = User.roles_text.contains(role)
         condition = clause if condition is None else condition | clause
-    return [u for u in query.where(condition) if set(u.roles) & set(roles)]
+    return User.select().where(User.active == True, condition).order_by(User.id)  # noqa: E712
+
+
+_HOLDERS = Statement(_holders_of)
+
+
+def users_with_roles(*roles):
+    """Active users holding any of `roles`, by id."""
+    return [u for u in _HOLDERS.objects(*roles) if set(u.roles) & set(roles)]
+
+
+def context():
+    """(the working-day calendar, the staff who may be told) that judging lateness needs."""
+    return calendar.current(), users_with_roles(ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE)
 
 
 def notices(as_of, *, escalate_after, only=None):
     """[Notice] for everything late on `as_of`; `only` keeps the notices about one object."""
-    cal = calendar.current()
-    staff = users_with_roles(ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE)
-    found = _late_loans(as_of, cal, staff, escalate_after, only)
-    found += _late_handovers(as_of, cal, staff, escalate_after, only)
+    cal, staff = context()
+    return _late_loans(as_of, cal, staff, escalate_after, only) + steps_and_lists(
+        as_of, cal, staff, escalate_after=escalate_after, only=only)
+
+
+def steps_and_lists(as_of, cal, staff, *, escalate_after, only=None):
+    """[Notice] for the late handover steps and certificate lists (the sweep writes late loans' own
+    alerts set-based: services/loan_sweep)."""
+    found = _late_handovers(as_of, cal, staff, escalate_after, only)
     found += _late_certificate_lists(as_of, cal, staff, escalate_after, only)
     return found
 
@@ -93,9 +110,8 @@ def _approvers_of(loan_ids):
     return found
 
 
-def _late_handovers(as_of, cal, staff, escalate_after, only):
-    """Projects whose A has not handed to B, or whose B has not passed to the archive, after the
-    step's deadline (R10)."""
+def _open_projects(mark, one):
+    """Projects ended before a day whose file has not reached the archive (one project's, by code)."""
     A, B = User.alias(), User.alias()
     query = (Project.select(Project, Handover, A, B)
              .join(A, on=(Project.a_user == A.id), attr="a_user").switch(Project)
@@ -103,10 +119,20 @@ def _late_handovers(as_of, cal, staff, escalate_after, only):
              .join(Handover, JOIN.LEFT_OUTER, on=(Handover.project == Project.id), attr="handover_row")
              .where(Handover.id.is_null() | Handover.state.in_(
                  [handover_rules.DRAFT, handover_rules.RETURNED, handover_rules.SUBMITTED]))
-             .where(Project.ended_on < as_of))
-    if only is not None:
-        query = query.where(Project.code == only)
-    projects = list(query.order_by(Project.ended_on, Project.id))
+             .where(Project.ended_on < mark("as_of")))
+    if one:
+        query = query.where(Project.code == mark("only"))
+    return query.order_by(Project.ended_on, Project.id)
+
+
+_OPEN_PROJECTS = Statement(_open_projects)
+
+
+def _late_handovers(as_of, cal, staff, escalate_after, only):
+    """Projects whose A has not handed to B, or whose B has not passed to the archive, after the
+    step's deadline (R10)."""
+    one = {"only": only} if only is not None else {}
+    projects = _OPEN_PROJECTS.objects(bool(one), as_of=as_of, **one)
     extensions = _approved_extensions([_handover(p).id for p in projects if _handover(p)])
     approvers, archivists = _holding(staff, APPROVER), _holding(staff, ARCHIVIST)
     found = []
@@ -156,7 +182,7 @@ def _approved_extensions(handover_ids):
 def _late_certificate_lists(as_of, cal, staff, escalate_after, only):
     """Certificate lists not in the safe a working day after they were made (R15: at once):
     B or the custodian who has not confirmed; later also the approvers, archivists and executives."""
-    late = certificates.overdue_lists(datetime.combine(as_of, time(12), LOCAL_TZ))
+    late = certificates.overdue_lists(datetime.combine(as_of, time(12), LOCAL_TZ), cal)
     if only is not None:
         late = [row for row in late if row["project_code"] == only]
     projects = {p.id: p for p in Project.select(Project, User).join(User, on=(Project.b_user == User.id),

@@ -7,9 +7,9 @@ drives an index walk and each candidate's normalised text is checked to contain 
 literally, so `%`, `_` and quotes are ordinary characters. Results respect who may see what."""
 from urllib.parse import quote
 
-from peewee import fn
+from peewee import SQL, fn
 
-from ..db import is_postgres
+from ..db import Shaped, is_postgres, row_reader
 from ..domain.customers import BUSINESSES, KINDS
 from ..domain.errors import InvalidInput, require
 from ..domain.loans import STATE_NAMES as LOAN_STATE_NAMES
@@ -71,6 +71,15 @@ def _contains(field, needle):
     return (fn.strpos(field, needle) if is_postgres() else fn.instr(field, needle)) > 0
 
 
+# Every statement of a search is written by peewee once per shape (services keep no SQL text):
+# a search costs its round trips, not the writing of seven joined selects.
+SHAPED = Shaped()
+
+
+def _select(shape, build, where, limit):
+    return SHAPED.execute(shape, lambda: build().where(*where).limit(limit), where, (limit,)).fetchall()
+
+
 def _driving_gram(names):
     """The query's rarest gram, judged by bounded counts (never more than RARE_ENOUGH index rows each)."""
     candidates = grams(names)[:GRAM_PROBES]
@@ -78,12 +87,19 @@ def _driving_gram(names):
         return candidates[0]
     best, best_count = candidates[0], None
     for gram in candidates:
-        count = SearchGram.select(SearchGram.doc).where(SearchGram.gram == gram).limit(RARE_ENOUGH).count()
+        where = [SearchGram.gram == gram]
+        count = SHAPED.execute(("gram_count",), lambda w=where: _bounded_count(w), where,
+                               (RARE_ENOUGH,)).fetchone()[0]
         if best_count is None or count < best_count:
             best, best_count = gram, count
         if count < RARE_ENOUGH // 100:
             break
     return best
+
+
+def _bounded_count(where):
+    postings = SearchGram.select(SearchGram.doc).where(*where).limit(RARE_ENOUGH)
+    return SearchGram.select(fn.COUNT(SQL("*"))).from_(postings.alias("postings"))
 
 
 def _name_matches(names, limit):
@@ -92,10 +108,10 @@ def _name_matches(names, limit):
     found = {}
     if len(names) < MIN_NAME_QUERY:
         return found
-    query = (SearchDoc.select(SearchDoc.kind, SearchDoc.ref).join(SearchGram)
-             .where(SearchGram.gram == _driving_gram(names), _contains(SearchDoc.text, names))
-             .order_by(SearchGram.doc.desc()).limit(MATCH_CAP))
-    for kind, ref in query.tuples():
+    where = [SearchGram.gram == _driving_gram(names), _contains(SearchDoc.text, names)]
+    rows = _select(("names",), lambda: SearchDoc.select(SearchDoc.kind, SearchDoc.ref).join(SearchGram)
+                   .order_by(SearchGram.doc.desc()), where, MATCH_CAP)
+    for kind, ref in rows:
         refs = found.setdefault(kind, [])
         if len(refs) < limit:
             refs.append(ref)
@@ -116,19 +132,22 @@ def _archives(number, project_ids, customer_ids, limit):
     projects = _projects_matching(project_ids, customer_ids)
     if projects is not None:
         match |= ArchiveFile.project.in_(projects)
-    rows = (ArchiveFile.select(ArchiveFile, Project, Customer).join(Project).join(Customer)
-            .where(match).order_by(ArchiveFile.id.desc()).limit(limit))
-    return [_hit("archive", a.id, a.archive_no, f"{a.project.customer.name} {a.project.title}",
-                 f"/archives/{quote(a.archive_no)}", a.archive_no) for a in rows]
+    rows = _select(("archives", bool(project_ids), bool(customer_ids)), lambda: ArchiveFile.select(
+        ArchiveFile.id, ArchiveFile.archive_no, Customer.name, Project.title).join(Project).join(Customer)
+        .order_by(ArchiveFile.id.desc()), [match], limit)
+    return [_hit("archive", id_, archive_no, f"{customer} {title}", f"/archives/{quote(archive_no)}", archive_no)
+            for id_, archive_no, customer, title in rows]
 
 
 def _items(number, limit):
-    rows = (HandoverItem.select(HandoverItem, ArchiveFile)
-            .join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover))
-            .where((HandoverItem.number == number) | (HandoverItem.contract_number == number))
-            .order_by(HandoverItem.id.desc()).limit(limit))
-    return [_hit("item", i.id, i.contract_number if i.contract_number == number else i.number, i.title,
-                 f"/archives/{quote(i.archivefile.archive_no)}", i.archivefile.archive_no) for i in rows]
+    rows = _select(("items",), lambda: HandoverItem.select(
+        HandoverItem.id, HandoverItem.number, HandoverItem.contract_number, HandoverItem.title,
+        ArchiveFile.archive_no).join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover))
+        .order_by(HandoverItem.id.desc()), [(HandoverItem.number == number) | (HandoverItem.contract_number == number)],
+        limit)
+    return [_hit("item", id_, contract_number if contract_number == number else item_number, title,
+                 f"/archives/{quote(archive_no)}", archive_no)
+            for id_, item_number, contract_number, title, archive_no in rows]
 
 
 def _projects(actor, number, project_ids, customer_ids, limit):
@@ -137,23 +156,28 @@ def _projects(actor, number, project_ids, customer_ids, limit):
         match |= Project.id.in_(project_ids)
     if customer_ids:
         match |= Project.customer.in_(customer_ids)
-    query = Project.select(Project, Customer).join(Customer).where(match)
-    if not allowed(actor.roles, "projects.view_all"):
-        query = query.where((Project.a_user == actor.id) | (Project.b_user == actor.id))
-    rows = query.order_by(Project.id.desc()).limit(limit)
-    return [_hit("project", p.id, f"{p.code} {p.title}", f"{p.customer.name} · {BUSINESSES[p.business]}",
-                 f"/projects/{p.id}") for p in rows]
+    where = [match]
+    all_projects = allowed(actor.roles, "projects.view_all")
+    if not all_projects:
+        where.append((Project.a_user == actor.id) | (Project.b_user == actor.id))
+    rows = _select(("projects", bool(project_ids), bool(customer_ids), all_projects), lambda: Project.select(
+        Project.id, Project.code, Project.title, Customer.name, Project.business).join(Customer)
+        .order_by(Project.id.desc()), where, limit)
+    return [_hit("project", id_, f"{code} {title}", f"{customer} · {BUSINESSES[business]}", f"/projects/{id_}")
+            for id_, code, title, customer, business in rows]
 
 
 def _customers(actor, number, customer_ids, limit):
     match = Customer.id.in_(customer_ids) if customer_ids else None
-    if allowed(actor.roles, "customers.view_id_number"):
+    by_id_number = allowed(actor.roles, "customers.view_id_number")
+    if by_id_number:
         by_number = Customer.id_number == number
         match = by_number if match is None else match | by_number
     if match is None:
         return []
-    rows = Customer.select().where(match).order_by(Customer.id.desc()).limit(limit)
-    return [_hit("customer", c.id, c.name, KINDS[c.kind], f"/customers/{c.id}") for c in rows]
+    rows = _select(("customers", bool(customer_ids), by_id_number), lambda: Customer.select(
+        Customer.id, Customer.name, Customer.kind).order_by(Customer.id.desc()), [match], limit)
+    return [_hit("customer", id_, name, KINDS[kind], f"/customers/{id_}") for id_, name, kind in rows]
 
 
 def _certificates(text, certificate_ids, limit):
@@ -161,23 +185,34 @@ def _certificates(text, certificate_ids, limit):
     match = (Certificate.code == text.upper()) | (Certificate.number == text)
     if certificate_ids:
         match |= Certificate.id.in_(certificate_ids)
-    rows = (Certificate.select(Certificate, CertificateKind, Project).join(CertificateKind).switch(Certificate)
-            .join(Project).where(match).order_by(Certificate.id.desc()).limit(limit))
-    return [_hit("certificate", c.id, f"{c.code} {c.name}",
-                 f"{c.kind.name} · {c.number} · {c.owner} · {c.project.code}", f"/certificates/{c.id}") for c in rows]
+    rows = _select(("certificates", bool(certificate_ids)), lambda: Certificate.select(
+        Certificate.id, Certificate.code, Certificate.name, CertificateKind.name, Certificate.number,
+        Certificate.owner, Project.code).join(CertificateKind).switch(Certificate).join(Project)
+        .order_by(Certificate.id.desc()), [match], limit)
+    return [_hit("certificate", id_, f"{code} {name}", f"{kind} · {number} · {owner} · {project}",
+                 f"/certificates/{id_}") for id_, code, name, kind, number, owner, project in rows]
+
+
+LOAN_ROW = row_reader([Loan.id, Loan.object_code, Loan.object_kind, Loan.state, Loan.due_on, User.display_name])
 
 
 def _loans(actor, number, limit):
     """The loans of the object with this archive number or certificate code that the actor may see:
     all with `loans.view_all`, else their own and those awaiting their role's decision."""
-    query = (Loan.select(Loan, User).join(User, on=(Loan.borrower == User.id))
-             .where(Loan.object_code == number))
-    if not allowed(actor.roles, "loans.view_all"):
-        query = query.where((Loan.borrower == actor.id) | Loan.awaiting.in_(list(actor.roles) or [""]))
-    rows = query.order_by(Loan.id.desc()).limit(limit)
-    return [_hit("loan", n.id, f"借阅单 {n.id} · {n.object_code}",
-                 f"{n.borrower.display_name} · {LOAN_STATE_NAMES[n.state]}" + (f" · 应还 {n.due_on}" * bool(n.due_on)),
-                 f"/loans/{n.id}", n.object_code if n.object_kind == "archive" else None) for n in rows]
+    where = [Loan.object_code == number]
+    all_loans = allowed(actor.roles, "loans.view_all")
+    if not all_loans:
+        where.append((Loan.borrower == actor.id) | Loan.awaiting.in_(list(actor.roles) or [""]))
+    rows = _select(("loans", all_loans), lambda: Loan.select(
+        Loan.id, Loan.object_code, Loan.object_kind, Loan.state, Loan.due_on, User.display_name)
+        .join(User, on=(Loan.borrower == User.id)).order_by(Loan.id.desc()), where, limit)
+    return [_loan_hit(*LOAN_ROW(row)) for row in rows]
+
+
+def _loan_hit(id_, object_code, object_kind, state, due_on, borrower):
+    return _hit("loan", id_, f"借阅单 {id_} · {object_code}",
+                f"{borrower} · {LOAN_STATE_NAMES[state]}" + (f" · 应还 {due_on}" * bool(due_on)),
+                f"/loans/{id_}", object_code if object_kind == "archive" else None)
 
 
 def _hit(kind, id_, title, detail, url, archive_no=None):

@@ -65,7 +65,7 @@ SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "
 def _security_headers(response):
     """The security headers on every answer, unless the view set its own (one pass over the headers)."""
     headers = response.headers
-    present = {name.lower() for name in headers.keys()}
+    present = {name.lower() for name, _value in headers.items()}
     json = response.is_json
     wanted = [("Content-Security-Policy", CSP_DATA if json else CSP.format(nonce=csp_nonce())), *SECURITY_HEADERS]
     if not request.path.startswith("/api/"):

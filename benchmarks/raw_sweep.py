@@ -1,0 +1,108 @@
+"""The raw baseline of the overdue sweep: the same rows the service writes for a day's late loans
+(alerts, e-mails, group-robot posts, the archivists' digest), written by hand-made set-based SQL.
+Working days come from the same calendar, once per distinct due date, as the service does."""
+from archive_service.db import database, is_postgres
+from archive_service.services import calendar
+
+KIND = "CASE WHEN l.object_kind = 'certificate' THEN 'certificate_out_late' ELSE 'loan_overdue' END"
+KIND_NAME = "CASE a.kind WHEN 'certificate_out_late' THEN '权证出库超期' WHEN 'loan_overdue' THEN '借阅逾期' END"
+LATE = "l.state = 'out' AND l.due_on < {p}"
+QUEUED = "'queued', 0, {p}, '', {p}"
+OUTBOX = "INSERT INTO outbox_message (channel, recipient, subject, body, state, attempts, next_attempt_at," \
+         " last_error, created_at) "
+FOOTER = "\n\n此邮件由客户档案管理系统自动发送,请勿直接回复。"
+
+
+OPEN_STEPS = ("SELECT p.id, p.ended_on, h.id, h.state, h.last_submitted_at FROM project p"
+              " LEFT JOIN handover h ON h.project_id = p.id"
+              " WHERE (h.id IS NULL OR h.state IN ('draft', 'returned', 'submitted')) AND p.ended_on < {p}")
+OPEN_LISTS = "SELECT c.id, c.project_id, c.state, c.created_at FROM certificate_handover c WHERE c.state <> 'stored'"
+
+
+def sweep(as_of, now):
+    """Write the day's alerts and messages for the late loans; returns the alerts written. Like the
+    service, it first reads the handover steps and certificate lists still open (none are late in
+    the bench's world, so they add no rows)."""
+    p = database.param
+    open_steps = database.execute_sql(OPEN_STEPS.format(p=p), [as_of]).fetchall()
+    open_lists = database.execute_sql(OPEN_LISTS).fetchall()
+    if open_steps or open_lists:
+        raise RuntimeError("bench sweep: the raw baseline writes late loans only; the world has open steps")
+    days = _lateness(as_of)
+    if not days:
+        return 0
+    before = _one("SELECT COALESCE(MAX(id), 0) FROM alert")
+    cases = " ".join(f"WHEN {p} THEN {p}" for _ in days)
+    case_params = [value for due, late in sorted(days.items()) for value in (due, str(late))]
+    written = database.execute_sql(
+        "INSERT INTO alert (recipient_id, kind, object, level, day, message, url, created_at)"
+        f" SELECT u.id, {KIND}, l.object_code, 1, {p}, l.object_code || ' 借阅已逾期 ' || CASE l.due_on {cases}"
+        f" END || ' 个工作日(应还日期 ' || CAST(l.due_on AS TEXT) || '),借阅人 ' || u.display_name"
+        f" || ',请尽快归还。', '/loans/' || CAST(l.id AS TEXT), {p} FROM loan l JOIN app_user u ON"
+        f" u.id = l.borrower_id WHERE {LATE.format(p=p)} AND u.active ON CONFLICT DO NOTHING",
+        [as_of, *case_params, now, as_of]).rowcount
+    fresh = f"a.id > {p} AND a.day = {p} AND a.kind IN ('certificate_out_late', 'loan_overdue')"
+    database.execute_sql(
+        f"{OUTBOX} SELECT 'email', u.email, '【档案系统】' || {KIND_NAME} || ':' || a.object, u.display_name"
+        f" || {p} || a.message || {p}, {QUEUED.format(p=p)} FROM alert a JOIN app_user u ON u.id = a.recipient_id"
+        f" WHERE {fresh} AND u.email <> ''", [",您好:\n\n", FOOTER, now, now, before, as_of])
+    names = "string_agg(u.display_name, '、')" if is_postgres() else "group_concat(u.display_name, '、')"
+    for robot in ("wecom", "dingtalk"):
+        database.execute_sql(
+            f"{OUTBOX} SELECT {p}, '', '【档案系统】' || {KIND_NAME} || ':' || a.object, MIN(a.message) || {p}"
+            f" || {names}, {QUEUED.format(p=p)} FROM alert a JOIN app_user u ON u.id = a.recipient_id"
+            " WHERE a.day = {p} AND a.kind IN ('certificate_out_late', 'loan_overdue')"
+            " GROUP BY a.kind, a.object HAVING MAX(a.id) > {p}".replace("{p}", p),
+            [robot, "\n\n> 提醒:", now, now, as_of, before])
+    return written + _digest(as_of, now, days)
+
+
+def _lateness(as_of):
+    cal = calendar.current()
+    rows = database.execute_sql(f"SELECT DISTINCT l.due_on FROM loan l WHERE {LATE.format(p=database.param)}",
+                                [as_of]).fetchall()
+    dues = [_day(row[0]) for row in rows]
+    return {due: cal.working_days_between(due, as_of) for due in dues}
+
+
+def _digest(as_of, now, days):
+    """The archivists' digest: counts by kind and the first 50 late loans, one alert each and a post."""
+    p = database.param
+    counts = dict(database.execute_sql(
+        f"SELECT {KIND}, COUNT(*) FROM loan l WHERE {LATE.format(p=p)} GROUP BY {KIND}", [as_of]).fetchall())
+    lines = database.execute_sql(
+        f"SELECT l.object_code, l.due_on, u.display_name FROM loan l JOIN app_user u ON u.id = l.borrower_id"
+        f" WHERE {LATE.format(p=p)} ORDER BY l.due_on, l.id LIMIT 50", [as_of]).fetchall()
+    names = {"certificate_out_late": "权证出库超期", "loan_overdue": "借阅逾期"}
+    summary = ";".join(f"{names[k]} {n} 项" for k, n in sorted(counts.items()))
+    text = "\n".join(f"- {code}:{code} 借阅已逾期 {days[_day(due)]} 个工作日(应还日期 {_day(due).isoformat()}),"
+                     f"借阅人 {name},请尽快归还。" for code, due, name in lines)
+    message = f"{as_of.isoformat()} 逾期汇总:{summary}\n{text}"[:500]
+    archivists = database.execute_sql(
+        f"SELECT id, display_name, email FROM app_user WHERE active AND roles_text LIKE {p} ORDER BY id",
+        ["%archivist%"]).fetchall()
+    obj = f"日报 {as_of.isoformat()}"
+    for user_id, _name, _email in archivists:
+        database.execute_sql("INSERT INTO alert (recipient_id, kind, object, level, day, message, url, created_at)"
+                             f" VALUES ({p}, 'digest', {p}, 0, {p}, {p}, '/overdue', {p})",
+                             [user_id, obj, as_of, message, now])
+    subject = f"【档案系统】逾期日报:{obj}"
+    body = message + "\n\n> 提醒:" + "、".join(name for _, name, _ in archivists)
+    for _user_id, name, email in archivists:
+        if email:
+            database.execute_sql(f"{OUTBOX} VALUES ('email', {p}, {p}, {p}, {QUEUED.format(p=p)})",
+                                 [email, subject, f"{name},您好:\n\n{message}{FOOTER}", now, now])
+    for robot in ("wecom", "dingtalk"):
+        database.execute_sql(f"{OUTBOX} VALUES ({p}, '', {p}, {p}, {QUEUED.format(p=p)})",
+                             [robot, subject, body, now, now])
+    return len(archivists)
+
+
+def _one(sql):
+    return database.execute_sql(sql).fetchone()[0]
+
+
+def _day(value):
+    from datetime import date
+
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
