@@ -2,6 +2,7 @@
 from contextlib import contextmanager
 
 from archive_service.db import database
+from archive_service.services import token_cache
 
 
 class StatementLog(list):
@@ -13,7 +14,10 @@ class StatementLog(list):
 
 @contextmanager
 def count_statements():
-    """`with count_statements() as log: ...` -> every statement the bound database executed."""
+    """`with count_statements() as log: ...` -> every statement the bound database executed. Bearer
+    tokens are checked in the database inside the block (the process's token cache starts empty),
+    so a first and a second call count alike."""
+    token_cache.OWNERS.clear()
     db = database.obj
     original = db.execute_sql
     log = StatementLog()

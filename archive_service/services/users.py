@@ -13,7 +13,7 @@ from ..domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, 
 from ..domain.permissions import ROLES, require_permission
 from ..domain.timeutil import from_db, iso_local, to_db
 from ..models import ApiToken, LoginThrottle, User
-from . import audit, holdings
+from . import audit, holdings, token_cache
 from .paging import keyset_page, text_cursor
 
 HASHER = PasswordHasher()
@@ -157,6 +157,7 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
         user.save()
         if changes:
             audit.record(actor, "user.update", "user", user.username, changes, now=now)
+    token_cache.OWNERS.forget_user(user.id)
     return user_view(user)
 
 
@@ -231,9 +232,13 @@ _TOKEN_OWNER = Compiled(lambda digest: ApiToken.select(User.id, User.username, U
 def actor_for_token(token, *, client_addr="", now):
     """The actor a bearer token stands for; NotAuthenticated when missing, unknown or revoked."""
     require(token, NotAuthenticated, "auth.token_missing", "缺少访问令牌")
-    row = _TOKEN_OWNER.first(_token_digest(token))
-    require(row is not None and row[4] is None and row[3], NotAuthenticated,
-            "auth.token_invalid", "访问令牌无效或已被撤销")
+    digest = _token_digest(token)
+    row = token_cache.OWNERS.get(digest)
+    if row is None:
+        row = _TOKEN_OWNER.first(digest)
+        require(row is not None and row[4] is None and row[3], NotAuthenticated,
+                "auth.token_invalid", "访问令牌无效或已被撤销")
+        token_cache.OWNERS.put(digest, row[0], row)
     return actor_of(User(id=row[0], username=row[1], display_name=row[2], roles_text=row[5]), client_addr)
 
 
@@ -244,6 +249,7 @@ def revoke_token(actor, token, *, now):
                    .execute())
         require(updated == 1, NotAuthenticated, "auth.token_invalid", "访问令牌无效或已被撤销")
         audit.record(actor, "token.revoke", "user", actor.username, now=now)
+    token_cache.OWNERS.forget(_token_digest(token))
 
 
 def _end_access(user, now):

@@ -5,7 +5,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from archive_service.models import ApiToken, AuditEntry, User
-from archive_service.services import receipt, users
+from archive_service.services import receipt, token_cache, users
 from tests.conftest import NOW, PASSWORD
 from tests.services.handover_world import World
 
@@ -97,3 +97,31 @@ def test_r21_deactivation_refused_while_the_user_still_handles_a_project(admin, 
 def test_admin_cannot_deactivate_themself(admin):
     with pytest.raises(Conflict):
         users.update_user(admin, "admin", active=False, now=NOW)
+
+
+def test_r19_a_revoked_token_and_a_deactivated_users_tokens_are_refused_at_once_in_this_process(db, admin):
+    users.create_user(admin, username="wu", password=PASSWORD, roles=["manager"], now=NOW)
+    wu = users.actor_of(users.User.get(users.User.username == "wu"))
+    first, second = users.issue_token(wu, now=NOW), users.issue_token(wu, now=NOW)
+    assert users.actor_for_token(first, now=NOW).username == "wu"
+    assert token_cache.OWNERS.get(users._token_digest(first)) is not None  # answered from memory next time
+    users.revoke_token(wu, first, now=NOW)
+    with pytest.raises(NotAuthenticated):
+        users.actor_for_token(first, now=NOW)
+    assert users.actor_for_token(second, now=NOW).username == "wu"
+    users.update_user(admin, "wu", active=False, now=NOW)
+    with pytest.raises(NotAuthenticated):
+        users.actor_for_token(second, now=NOW)
+
+
+def test_a_cached_token_owner_is_read_again_after_the_recheck_time(monkeypatch):
+    cache = token_cache.TokenCache(seconds=5)
+    clock = [100.0]
+    monkeypatch.setattr(token_cache.time, "monotonic", lambda: clock[0])
+    cache.put("d", 7, ("row",))
+    assert cache.get("d") == ("row",)
+    clock[0] += 5.1
+    assert cache.get("d") is None
+    cache.put("d", 7, ("row",))
+    cache.forget_user(7)
+    assert cache.get("d") is None
