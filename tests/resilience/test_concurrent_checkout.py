@@ -81,7 +81,6 @@ def test_r17_two_archivists_checking_out_one_loan_at_once_hand_it_out_once(world
     assert_one_checkout(world.file)
 
 
-
 @pytest.mark.heavy
 def test_r17_two_archivists_on_two_servers_checking_out_the_same_files_hand_each_out_once(world, servers):
     files = [world.file] + [world.received()["archive_no"] for _ in range(3)]

@@ -39,11 +39,14 @@ def peers():
         yield {"email": smtp, "wecom": wecom, "dingtalk": dingtalk}
 
 
+def environment(db_url, **settings):
+    return dict(os.environ, DATABASE_URL=db_url, ARCHIVE_ENV="development", PYTHONPATH=SOURCE, **settings)
+
+
 def worker(db_url, peers, now, workdir):
-    env = dict(os.environ, DATABASE_URL=db_url, ARCHIVE_ENV="development", PYTHONPATH=SOURCE,
-               ARCHIVE_FROZEN_NOW=now.isoformat(), ARCHIVE_SMTP_URL=peers["email"].url,
-               ARCHIVE_WECOM_WEBHOOK=peers["wecom"].url("/cgi-bin/webhook/send?key=k"),
-               ARCHIVE_DINGTALK_WEBHOOK=peers["dingtalk"].url("/robot/send?access_token=t"))
+    env = environment(db_url, ARCHIVE_FROZEN_NOW=now.isoformat(), ARCHIVE_SMTP_URL=peers["email"].url,
+                      ARCHIVE_WECOM_WEBHOOK=peers["wecom"].url("/cgi-bin/webhook/send?key=k"),
+                      ARCHIVE_DINGTALK_WEBHOOK=peers["dingtalk"].url("/robot/send?access_token=t"))
     return subprocess.Popen([sys.executable, "-m", "archive_service", "worker", "--once"], env=env, cwd=workdir,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -114,7 +117,6 @@ def test_r19_a_worker_killed_mid_delivery_loses_nothing_and_leaves_nothing_stuck
 
 
 def audit_verifies(db_url, workdir):
-    env = dict(os.environ, DATABASE_URL=db_url, ARCHIVE_ENV="development", PYTHONPATH=SOURCE)
-    done = subprocess.run([sys.executable, "-m", "archive_service", "audit", "verify"], env=env, cwd=workdir,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "archive_service", "audit", "verify"], env=environment(db_url),
+                          cwd=workdir, capture_output=True, text=True, timeout=60)
     return done.returncode == 0
