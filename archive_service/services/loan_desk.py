@@ -4,8 +4,6 @@ A file goes out and comes back on the archivist's scan. A certificate moves out 
 safe under dual control (R16): the custodian's scan starts a certificate movement, and the loan
 changes only when a second authorised person confirms it (`confirm`). A count short of the
 record refuses the return and opens an incident, kept although the call fails."""
-from peewee import IntegrityError
-
 from ..db import transaction
 from ..domain import certificates as certificate_rules
 from ..domain import loans as rules
@@ -69,25 +67,24 @@ def scan(actor, code, *, now):
 def checkout(actor, loan_id, scanned, *, now):
     """The keeper scans the label and hands the object out. A file is out at once, due on the
     n-th working day after today; a certificate waits for a second person's confirmation."""
-    try:
-        with transaction():
-            loan = loans.load_loan(loan_id, lock=True)
-            require_permission(actor, HAND_OUT[loan.object_kind])
-            require(loan.state == rules.APPROVED, Conflict,
-                    "loan.already_out" if loan.state == rules.OUT else "loan.not_approved",
-                    f"借阅单当前状态为「{rules.STATE_NAMES[loan.state]}」,不能出借")
-            _scanned(loan, scanned)
-            _require_no_open_movement(loan)
-            loans.target(loan.object_code)
-            holder = Loan.get_or_none(Loan.out_key == _out_key(loan))
-            require(holder is None, Conflict, "loan.object_out", f"{loan.object_code} 已借出,归还后才能再出借",
-                    details={"loan_id": holder.id if holder else None})
-            if loan.object_kind == CERTIFICATE:
-                _start_movement(actor, loan, certificate_rules.LEND, now)
-            else:
-                _hand_out(actor, loan, now)
-    except IntegrityError:
-        raise Conflict("loan.object_out", "该对象已被他人借出,归还后才能再出借") from None
+    # Two loans of one object scanned at once both pass the holder check on PostgreSQL; the
+    # unique out_key then refuses the second, and that is the same answer as the check's.
+    with transaction(Conflict("loan.object_out", "该对象已被他人借出,归还后才能再出借")):
+        loan = loans.load_loan(loan_id, lock=True)
+        require_permission(actor, HAND_OUT[loan.object_kind])
+        require(loan.state == rules.APPROVED, Conflict,
+                "loan.already_out" if loan.state == rules.OUT else "loan.not_approved",
+                f"借阅单当前状态为「{rules.STATE_NAMES[loan.state]}」,不能出借")
+        _scanned(loan, scanned)
+        _require_no_open_movement(loan)
+        loans.target(loan.object_code)
+        holder = Loan.get_or_none(Loan.out_key == _out_key(loan))
+        require(holder is None, Conflict, "loan.object_out", f"{loan.object_code} 已借出,归还后才能再出借",
+                details={"loan_id": holder.id if holder else None})
+        if loan.object_kind == CERTIFICATE:
+            _start_movement(actor, loan, certificate_rules.LEND, now)
+        else:
+            _hand_out(actor, loan, now)
     return loans.get(actor, loan.id, now=now)
 
 

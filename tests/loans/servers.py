@@ -5,6 +5,7 @@ import http.server
 import json
 import socket
 import threading
+import time
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
@@ -54,17 +55,26 @@ class SmtpServer:
 
 
 class RobotServer:
-    """Answers robot posts with {"errcode": 0} (or the `errcode` set on it) and keeps them."""
+    """Answers robot posts with {"errcode": 0} (or the `errcode` set on it) and keeps them. With
+    `stall_after = n` it answers n posts, then keeps the next one (already kept) waiting for its
+    answer until `release` is set."""
 
     def __init__(self):
         self.posts = []
         self.errcode = 0
+        self.stall_after = None
+        self.release = threading.Event()
+        self.holding = threading.Event()
         robot = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 robot.posts.append((self.path, json.loads(body)))
+                while robot.stall_after is not None and len(robot.posts) > robot.stall_after \
+                        and not robot.release.is_set():
+                    robot.holding.set()
+                    time.sleep(0.05)
                 answer = json.dumps({"errcode": robot.errcode, "errmsg": "ok" if not robot.errcode else "bad"})
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -85,5 +95,6 @@ class RobotServer:
         return self
 
     def __exit__(self, *exc):
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()

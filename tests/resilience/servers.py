@@ -8,9 +8,12 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
 from tests.conftest import PASSWORD
 from tests.web.test_cli_and_config import free_port, wait_until_serving
+
+SOURCE = str(Path(__file__).resolve().parents[2])  # this checkout, whatever is installed
 
 
 class Server:
@@ -18,7 +21,7 @@ class Server:
 
     def __init__(self, db_url, scans, workdir):
         self.env = dict(os.environ, DATABASE_URL=db_url, ARCHIVE_SCANS_DIR=str(scans), ARCHIVE_ENV="development",
-                        ARCHIVE_SECRET_KEY="resilience-test")
+                        ARCHIVE_SECRET_KEY="resilience-test", PYTHONPATH=SOURCE)
         self.env.pop("ARCHIVE_FROZEN_NOW", None)  # the real clock: the sweep compares it with file times
         self.workdir = workdir
         self.port = free_port()
