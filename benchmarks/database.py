@@ -5,6 +5,7 @@ Over HTTP both sides are waitress apps in this process called over a keep-alive 
 connection: the service (with its bearer token, sessions, JSON schemas) against a minimal Flask
 route that runs the raw SQL."""
 import secrets
+import statistics
 import tempfile
 import time
 from contextlib import contextmanager
@@ -22,12 +23,11 @@ from .loopback import minimal_app, serving
 from .report import format_result
 
 SCALES = {
-    "small": {"files": 2_000, "calls": 200, "pages": 20, "rounds": 3, "budget": 0.25},
-    "medium": {"files": 100_000, "calls": 500, "pages": 50, "rounds": 5, "budget": 0.5},
-    "full": {"files": 1_000_000, "calls": 1_000, "pages": 100, "rounds": 5, "budget": 1.0},
+    "small": {"files": 2_000, "calls": 200, "pages": 20, "rounds": 5, "budget": 0.25, "sweeps": 20},
+    "medium": {"files": 100_000, "calls": 500, "pages": 50, "rounds": 5, "budget": 0.5, "sweeps": 6},
+    "full": {"files": 1_000_000, "calls": 1_000, "pages": 100, "rounds": 5, "budget": 1.0, "sweeps": 4},
 }
 PAGE = 50
-MAX_ROUNDS = 30
 SEARCH_LIMIT = 20
 SEARCH_SQL = {
     "archive": "SELECT a.id FROM archive_file a JOIN project p ON p.id = a.project_id"
@@ -97,25 +97,24 @@ def _raw(sql, params):
 
 
 def best_of(scale, ours, raw, count="calls"):
-    """(ours, raw, calls): seconds per call, the best of alternating batches. A batch has the scale's
-    number of calls, fewer when one of ours would take the batch past the scale's budget; short
-    batches get more rounds (up to MAX_ROUNDS), so a busy machine's hiccups do not decide."""
+    """(ours, raw, calls): the median seconds of one call on each side. Calls alternate one by one
+    (ours then raw, raw then ours, …), so a busy machine's bursts fall on both sides alike. A round
+    has the scale's number of calls a side, fewer when ours would take it past the scale's budget."""
     for _ in range(2):  # warm-up: caches, prepared plans, first connections
         ours(0)
         raw(0)
     start = time.perf_counter()
     ours(0)  # the measure of one call
     calls = max(3, min(scale[count], int(scale["budget"] / (time.perf_counter() - start))))
-    best, spent, rounds = [float("inf"), float("inf")], 0.0, 0
-    while rounds < scale["rounds"] or (spent < 2 * scale["budget"] and rounds < MAX_ROUNDS):
-        for side, action in enumerate((ours, raw)):
-            start = time.perf_counter()
-            for i in range(calls):
+    times = ([], [])
+    for _ in range(scale["rounds"]):
+        for i in range(calls):
+            for side in ((0, 1) if i % 2 else (1, 0)):
+                action = (ours, raw)[side]
+                start = time.perf_counter()
                 action(i)
-            elapsed = time.perf_counter() - start
-            best[side], spent = min(best[side], elapsed / calls), spent + elapsed
-        rounds += 1
-    return best[0], best[1], calls
+                times[side].append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1]), calls
 
 
 def _figures(name, ours, raw, **more):
@@ -208,19 +207,20 @@ def sweep_call(world, _app, scale):
     (benchmarks/raw_sweep); alerts and messages are cleared before every run so each one finds the
     same work, and both must leave the same rows."""
     as_of, now = worlds.AS_OF, worlds.NOW
-    best, written = [float("inf"), float("inf")], [None, None]
-    for _ in range(scale["rounds"]):
-        for side, action in enumerate((lambda: alerts.sweep(as_of, now=now),
-                                       lambda: raw_sweep.sweep(as_of, now.replace(tzinfo=None)))):
+    actions = (lambda: alerts.sweep(as_of, now=now), lambda: raw_sweep.sweep(as_of, now.replace(tzinfo=None)))
+    times, written = ([], []), [None, None]
+    for run in range(scale["sweeps"]):
+        for side in ((0, 1) if run % 2 else (1, 0)):
             _clear_alerts()
             start = time.perf_counter()
             with database.atomic():
-                action()
-            best[side] = min(best[side], time.perf_counter() - start)
+                actions[side]()
+            times[side].append(time.perf_counter() - start)
             written[side] = _sweep_rows()
     _same(written[0], written[1], "sweep (alerts and messages written)")
     late = Loan.select().where(Loan.state == "out", Loan.due_on < as_of).count()
-    return _figures("sweep_call", best[0], best[1], loans=world.files, late=late, alerts=len(written[0][0]),
+    return _figures("sweep_call", statistics.median(times[0]), statistics.median(times[1]), loans=world.files,
+                    late=late, alerts=len(written[0][0]),
                     messages=len(written[0][1]))
 
 

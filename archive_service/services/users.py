@@ -239,7 +239,8 @@ def actor_for_token(token, *, client_addr="", now):
         require(row is not None and row[4] is None and row[3], NotAuthenticated,
                 "auth.token_invalid", "访问令牌无效或已被撤销")
         token_cache.OWNERS.put(digest, row[0], row)
-    return actor_of(User(id=row[0], username=row[1], display_name=row[2], roles_text=row[5]), client_addr)
+    return Actor(id=row[0], username=row[1], display_name=row[2], roles=tuple(r for r in row[5].split(",") if r),
+                 client_addr=client_addr)
 
 
 def revoke_token(actor, token, *, now):

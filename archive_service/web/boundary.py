@@ -11,22 +11,22 @@ MESSAGE = "不能包含控制字符"
 
 
 def refuse_control_characters():
-    places = [("path", request.path)]
-    if request.query_string:
-        places += _pairs("query", request.args)
-    if _has_body():
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            places += _pairs("form", request.form)
-        if request.is_json:
-            places += list(_json_strings("body", request.get_json(silent=True)))
+    req = request._get_current_object()  # one context lookup, not one per attribute
+    places = [("path", req.path)]
+    if req.query_string:
+        places += _pairs("query", req.args)
+    if _has_body(req.environ):
+        if req.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            places += _pairs("form", req.form)
+        if req.is_json:
+            places += list(_json_strings("body", req.get_json(silent=True)))
     bad = [name for name, text in places if bad_character(text, multiline=True) is not None]
     if bad:
         raise InvalidInput("request.control_character", f"输入含有控制字符,已拒绝:{', '.join(bad[:5])}",
                            errors=dict.fromkeys(bad[:20], MESSAGE))
 
 
-def _has_body():
-    environ = request.environ
+def _has_body(environ):
     return environ.get("CONTENT_LENGTH") not in (None, "", "0") or "HTTP_TRANSFER_ENCODING" in environ
 
 

@@ -46,7 +46,7 @@ def init_pages(app):
 
 
 def _actor_from_session():
-    if not request.path.startswith("/api/") and current_user.is_authenticated:
+    if not request.environ.get("PATH_INFO", "").startswith("/api/") and current_user.is_authenticated:
         g.actor = current_user.actor
 
 
