@@ -5,6 +5,7 @@ from . import (
     audit,
     calendar,
     certificates,
+    customers,
     departure,
     handovers,
     labels,
@@ -17,7 +18,7 @@ from . import (
 from .base import ArchiveApi, authenticate_request
 
 BLUEPRINTS = [accounts.bp, accounts.users_bp, calendar.bp, audit.bp,
-              handovers.customers_bp, handovers.handovers_bp, handovers.archives_bp]
+              customers.bp, handovers.handovers_bp, handovers.archives_bp]
 BLUEPRINTS += [labels.bp, scans.bp]
 BLUEPRINTS += [lookup.bp, certificates.bp]
 BLUEPRINTS += [ledgers.bp, departure.bp, retention.bp]

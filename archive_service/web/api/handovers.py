@@ -1,43 +1,14 @@
-"""Customers, projects, handover lists, extensions, receipt, the archive ledger and register."""
+"""Handover lists, extensions, receipt, the archive ledger and register."""
 from flask import Response, request
 
-from ...services import archive_ledger, customers, extensions, handovers, ledgers, locations, numbering, receipt
+from ...services import archive_ledger, extensions, handovers, ledgers, locations, numbering, receipt
 from ..context import current_actor, now
 from .base import api_blueprint
 from .ledgers import LedgerFilters
-from .schemas import ApiSchema, Bool, Date, Decimal, FilterDate, Id, Int, List, Nested, PageArgs, Text
+from .schemas import ApiSchema, Bool, Date, FilterDate, Id, Int, List, Nested, PageArgs, Text
 
-customers_bp = api_blueprint("customers", "Customers and projects (R5)")
 handovers_bp = api_blueprint("handovers", "Handover lists: A → B → archive (R6–R11)")
 archives_bp = api_blueprint("archives", "Receipt, numbering, locations, ledger and registration book (R11–R13, R22)")
-
-
-BUSINESSES = {"enum": ["loan", "guarantee"]}
-
-
-class NewCustomer(ApiSchema):
-    name = Text(100, required=True)
-    kind = Text(16, required=True, metadata={"enum": ["person", "enterprise"]})
-    id_number = Text(32, required=True)
-
-
-class NewProject(ApiSchema):
-    code = Text(40, required=True)
-    customer_id = Id(required=True)
-    business = Text(16, required=True, metadata=BUSINESSES)
-    title = Text(200, required=True)
-    amount = Decimal(required=True, metadata={"exclusiveMinimum": 0, "maximum": 999_999_999_999.99})
-    a_user = Text(64, required=True)
-    b_user = Text(64, required=True)
-    ended_on = Date(required=True)
-
-
-class FindArgs(PageArgs):
-    q = Text(100, load_default=None)
-
-
-class ProjectArgs(FindArgs):
-    business = Text(16, metadata=BUSINESSES)
 
 
 PARTS = {"minimum": 1, "maximum": 4}
@@ -164,50 +135,6 @@ class Scheme(ApiSchema):
     category = Text(16, load_default=None)
     retention = Text(8, metadata={"enum": ["Y", "D30", "D10"]})
     org = Text(16, load_default=None)
-
-
-# ---- customers and projects ----
-
-@customers_bp.post("/customers")
-@customers_bp.arguments(NewCustomer)
-@customers_bp.response(201)
-def create_customer(body):
-    """A customer (person or enterprise); the id number is masked except to those allowed."""
-    return customers.create_customer(current_actor(), now=now(), **body)
-
-
-@customers_bp.get("/customers")
-@customers_bp.arguments(FindArgs, location="query")
-@customers_bp.response(200)
-def find_customers(args):
-    return customers.find_customers(current_actor(), **args)
-
-
-@customers_bp.get("/customers/<int:customer_id>")
-@customers_bp.response(200)
-def get_customer(customer_id):
-    return customers.get_customer(current_actor(), customer_id, now=now())
-
-
-@customers_bp.post("/projects")
-@customers_bp.arguments(NewProject)
-@customers_bp.response(201)
-def create_project(body):
-    """A project with its A and B managers; the answer carries its deadlines (R10)."""
-    return customers.create_project(current_actor(), now=now(), **body)
-
-
-@customers_bp.get("/projects")
-@customers_bp.arguments(ProjectArgs, location="query")
-@customers_bp.response(200)
-def find_projects(args):
-    return customers.find_projects(current_actor(), **args)
-
-
-@customers_bp.get("/projects/<int:project_id>")
-@customers_bp.response(200)
-def get_project(project_id):
-    return customers.get_project(current_actor(), project_id, now=now())
 
 
 # ---- handover lists ----
