@@ -32,15 +32,10 @@ def sweep(as_of, now):
     if not days:
         return 0
     before = _one("SELECT COALESCE(MAX(id), 0) FROM alert")
-    cases = " ".join(f"WHEN {p} THEN {p}" for _ in days)
-    case_params = [value for due, late in sorted(days.items()) for value in (due, str(late))]
-    written = database.execute_sql(
-        "INSERT INTO alert (recipient_id, kind, object, level, day, message, url, created_at)"
-        f" SELECT u.id, {KIND}, l.object_code, 1, {p}, l.object_code || ' 借阅已逾期 ' || CASE l.due_on {cases}"
-        f" END || ' 个工作日(应还日期 ' || CAST(l.due_on AS TEXT) || '),借阅人 ' || u.display_name"
-        f" || ',请尽快归还。', '/loans/' || CAST(l.id AS TEXT), {p} FROM loan l JOIN app_user u ON"
-        f" u.id = l.borrower_id WHERE {LATE.format(p=p)} AND u.active ON CONFLICT DO NOTHING",
-        [as_of, *case_params, now, as_of]).rowcount
+    cutoff = max((due for due, late in days.items() if late >= ESCALATE_AFTER), default=None)
+    written = 0
+    for recipients in _recipients(cutoff):
+        written += _alerts(as_of, now, days, cutoff, *recipients)
     fresh = f"a.id > {p} AND a.day = {p} AND a.kind IN ('certificate_out_late', 'loan_overdue')"
     database.execute_sql(
         f"{OUTBOX} SELECT 'email', u.email, '【档案系统】' || {KIND_NAME} || ':' || a.object, u.display_name"
@@ -55,6 +50,47 @@ def sweep(as_of, now):
             " GROUP BY a.kind, a.object HAVING MAX(a.id) > {p}".replace("{p}", p),
             [robot, "\n\n> 提醒:", now, now, as_of, before])
     return written + _digest(as_of, now, days)
+
+
+ESCALATE_AFTER = 3
+STAFF = {"certificate": ("custodian", "executive"), "archive": ("archivist",)}
+
+
+def _recipients(cutoff):
+    """(join, its params, condition, its params) of each kind of recipient: the borrowers; after
+    ESCALATE_AFTER working days also the loan's approvers and the staff its object's kind names."""
+    p = database.param
+    found = [("", [], "b.active", [])]
+    if cutoff is None:
+        return found
+    found.append((" JOIN loan_approval la ON la.loan_id = l.id AND la.approve"
+                  " JOIN app_user r ON r.id = la.decided_by_id", [], f"r.active AND l.due_on <= {p}", [cutoff]))
+    staff = _staff()
+    marks = {kind: ", ".join([p] * len(ids)) or "0" for kind, ids in staff.items()}
+    found.append((f" JOIN app_user r ON (l.object_kind = 'certificate' AND r.id IN ({marks['certificate']}))"
+                  f" OR (l.object_kind <> 'certificate' AND r.id IN ({marks['archive']}))",
+                  [*staff["certificate"], *staff["archive"]], f"r.active AND l.due_on <= {p}", [cutoff]))
+    return found
+
+
+def _staff():
+    rows = database.execute_sql("SELECT id, roles_text FROM app_user WHERE active ORDER BY id").fetchall()
+    return {kind: [i for i, roles in rows if set(roles.split(",")) & set(wanted)] for kind, wanted in STAFF.items()}
+
+
+def _alerts(as_of, now, days, cutoff, join, join_params, condition, condition_params):
+    p = database.param
+    recipient = "r.id" if join else "b.id"
+    cases = " ".join(f"WHEN {p} THEN {p}" for _ in days)
+    case_params = [value for due, late in sorted(days.items()) for value in (due, str(late))]
+    level = f"CASE WHEN l.due_on <= {p} THEN 2 ELSE 1 END" if cutoff else "1"
+    return database.execute_sql(
+        "INSERT INTO alert (recipient_id, kind, object, level, day, message, url, created_at)"
+        f" SELECT {recipient}, {KIND}, l.object_code, {level}, {p}, l.object_code || ' 借阅已逾期 ' ||"
+        f" CASE l.due_on {cases} END || ' 个工作日(应还日期 ' || CAST(l.due_on AS TEXT) || '),借阅人 ' ||"
+        f" b.display_name || ',请尽快归还。', '/loans/' || CAST(l.id AS TEXT), {p} FROM loan l JOIN app_user b"
+        f" ON b.id = l.borrower_id{join} WHERE {LATE.format(p=p)} AND {condition} ON CONFLICT DO NOTHING",
+        [*([cutoff] if cutoff else []), as_of, *case_params, now, *join_params, as_of, *condition_params]).rowcount
 
 
 def _lateness(as_of):

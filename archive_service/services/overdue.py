@@ -113,10 +113,11 @@ def _approvers_of(loan_ids):
 def _open_projects(mark, one):
     """Projects ended before a day whose file has not reached the archive (one project's, by code)."""
     A, B = User.alias(), User.alias()
+    # The handover first: a project's managers are read only for the few projects still open.
     query = (Project.select(Project, Handover, A, B)
-             .join(A, on=(Project.a_user == A.id), attr="a_user").switch(Project)
-             .join(B, on=(Project.b_user == B.id), attr="b_user").switch(Project)
              .join(Handover, JOIN.LEFT_OUTER, on=(Handover.project == Project.id), attr="handover_row")
+             .switch(Project).join(A, on=(Project.a_user == A.id), attr="a_user")
+             .switch(Project).join(B, on=(Project.b_user == B.id), attr="b_user")
              .where(Handover.id.is_null() | Handover.state.in_(
                  [handover_rules.DRAFT, handover_rules.RETURNED, handover_rules.SUBMITTED]))
              .where(Project.ended_on < mark("as_of")))
@@ -185,9 +186,11 @@ def _late_certificate_lists(as_of, cal, staff, escalate_after, only):
     late = certificates.overdue_lists(datetime.combine(as_of, time(12), LOCAL_TZ), cal)
     if only is not None:
         late = [row for row in late if row["project_code"] == only]
+    if not late:
+        return []
     projects = {p.id: p for p in Project.select(Project, User).join(User, on=(Project.b_user == User.id),
                                                                      attr="b_user")
-                .where(Project.id.in_([row["project_id"] for row in late] or [0]))}
+                .where(Project.id.in_([row["project_id"] for row in late]))}
     found = []
     for row in late:
         due = date.fromisoformat(row["due"])
