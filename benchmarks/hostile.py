@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SCALES = {"small": {"frames": 300}, "full": {"frames": 2000}}
+SCALES = {"small": {"frames": 300}, "medium": {"frames": 1000}, "full": {"frames": 2000}}
 CASES = ("idle", "largest_page", "most_frames", "page_bomb")
 
 
