@@ -100,9 +100,9 @@ def list_pdf(handover_id):
 @login_required
 def ledger():
     actor = current_actor()
-    filters = certificate_filters()
-    page = certificate_ledger.page(actor, cursor=request.args.get("cursor") or None, **filters)
-    return render_template("certificates/ledger.html", page=page, args=filters, statuses=rules.STATUS_NAMES,
+    args = certificate_filters() | ({"limit": limit} if (limit := request.args.get("limit")) else {})
+    page = certificate_ledger.page(actor, cursor=request.args.get("cursor") or None, **args)
+    return render_template("certificates/ledger.html", page=page, args=args, statuses=rules.STATUS_NAMES,
                            kinds=certificate_kinds.list_kinds(actor)["items"], safes=_safes(actor))
 
 
