@@ -26,7 +26,7 @@ from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start
 from ..models import Certificate, CertificateHandover, CertificateKind, Customer, Location, Project, User
 from . import ledger_paging as paging
-from .paging import page_size, row_id
+from .paging import cursor_id, page_size, row_id
 
 FILTERS = ("q", "year", "business", "status", "kind", "location", "manager", "customer", "project", "stored_from",
            "stored_to")
@@ -129,6 +129,9 @@ def page(actor, *, sort=None, limit=None, cursor=None, **filters):
     places = _places()
     where, used = conditions(filters, places), tuple(sorted(_used(filters)))
     values = where_params(database.obj, where)
+    if cursor and str(cursor).isdigit() and (key, descending) == ("id", True):
+        last = cursor_id(cursor)  # the first ledger's cursor: the last id it showed
+        cursor = paging.encode(last, last, False)
     after, back = paging.after(cursor, SORTS[key], Certificate.id, descending, READ_KEY[key])
     rows = _rows(key, descending != back, where + after, values + where_params(database.obj, after), used, limit)
     rows, next_cursor, prev_cursor = paging.cut(rows, limit, cursor, back, lambda r: (r[key], r["id"]))

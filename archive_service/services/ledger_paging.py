@@ -75,7 +75,7 @@ def sort_text(key, descending):
     return f"{'-' if descending else ''}{key}"
 
 
-def _encode(value, row_id, back):
+def encode(value, row_id, back):
     if isinstance(value, datetime | date):
         value = value.isoformat()
     raw = json.dumps([value, row_id, back], ensure_ascii=False).encode()
@@ -88,7 +88,7 @@ def _decode(cursor, read_value):
     try:
         value, row_id, back = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         value = read_value(value)
-        ok = isinstance(row_id, int) and not isinstance(row_id, bool) and isinstance(back, bool)
+        ok = read_int(row_id) is not None and isinstance(back, bool)
     except (ValueError, TypeError, UnicodeDecodeError):
         ok = False
     require(ok, InvalidInput, "request.invalid_cursor", "cursor 无效", errors={"cursor": "无效"})
@@ -120,14 +120,15 @@ def cut(rows, limit, cursor, back, key_of):
     if back:
         rows.reverse()
     has_next, has_prev = (bool(cursor), more) if back else (more, bool(cursor))
-    next_cursor = _encode(*key_of(rows[-1]), False) if rows and has_next else None
-    prev_cursor = _encode(*key_of(rows[0]), True) if rows and has_prev else None
+    next_cursor = encode(*key_of(rows[-1]), False) if rows and has_next else None
+    prev_cursor = encode(*key_of(rows[0]), True) if rows and has_prev else None
     return rows, next_cursor, prev_cursor
 
 
 def read_int(value):
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError("not a whole number")
+    """A whole number a column can hold (a larger one would fail in the driver, not here)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not -MAX_ID <= value <= MAX_ID:
+        raise TypeError("not a whole number a column holds")
     return value
 
 
@@ -138,4 +139,8 @@ def read_text(value):
 
 
 def read_time(value):
-    return datetime.fromisoformat(value)
+    """A stored moment: naive UTC, as the cursor was given it."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        raise ValueError("a stored moment carries no time zone")
+    return moment

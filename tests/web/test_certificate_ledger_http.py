@@ -2,8 +2,10 @@
 (`items`, `next_cursor`, status/kind/project/q), with the total, previous page, sort and the new
 filters; bad filters refused with a zh-CN 422; the page's filter form, sortable columns,
 previous/next with the total, the printable layout and exports with the same filters and order."""
+import base64
 import csv
 import io
+import json
 
 import openpyxl
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from tests.services.certificate_world import CERTS
 from tests.web.certificate_people import stored_through_api
 
+CURSOR_TOO_FAR = base64.urlsafe_b64encode(json.dumps(["QZ", 10**30, False]).encode()).decode()
 MORE = [{**CERTS[0], "number": f"N-{n}"} for n in range(3)]
 
 
@@ -35,6 +38,8 @@ def test_r3_certificate_ledger_api_keeps_its_contract_and_gains_total_previous_a
         whole["items"][0])
     assert len(arch.get("/certificates?status=in_safe&kind=equity_pledge&project=P-2026-001&q=股质").get_json()[
         "items"]) == 1
+    older = arch.get(f"/certificates?limit=2&cursor={whole['items'][1]['id']}").get_json()  # a cursor of old: an id
+    assert codes(older) == shelves[::-1][2:4]
     first = arch.get("/certificates?sort=code&limit=2&location=S9").get_json()
     assert codes(first) == shelves[:2] and first["total"] == 5 and first["prev_cursor"] is None
     second = arch.get(f"/certificates?sort=code&limit=2&location=S9&cursor={first['next_cursor']}").get_json()
@@ -50,7 +55,8 @@ def test_r3_certificate_ledger_api_keeps_its_contract_and_gains_total_previous_a
     ("sort=owner", "request.invalid_sort"), ("status=lost", "request.invalid_filter"),
     ("kind=飞机", "request.invalid_filter"), ("location=nowhere", "request.invalid_filter"),
     ("business=car", "request.invalid_filter"), ("year=1999", "request.invalid"),
-    ("cursor=not-a-cursor", "request.invalid_cursor"), ("stored_from=2026-13-01", "request.invalid")])
+    ("cursor=not-a-cursor", "request.invalid_cursor"), (f"cursor={'9' * 30}", "request.invalid_cursor"),
+    (f"sort=code&cursor={CURSOR_TOO_FAR}", "request.invalid_cursor"), ("stored_from=2026-13-01", "request.invalid")])
 def test_r3_a_bad_certificate_ledger_filter_is_a_422_in_chinese(people, query, code):
     r = people["arch"].get(f"/certificates?{query}")
     body = r.get_json()
