@@ -1,11 +1,15 @@
 """Rows for the statement-count tests, written straight into the tables (fast enough to grow to
 50 of everything on PostgreSQL): each step adds a customer with a received, an accepted, a draft
 and a not-yet-started project, their lists, items, signatures, extensions, a filed archive with
-its register entry, a cabinet/shelf/box path, a scan, an account and an audit entry."""
+its register entry, a cabinet/shelf/box path, a scan, an account, an audit entry and a certificate
+stored in a shelf of the safe."""
 from datetime import date, timedelta
 
 from archive_service.models import (
     ArchiveFile,
+    Certificate,
+    CertificateHandover,
+    CertificateKind,
     Customer,
     Extension,
     Handover,
@@ -33,6 +37,8 @@ class ListWorld:
         make_actor("root", "admin")
         make_actor("zhou", "auditor")
         self.room = Location.create(code="R1", name="一号档案室", level="room", created_at=AT)
+        self.safe = Location.create(code="S1", name="保险柜", level="cabinet", safe=True, created_at=AT)
+        self.kind = CertificateKind.create(code="encumbrance", name="他项权证")
         self.size = 0
         self.archive_nos = []
 
@@ -83,6 +89,7 @@ class ListWorld:
         User.create(username=f"user{n:03d}", display_name=f"用户{n}", password_hash="x", roles_text="manager",
                     created_at=AT)
         audit.record(self.arch, "test.step", "test", n, now=NOW)
+        self._certificate(n, project)
 
     def _extension(self, handover, step, state):
         Extension.create(handover=handover, step=step, until=date(2026, 12, 31), reason="等客户签字",
@@ -96,3 +103,12 @@ class ListWorld:
             parent = Location.create(code=f"{parent.code}-{prefix}{n}", name=f"{prefix}{n}", level=level,
                                      parent=parent, created_at=AT)
         return parent
+
+    def _certificate(self, n, project):
+        shelf = Location.create(code=f"S1-{n}", name=f"{n}层", level="shelf", parent=self.safe, safe=True,
+                                created_at=AT)
+        listed = CertificateHandover.create(project=project, state="stored", created_by=self.a.id, created_at=AT,
+                                            content_hash="h", location=shelf, stored_at=AT)
+        Certificate.create(code=f"QZ-2026-{n:06d}", handover=listed, project=project, kind=self.kind,
+                           name="不动产登记证明", number=f"权证{n}", owner=f"客户{n}", quantity=1, status="in_safe",
+                           location=shelf)

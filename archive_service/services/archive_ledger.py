@@ -3,20 +3,20 @@ previous/next, the same for the page, the API, the printable layout and the expo
 
 A page costs the same statements whatever it holds: the rows with their project, customer,
 managers, place and page total in one select, and one count."""
-import base64
-import json
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from functools import lru_cache
 
-from peewee import JOIN, Tuple, fn
+from peewee import JOIN, fn
 
 from ..db import Shaped, database, row_reader, where_params
 from ..domain import retention as retention_rules
 from ..domain.customers import BUSINESSES
 from ..domain.errors import InvalidInput, require
 from ..domain.permissions import require_permission
-from ..domain.timeutil import iso_local, local_day_start, parse_date
+from ..domain.timeutil import iso_local, local_day_start
 from ..models import ArchiveFile, Customer, HandoverItem, Location, Project, User
+from . import ledger_paging as paging
+from .ledger_paging import filter_day as _day
 from .ledgers import STATUSES
 from .paging import page_size
 
@@ -28,38 +28,9 @@ FILTERS = ("q", "year", "business", "status", "location", "manager", "customer",
 A, B = User.alias("a"), User.alias("b")
 
 
-def _bad(field, message):
-    return InvalidInput("request.invalid_filter", f"筛选条件 {field} 无效:{message}", errors={field: message})
-
-
-def _int(value, field, low, high):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = None
-    if number is None or not low <= number <= high:
-        raise _bad(field, f"必须是 {low}–{high} 的整数")
-    return number
-
-
-def _day(value, field):
-    day = parse_date(value, field)
-    if not date(2000, 1, 1) <= day <= date(2099, 12, 31):
-        raise _bad(field, "日期必须在 2000-01-01 到 2099-12-31 之间")
-    return day
-
-
 def _descendants(code):
     """Ids of the location with this code and every place inside it (one query over the small tree)."""
-    rows = list(Location.select(Location.id, Location.code, Location.parent).tuples())
-    start = next((i for i, c, _ in rows if c == code), None)
-    if start is None:
-        raise _bad("location", f"找不到存放位置 {code}")
-    found, frontier = {start}, {start}
-    while frontier:
-        frontier = {i for i, _, parent in rows if parent in frontier} - found
-        found |= frontier
-    return list(found)
+    return paging.subtree(list(Location.select(Location.id, Location.code, Location.parent).tuples()), code)
 
 
 def conditions(filters):
@@ -67,7 +38,7 @@ def conditions(filters):
     f = _used(filters)
     where = []
     if "year" in f:
-        where.append(ArchiveFile.year == _int(f["year"], "year", 1, 9999))
+        where.append(ArchiveFile.year == paging.whole_number(f["year"], "year", 1, 9999))
     if "business" in f:
         require(f["business"] in BUSINESSES, InvalidInput, "request.invalid_filter",
                 "business 必须是 loan 或 guarantee", errors={"business": "loan 或 guarantee"})
@@ -82,7 +53,7 @@ def conditions(filters):
     if "manager" in f:
         where.append((A.username == f["manager"]) | (B.username == f["manager"]))
     if "customer" in f:
-        where.append(Project.customer == _int(f["customer"], "customer", 1, 2**63 - 1))
+        where.append(Project.customer == paging.whole_number(f["customer"], "customer"))
     if "received_from" in f:
         where.append(ArchiveFile.received_at >= local_day_start(_day(f["received_from"], "received_from")))
     if "received_to" in f:
@@ -113,7 +84,7 @@ SHAPED = Shaped()
 
 
 def _used(filters):
-    return {k: v for k, v in (filters or {}).items() if k in FILTERS and v not in (None, "")}
+    return paging.used(filters, FILTERS)
 
 
 def _base(where):
@@ -141,82 +112,30 @@ def _count_query(where, used):
     return query.where(*where) if where else query
 
 
-def _sort(sort):
-    sort = sort or DEFAULT_SORT
-    key = sort.lstrip("-")
-    require(key in SORTS, InvalidInput, "request.invalid_sort", f"排序字段必须是 {'、'.join(SORTS)} 之一",
-            errors={"sort": "、".join(SORTS)})
-    return key, sort.startswith("-")
-
-
-def _encode(key_value, row_id, back):
-    if isinstance(key_value, datetime):
-        key_value = key_value.isoformat()
-    raw = json.dumps([key_value, row_id, back], ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor, key):
-    try:
-        value, row_id, back = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if key == "received_at":
-            value = datetime.fromisoformat(value)
-        ok = isinstance(row_id, int) and isinstance(back, bool) and (key != "year" or isinstance(value, int))
-    except (ValueError, TypeError, UnicodeDecodeError):
-        ok = False
-    require(ok, InvalidInput, "request.invalid_cursor", "cursor 无效", errors={"cursor": "无效"})
-    return value, row_id, back
+READ_KEY = {"id": paging.read_int, "archive_no": paging.read_text, "received_at": paging.read_time,
+            "year": paging.read_int}
 
 
 def page(actor, *, sort=None, limit=None, cursor=None, **filters):
     """{"items", "total", "next_cursor", "prev_cursor", "sort"}: one page of the filtered ledger."""
     require_permission(actor, "archives.view")
-    key, descending = _sort(sort)
+    key, descending = paging.parse_sort(sort, SORTS, DEFAULT_SORT)
     limit = page_size(limit)
     where, used = conditions(filters), tuple(sorted(_used(filters)))
     values = where_params(database.obj, where)
-    after, back = _after(key, descending, cursor)
+    after, back = paging.after(cursor, SORTS[key], ArchiveFile.id, descending, READ_KEY[key])
     rows = _rows(key, descending != back, where + after, values + where_params(database.obj, after), used, limit)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if back:
-        rows.reverse()
-    has_next, has_prev = (bool(cursor), more) if back else (more, bool(cursor))
+    rows, next_cursor, prev_cursor = paging.cut(rows, limit, cursor, back, lambda r: (r[key], r["id"]))
     return {"items": [_row(r) for r in rows], "total": _count(where, values, used),
-            "sort": f"{'-' if descending else ''}{key}",
-            "next_cursor": _encode(rows[-1][key], rows[-1]["id"], False) if rows and has_next else None,
-            "prev_cursor": _encode(rows[0][key], rows[0]["id"], True) if rows and has_prev else None}
-
-
-def _after(key, descending, cursor):
-    """([the keyset condition of `cursor`] or [], whether it pages backwards)."""
-    if not cursor:
-        return [], False
-    value, row_id, back = _decode(str(cursor), key)
-    keyset, anchor = Tuple(SORTS[key], ArchiveFile.id), Tuple(value, row_id)
-    return [keyset < anchor if descending != back else keyset > anchor], back
+            "sort": paging.sort_text(key, descending), "next_cursor": next_cursor, "prev_cursor": prev_cursor}
 
 
 def _rows(key, forward, where, values, used, limit):
     """Up to limit + 1 rows in `forward` (descending) or ascending order, as dicts of NAMES."""
-    column = SORTS[key]
-    order = [column.desc() if forward else column.asc()]
-    if key != "id":
-        order.append(ArchiveFile.id.desc() if forward else ArchiveFile.id.asc())
+    order = paging.order(SORTS[key], ArchiveFile.id, key == "id", forward)
     found = SHAPED.execute(("page", key, forward, len(where), *used),
                            lambda: _base(where).order_by(*order).limit(limit + 1), where, (limit + 1,), values)
     return [dict(zip(NAMES, READ(row), strict=True)) for row in found.fetchall()]
-
-
-def rows(actor, *, sort=None, **filters):
-    """Every row of the filtered ledger, page by page (for exports and the printable layout)."""
-    cursor = None
-    while True:
-        found = page(actor, sort=sort, limit=500, cursor=cursor, **filters)
-        yield from found["items"]
-        cursor = found["next_cursor"]
-        if not cursor:
-            return
 
 
 def _row(row):
@@ -234,8 +153,3 @@ def _row(row):
 def _period_end(year, retention):
     end = retention_rules.period_end(year, retention)
     return end.isoformat() if end else None
-
-
-def received_local(row):
-    """The row's receipt time as the naive local time a spreadsheet shows."""
-    return datetime.fromisoformat(row["received_at"]).replace(tzinfo=None) if row["received_at"] else None

@@ -1,6 +1,6 @@
-"""Certificates in custody (R14–R16): the ledger, each certificate's history, and movements into or
-out of the safe under dual control. The handover lists are in certificate_lists.py, stock-takes in
-stocktakes.py.
+"""Certificates in custody (R14–R16): each certificate's history, and movements into or out of the
+safe under dual control. The ledger is in certificate_ledger.py, the handover lists in
+certificate_lists.py, stock-takes in stocktakes.py.
 
 Public calls for other capabilities (loans lends certificates through these):
   start_movement(actor, certificate_id, kind, *, now, **details) -> movement view
@@ -30,7 +30,7 @@ from ..models import (
     User,
 )
 from . import audit, calendar, locations, lookup
-from .paging import cursor_id, page_size, row_id
+from .paging import row_id
 
 MAX_DETAILS = 2000
 
@@ -138,43 +138,7 @@ def load_certificate(certificate_id, *, lock=False):
     return cert
 
 
-# ---- the ledger (R3) and one certificate -----------------------------------------------------
-
-def _filter_kind(query, kind):
-    row = CertificateKind.get_or_none((CertificateKind.code == kind) | (CertificateKind.name == kind))
-    require(row is not None, InvalidInput, "request.invalid_filter", f"未知的权证类别 {kind}",
-            errors={"kind": "未知的权证类别"})
-    return query.where(Certificate.kind == row.id)
-
-
-def _int_or_none(text):
-    return int(text) if str(text).isdigit() else None
-
-
-def ledger(actor, *, status=None, kind=None, project=None, q=None, limit=None, cursor=None):
-    """The certificate ledger (权证档案台帐, R3), newest first: {items, next_cursor}."""
-    require_permission(actor, "certificates.view")
-    query = _certificates_query()
-    if status:
-        require(status in rules.STATUS_NAMES, InvalidInput, "request.invalid_filter",
-                "status 必须是 listed、in_safe、on_loan 或 released", errors={"status": "未知状态"})
-        query = query.where(Certificate.status == status)
-    if kind:
-        query = _filter_kind(query, kind)
-    if project:
-        query = query.where((Project.code == project) | (Project.id == (row_id(_int_or_none(project)) or 0)))
-    if q:
-        query = query.where(Certificate.number.contains(q) | Certificate.name.contains(q) |
-                            Certificate.owner.contains(q) | (Certificate.code == q.strip()) |
-                            Customer.name.contains(q) | Project.code.contains(q))
-    limit = page_size(limit)
-    if cursor:
-        query = query.where(Certificate.id < cursor_id(cursor))
-    rows = list(query.order_by(Certificate.id.desc()).limit(limit + 1))
-    more, rows, places = len(rows) > limit, rows[:limit], Places()
-    return {"items": [certificate_view(c, places) for c in rows],
-            "next_cursor": str(rows[-1].id) if more and rows else None}
-
+# ---- one certificate (the ledger, R3, is certificate_ledger.py) ------------------------------
 
 def history(cert, actor=None):
     """The list's signatures, then every movement, oldest first."""

@@ -7,7 +7,8 @@ from itertools import chain
 from ..db import transaction
 from ..domain.errors import InvalidInput, require
 from . import archive_ledger as archive_ledger_list
-from . import audit, certificates, ledgers, search, stats, tables
+from . import audit, ledgers, search, stats, tables
+from . import certificate_ledger as certificate_ledger_list
 from .tables import Column
 
 PAGE = 500
@@ -26,7 +27,9 @@ CERTIFICATE_COLUMNS = [Column("code", "标签码", 16), Column("kind", "权证�
                        Column("number", "权证编号", 24), Column("owner", "权利人", 16),
                        Column("quantity", "数量", 8, "int", True), Column("status_name", "状态", 10),
                        Column("location_path", "存放位置", 18), Column("project_code", "项目编号", 16),
-                       Column("customer_name", "客户名称", 28)]
+                       Column("customer_name", "客户名称", 28), Column("year", "年度", 8, "int"),
+                       Column("business_name", "业务类型", 10), Column("a_user_name", "A角", 10),
+                       Column("b_user_name", "B角", 10), Column("stored_at", "入库时间", 18, "datetime")]
 SEARCH_COLUMNS = [Column("kind_name", "类别", 10), Column("title", "名称/编号", 32), Column("detail", "说明", 32),
                   Column("archive_no", "档号", 18)]
 STATS_TABLES = {
@@ -84,12 +87,13 @@ def archive_ledger(actor, fmt, filters, *, now):
 
 
 def certificate_ledger(actor, fmt, filters, *, now):
-    """The certificate ledger (权证档案台帐) with the list's filters, as XLSX or CSV."""
+    """The certificate ledger (权证档案台帐) with the list's filters and order, as XLSX or CSV."""
     tables.check_format(fmt)
     filters = {k: v for k, v in filters.items() if v not in (None, "")}
-    rows = _pages(lambda cursor: certificates.ledger(actor, **filters, limit=PAGE, cursor=cursor))
+    rows = _pages(lambda cursor: certificate_ledger_list.page(actor, **filters, limit=PAGE, cursor=cursor))
     _audited(actor, "certificate_ledger", fmt, filters, now)
-    return tables.write(fmt, "权证档案台帐", CERTIFICATE_COLUMNS, rows)
+    return tables.write(fmt, "权证档案台帐", CERTIFICATE_COLUMNS,
+                        ({**r, "stored_at": _local(r["stored_at"])} for r in rows))
 
 
 def register_book(actor, fmt, date_from=None, date_to=None, *, now):

@@ -1,12 +1,13 @@
 """R3: the archive ledger — filters, sorting, keyset pages with a total and previous/next — at a
 fixed number of statements, through the service and the API; the registration book likewise."""
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
 
 from archive_service.domain.errors import InvalidInput
-from archive_service.services import archive_ledger, exports, imports, ledgers, locations
+from archive_service.services import archive_ledger, exports, imports, ledgers, locations, receipt
 from tests.conftest import NOW
 from tests.ledgers.sheetfiles import GOOD, xlsx
 from tests.sqlcount import count_statements
@@ -64,6 +65,18 @@ def test_r3_sorting_and_pages_forward_and_back_with_a_total(world):
         numbers(first)
     newest = archive_ledger.page(world.arch, sort="-received_at", limit=5)
     assert numbers(newest) == [f"XD-2026-000{n}" for n in (5, 4, 3, 2, 1)]  # same time: newest id first
+
+
+def test_r3_pages_by_receipt_time_move_on_both_ways(world):
+    for hour in range(4):
+        handover = world.accepted()
+        receipt.receive(world.arch, handover["id"], world.checks(handover), "R1", now=NOW + timedelta(hours=hour))
+    whole = numbers(archive_ledger.page(world.arch, sort="-received_at"))
+    first = archive_ledger.page(world.arch, sort="-received_at", limit=2)
+    second = archive_ledger.page(world.arch, sort="-received_at", limit=2, cursor=first["next_cursor"])
+    assert numbers(first) + numbers(second) == whole == [f"XD-2026-000{n}" for n in (4, 3, 2, 1)]
+    assert numbers(archive_ledger.page(world.arch, sort="-received_at", limit=2, cursor=second["prev_cursor"])) == \
+        numbers(first)
 
 
 def test_r3_a_ledger_page_costs_the_same_statements_for_1_and_50_rows(world):

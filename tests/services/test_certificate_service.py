@@ -1,5 +1,6 @@
 """Certificate kinds (R14), the separate handover list and its three-party check (R15), the safe
-(R16), overdue lists, the ledger and its fixed statement count, labels and lookup."""
+(R16), overdue lists, waiting lists at a fixed statement count, labels and lookup (the ledger, R3, is
+test_certificate_ledger.py)."""
 from datetime import timedelta
 
 import pytest
@@ -200,37 +201,6 @@ def test_r15_overdue_lists_show_on_the_dashboard(world):
     late = {c["label"]: (c["value"], c["tone"]) for c in dashboard.cards(world.custodian, now=NOW + timedelta(days=2))}
     assert late["逾期未入库权证清单"] == (1, "danger")
     assert "逾期未入库权证清单" not in {c["label"] for c in dashboard.cards(world.a, now=NOW + timedelta(days=2))}
-
-
-# ---- the ledger ----
-
-def test_ledger_filters_by_status_kind_project_and_text(world):
-    world.stored()
-    world.listed([{**CERTS[0], "number": "X-1", "kind": "借款人财产权属证明"}])
-    ledger = certificates.ledger
-
-    def numbers(**filters):
-        return sorted(c["number"] for c in ledger(world.custodian, **filters)["items"])
-
-    assert numbers(status="in_safe") == sorted(c["number"] for c in CERTS)
-    assert numbers(status="listed") == ["X-1"]
-    assert numbers(kind="borrower_title") == ["X-1"] == numbers(kind="借款人财产权属证明")
-    assert numbers(project="P-1") == sorted([*(c["number"] for c in CERTS), "X-1"])
-    assert numbers(q="股质") == [CERTS[1]["number"]]
-    with pytest.raises(InvalidInput):
-        ledger(world.custodian, status="lost")
-    with pytest.raises(Forbidden):
-        ledger(world.a)
-
-
-def test_ledger_runs_the_same_statements_for_1_and_50_certificates(world):
-    world.stored(CERTS[:1])
-    with count_statements() as one:
-        assert len(certificates.ledger(world.custodian)["items"]) == 1
-    world.stored([{**CERTS[0], "number": f"N-{n}"} for n in range(49)], location="S9-B")
-    with count_statements() as fifty:
-        assert len(certificates.ledger(world.custodian)["items"]) == 50
-    assert len(one) == len(fifty)
 
 
 def test_waiting_lists_run_the_same_statements_for_1_and_50_lists(world):

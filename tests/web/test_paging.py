@@ -9,6 +9,7 @@ from tests.listworld import ListWorld
 PAGED = {
     "/archives": "li", "/register": "li", "/projects": "zhang", "/customers": "li", "/tasks": "li",
     "/handovers/inbox": "li", "/extensions": "sun", "/locations": "li", "/users": "root", "/audit": "zhou",
+    "/certificates": "li",
 }
 
 

@@ -223,6 +223,7 @@ ROWS = [
     ("POST /api/v1/imports/projects", "uiiiiiii"),
     ("GET /search", "uooooooo", None, "?q=%E5%95%86%E8%B4%B8"),
     ("GET /ledger/print", "ufofffoo"),
+    ("GET /certificates/print", "ufooffoo"),
     ("GET /exports/archives.<fmt>", "ufofffoo"),
     ("GET /exports/register.<fmt>", "ufoffffo"),
     ("GET /exports/certificates.<fmt>", "ufiiffii"),

@@ -12,6 +12,10 @@ MAX_STATEMENTS = 8
 COMPOSITE = {"dashboard of A", "dashboard of the archivist"}
 
 
+CERTIFICATE_FILTERS = ("limit=50&year=2026&business=loan&status=in_safe&location=S1&manager=zhang"
+                       "&stored_from=2026-10-01&stored_to=2026-10-31&q=%E6%9D%83%E8%AF%81&sort=-stored_at")
+
+
 def first_archive(world):
     return world.archive_nos[0]
 
@@ -39,6 +43,9 @@ LISTS = {
     "scans of a file": ("li", lambda w: f"/api/v1/archives/{first_archive(w)}/scans",
                         lambda w: f"/archives/{first_archive(w)}/scans", "scans"),
     "labels": ("li", lambda w: f"/api/v1/labels.pdf?codes={every_code(w)}", None, None),
+    "certificate ledger": ("li", "/api/v1/certificates?limit=50", "/certificates", "items"),
+    "certificate ledger filtered and sorted": ("li", f"/api/v1/certificates?{CERTIFICATE_FILTERS}",
+                                               f"/certificates?{CERTIFICATE_FILTERS}", "items"),
 }
 
 

@@ -2,9 +2,17 @@
 dual-controlled movements, the day-end check and stock-takes of a safe."""
 from flask import Response, request
 
-from ...services import certificate_desk, certificate_kinds, certificate_lists, certificates, stocktakes
+from ...services import (
+    certificate_desk,
+    certificate_kinds,
+    certificate_ledger,
+    certificate_lists,
+    certificates,
+    stocktakes,
+)
 from ..context import current_actor, now
 from .base import api_blueprint
+from .ledgers import CertificateFilters
 from .schemas import ApiSchema, Bool, Id, Int, List, Nested, PageArgs, Text
 
 bp = api_blueprint("certificates", "Important certificates: separate handover, the safe, dual control (R14–R16)")
@@ -45,11 +53,10 @@ class ListCheck(ApiSchema):
                     metadata={"description": "the safe location; required at the custodian's check"})
 
 
-class CertificateLedgerArgs(PageArgs):
-    status = Text(16, load_default=None)
-    kind = Text(100, load_default=None)
-    project = Text(40, load_default=None, metadata={"description": "project code or id"})
-    q = Text(200, load_default=None)
+class CertificateLedgerArgs(CertificateFilters, PageArgs):
+    """The certificate ledger's filters and sort, and a page."""
+
+    cursor = Text(400, load_default=None, metadata={"description": "the `next_cursor` or `prev_cursor` of a page"})
 
 
 class Release(ApiSchema):
@@ -167,8 +174,11 @@ def list_pdf(handover_id):
 @bp.arguments(CertificateLedgerArgs, location="query")
 @bp.response(200)
 def ledger(args):
-    """The certificate ledger (R3)."""
-    return certificates.ledger(current_actor(), **args)
+    """The certificate ledger (R3): `{items, total, next_cursor, prev_cursor, sort}`; each item with `id`, `code`,
+    `kind`, `name`, `number`, `owner`, `quantity`, `status`, `location`, `location_path`, `stored_at`, its project,
+    customer and managers. A bad filter, sort or cursor → 422 `request.invalid_filter`, `request.invalid_sort` or
+    `request.invalid_cursor`."""
+    return certificate_ledger.page(current_actor(), **args)
 
 
 @bp.get("/certificates/<int:certificate_id>")

@@ -173,10 +173,26 @@ def import_projects(args, body):
 
 
 class CertificateFilters(ApiSchema):
+    """The certificate ledger's filters and order (R3), shared by the list and its exports."""
+
+    q = Text(200, load_default=None,
+             metadata={"description": "part of a certificate number, title, owner, customer or project code, "
+                                      "or a whole label code"})
+    year = QueryInt(load_default=None, minimum=2000, maximum=2099,
+                    metadata={"description": "the year the project ended (as the archive ledger files it)"})
+    business = Text(16, metadata={"enum": ["loan", "guarantee"]})
     status = Text(16, metadata={"enum": ["listed", "in_safe", "on_loan", "released"]})
     kind = Text(100, load_default=None, metadata={"description": "kind code or zh-CN name"})
+    location = Text(40, load_default=None,
+                    metadata={"description": "a location code: certificates there or anywhere inside it"})
+    manager = Text(64, load_default=None, metadata={"description": "username of the project's A or B"})
+    customer = QueryId(load_default=None)
     project = Text(40, load_default=None, metadata={"description": "project code or id"})
-    q = Text(100, load_default=None)
+    stored_from = FilterDate(load_default=None,
+                             metadata={"description": "put into the safe (the list stored) on or after this day"})
+    stored_to = FilterDate(load_default=None)
+    sort = Text(16, load_default=None,
+                metadata={"description": "id, code, stored_at or status; '-': descending (default -id)"})
 
 
 @bp.get("/certificates.xlsx")

@@ -8,6 +8,7 @@ from ...domain.errors import ArchiveError
 from ...services import (
     certificate_desk,
     certificate_kinds,
+    certificate_ledger,
     certificate_lists,
     certificates,
     customers,
@@ -15,6 +16,7 @@ from ...services import (
 )
 from ..context import current_actor, now
 from . import forms
+from .ledgers import certificate_filters
 
 bp = Blueprint("certificate_pages", __name__)
 NEW_ROWS = 5
@@ -98,10 +100,10 @@ def list_pdf(handover_id):
 @login_required
 def ledger():
     actor = current_actor()
-    args = {k: request.args.get(k) or None for k in ("status", "kind", "project", "q")}
-    page = certificates.ledger(actor, cursor=request.args.get("cursor") or None, **args)
+    args = certificate_filters() | ({"limit": limit} if (limit := request.args.get("limit")) else {})
+    page = certificate_ledger.page(actor, cursor=request.args.get("cursor") or None, **args)
     return render_template("certificates/ledger.html", page=page, args=args, statuses=rules.STATUS_NAMES,
-                           kinds=certificate_kinds.list_kinds(actor)["items"])
+                           kinds=certificate_kinds.list_kinds(actor)["items"], safes=_safes(actor))
 
 
 @bp.get("/certificates/<int:certificate_id>")

@@ -1,11 +1,11 @@
-"""Pages for search, the printable ledger, exports, imports and statistics (R3, R23)."""
+"""Pages for search, the printable ledgers, exports, imports and statistics (R3, R23)."""
 from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from ...domain.errors import Forbidden, InvalidInput
 from ...domain.permissions import allowed, require_permission
 from ...domain.timeutil import LOCAL_TZ
-from ...services import archive_ledger, exports, imports, project_imports, search, stats
+from ...services import archive_ledger, certificate_ledger, exports, imports, project_imports, search, stats
 from .. import charts
 from ..context import current_actor, now
 from ..downloads import download
@@ -14,9 +14,13 @@ bp = Blueprint("ledger_pages", __name__)
 PRINT_LIMIT = 500
 
 
-def ledger_filters():
+def ledger_filters(names=archive_ledger.FILTERS):
     """The ledger filters and sort typed into the page's form (empty ones left out)."""
-    return {k: v for k in (*archive_ledger.FILTERS, "sort") if (v := request.args.get(k, "").strip())}
+    return {k: v for k in (*names, "sort") if (v := request.args.get(k, "").strip())}
+
+
+def certificate_filters():
+    return ledger_filters(certificate_ledger.FILTERS)
 
 
 @bp.get("/search")
@@ -43,6 +47,17 @@ def print_ledger():
                            limit=PRINT_LIMIT)
 
 
+@bp.get("/certificates/print")
+@login_required
+def print_certificates():
+    """The filtered certificate ledger on A4 landscape, up to PRINT_LIMIT rows."""
+    filters = certificate_filters()
+    page = certificate_ledger.page(current_actor(), limit=PRINT_LIMIT, **filters)
+    printed_at = now().astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    return render_template("certificates/print.html", page=page, filters=filters, printed_at=printed_at,
+                           limit=PRINT_LIMIT)
+
+
 @bp.get("/exports/archives.<fmt>")
 @login_required
 def export_archives(fmt):
@@ -52,8 +67,7 @@ def export_archives(fmt):
 @bp.get("/exports/certificates.<fmt>")
 @login_required
 def export_certificates(fmt):
-    filters = {k: v for k in ("status", "kind", "project", "q") if (v := request.args.get(k, "").strip())}
-    return download(exports.certificate_ledger(current_actor(), fmt, filters, now=now()))
+    return download(exports.certificate_ledger(current_actor(), fmt, certificate_filters(), now=now()))
 
 
 @bp.get("/exports/register.<fmt>")
