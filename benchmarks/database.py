@@ -28,6 +28,7 @@ SCALES = {
     "full": {"files": 1_000_000, "calls": 1_000, "pages": 100, "rounds": 5, "budget": 1.0, "sweeps": 4},
 }
 PAGE = 50
+WARM_UP = 50  # calls a side before measuring
 SEARCH_LIMIT = 20
 SEARCH_SQL = {
     "archive": "SELECT a.id FROM archive_file a JOIN project p ON p.id = a.project_id"
@@ -100,12 +101,12 @@ def best_of(scale, ours, raw, count="calls"):
     """(ours, raw, calls): the median seconds of one call on each side. Calls alternate one by one
     (ours then raw, raw then ours, …), so a busy machine's bursts fall on both sides alike. A round
     has the scale's number of calls a side, fewer when ours would take it past the scale's budget."""
-    for _ in range(2):  # warm-up: caches, prepared plans, first connections
-        ours(0)
-        raw(0)
     start = time.perf_counter()
     ours(0)  # the measure of one call
     calls = max(3, min(scale[count], int(scale["budget"] / (time.perf_counter() - start))))
+    for i in range(min(calls, WARM_UP)):  # caches, prepared plans, connections, the interpreter's own
+        ours(i)
+        raw(i)
     times = ([], [])
     for _ in range(scale["rounds"]):
         for i in range(calls):

@@ -1,5 +1,7 @@
 """The web layer: HTML pages and the JSON API over the same services."""
 import secrets
+import threading
+import time
 
 from flask import g, request
 from flask_bootstrap import Bootstrap5
@@ -33,14 +35,24 @@ def init_web(app):
     init_pages(app)
 
 
+# A server thread keeps its connection for its next request: a pool checkout and return cost
+# more than a scan lookup's own query. A connection idle for KEEP_SECONDS goes back to the pool,
+# which checks it before handing it out again; a request that failed gives its connection back.
+KEEP_SECONDS = 10.0
+_kept = threading.local()
+
+
 def _open_db():
     g.actor = None
+    if not database.is_closed() and time.monotonic() - getattr(_kept, "since", 0.0) > KEEP_SECONDS:
+        database.close()
     database.connect(reuse_if_open=True)
 
 
-def _close_db(_exc):
-    if not database.is_closed():
-        database.close()
+def _close_db(exc):
+    if exc is not None:
+        errors.give_back_connection()
+    _kept.since = time.monotonic()
 
 
 # Pages use only the service's own assets; the few inline <script>/<style> blocks carry the
@@ -56,18 +68,22 @@ def csp_nonce():
     return g.csp_nonce
 
 
-# JSON renders no markup: nothing of it may load, run or be framed.
-CSP_DATA = "default-src 'none'; frame-ancestors 'none'"
 SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "SAMEORIGIN"),
                     ("Referrer-Policy", "same-origin"))
+# JSON renders no markup: nothing of it may load, run or be framed (frame-ancestors is what
+# X-Frame-Options says to browsers older than CSP 2), and it is never sniffed as anything else.
+JSON_HEADERS = (("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+                ("X-Content-Type-Options", "nosniff"))
 
 
 def _security_headers(response):
     """The security headers on every answer, unless the view set its own (one pass over the headers)."""
     headers = response.headers
     present = {name.lower() for name, _value in headers.items()}
-    json = response.is_json
-    wanted = [("Content-Security-Policy", CSP_DATA if json else CSP.format(nonce=csp_nonce())), *SECURITY_HEADERS]
+    if response.is_json:
+        wanted = list(JSON_HEADERS)
+    else:
+        wanted = [("Content-Security-Policy", CSP.format(nonce=csp_nonce())), *SECURITY_HEADERS]
     if not request.path.startswith("/api/"):
         wanted.append(("Cache-Control", "no-store"))
     for name, value in wanted:

@@ -3,6 +3,7 @@ from flask import current_app, flash, jsonify, make_response, redirect, render_t
 from peewee import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from ..db import database
 from ..domain.errors import ArchiveError
 
 HTTP_CODES = {
@@ -96,6 +97,7 @@ def unexpected_error_response(error):
     if isinstance(error, HTTPException):
         return http_error_response(error)
     current_app.logger.exception("unexpected error")
+    give_back_connection()
     return http_error_response(InternalServerError())
 
 
@@ -103,7 +105,15 @@ def database_unavailable_response(_error):
     """A lost connection or a database too busy to answer in time: nothing was written (the unit of
     work rolled back), the caller may try again, and the pool drops the broken connection."""
     current_app.logger.exception("database unavailable")
+    give_back_connection()
     return http_error_response(ServiceUnavailable())
+
+
+def give_back_connection():
+    """After a failure the server thread does not keep its connection: the pool takes it back, and
+    closes it when it is broken."""
+    if not database.is_closed():
+        database.close()
 
 
 def register(app):

@@ -38,7 +38,10 @@ def test_a_connection_given_back_moments_ago_is_not_pinged_an_older_one_is(pg_sc
 
 
 def _pool_backends():
-    return [conn.info.backend_pid for _ts, _n, conn in database.obj._connections]
+    """Every connection of the pool: idle ones, and the one the request thread keeps."""
+    pool = database.obj
+    return [conn.info.backend_pid for _ts, _n, conn in pool._connections] + [
+        kept.connection.info.backend_pid for kept in pool._in_use.values()]
 
 
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
