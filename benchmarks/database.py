@@ -29,6 +29,7 @@ SCALES = {
 }
 PAGE = 50
 WARM_UP = 50  # calls a side before measuring
+HTTP_SESSIONS = 3
 SEARCH_LIMIT = 20
 SEARCH_SQL = {
     "archive": "SELECT a.id FROM archive_file a JOIN project p ON p.id = a.project_id"
@@ -151,12 +152,14 @@ def lookup_http(world, app, scale):
     codes = world.codes
     routes = [("/lookup/<code>", [LOOKUP_SQL.format(p=database.param)], lambda args, _query: [(args["code"],)],
                _lookup_answer)]
-    with serving(app) as ours, serving(minimal_app(world.url, routes)) as raw:
-        _sign_in(ours)
+
+    def session(ours, raw):
         first = [side.get(f"{prefix}{codes[0]}") for side, prefix in ((ours, "/api/v1/lookup/"), (raw, "/lookup/"))]
         _same(first[0], first[1], "lookup over HTTP", key="id")
-        t_ours, t_raw, calls = best_of(scale, lambda i: ours.get(f"/api/v1/lookup/{codes[i % len(codes)]}"),
-                                       lambda i: raw.get(f"/lookup/{codes[i % len(codes)]}"))
+        return best_of(scale, lambda i: ours.get(f"/api/v1/lookup/{codes[i % len(codes)]}"),
+                       lambda i: raw.get(f"/lookup/{codes[i % len(codes)]}"))
+
+    t_ours, t_raw, calls = over_http(app, minimal_app(world.url, routes), session)
     return _figures("lookup_http", t_ours, t_raw, files=world.files, calls=calls)
 
 
@@ -166,16 +169,31 @@ def ledger_page_http(world, app, scale):
     statements = [LEDGER_SQL.format(p=database.param), LEDGER_COUNT_SQL.format(p=database.param)]
     routes = [("/archives", statements, lambda _args, q: [(int(q["year"]), q["business"], int(q["limit"]) + 1),
                                                           (int(q["year"]), q["business"])], _ledger_answer)]
-    with serving(app) as ours, serving(minimal_app(world.url, routes)) as raw:
-        _sign_in(ours)
+    seen = {}
+
+    def session(ours, raw):
         with counting() as log:
             _, page = ours.get(f"/api/v1/archives?{query}")
         _, raw_page = raw.get(f"/archives?{query}")
         _same(_comparable(page), _comparable(raw_page), "ledger page")
-        t_ours, t_raw, pages = best_of(scale, lambda i: ours.get(f"/api/v1/archives?{query}"),
-                                       lambda i: raw.get(f"/archives?{query}"), count="pages")
-    return _figures("ledger_page_http", t_ours, t_raw, files=world.files, rows=len(page["items"]),
-                    statements=len(log), pages=pages)
+        seen.update(rows=len(page["items"]), statements=len(log))
+        return best_of(scale, lambda i: ours.get(f"/api/v1/archives?{query}"),
+                       lambda i: raw.get(f"/archives?{query}"), count="pages")
+
+    t_ours, t_raw, pages = over_http(app, minimal_app(world.url, routes), session)
+    return _figures("ledger_page_http", t_ours, t_raw, files=world.files, pages=pages, **seen)
+
+
+def over_http(app, raw_app, session):
+    """`session(ours, raw)` -> (ours, raw, calls) on HTTP_SESSIONS fresh pairs of servers and
+    connections; the session with the median ratio counts (one session's start-up luck decides
+    nothing)."""
+    results = []
+    for _ in range(HTTP_SESSIONS):
+        with serving(app) as ours, serving(raw_app) as raw:
+            _sign_in(ours)
+            results.append(session(ours, raw))
+    return sorted(results, key=lambda r: r[0] / r[1])[len(results) // 2]
 
 
 def search_call(world, _app, scale):
