@@ -109,25 +109,6 @@ def for_update(query):
     return query.for_update() if is_postgres() else query
 
 
-class Compiled:
-    """A query turned into SQL once per database and run again with new values. For the hottest
-    one-row look-ups (a scanned code), where building the SQL costs peewee many times what the
-    database spends answering it. `build(*marks)` makes the query with a mark for each value."""
-
-    def __init__(self, build, arity=1):
-        self.build, self.marks = build, tuple(f"\x00value-{n}\x00" for n in range(arity))
-        self._sql = weakref.WeakKeyDictionary()
-
-    def first(self, *values):
-        """The first row as a tuple, or None."""
-        db = database.obj
-        if db not in self._sql:
-            self._sql[db] = self.build(*self.marks).sql()
-        sql, template = self._sql[db]
-        params = [values[self.marks.index(p)] if p in self.marks else p for p in template]
-        return db.execute_sql(sql, params).fetchone()
-
-
 MARK = "\x00mark:"
 
 
@@ -141,7 +122,8 @@ def _mark_name(param):
 
 class Statement:
     """A statement peewee writes once per database and shape, then runs again with new values;
-    for work whose SQL costs more to write than to run (the sweep's INSERT … SELECTs).
+    for work whose SQL costs more to write than to run (a scanned code's look-up, a bearer token's
+    owner, the sweep's INSERT … SELECTs).
     `build(mark, *shape)` makes the query, where `mark(name)` stands for the value `name` given to
     `run` or `objects`: a date, text or number as the driver takes it (a stored time: `to_db`).
     Where a field would convert a value (integers), wrap the mark in `Value(...)`. The first build

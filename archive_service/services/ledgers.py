@@ -3,7 +3,7 @@ files, read one by one or as pages, moved between places (R22) and voided (R13).
 from datetime import timedelta
 from urllib.parse import quote
 
-from ..db import Compiled, for_update, transaction
+from ..db import Statement, for_update, transaction
 from ..domain import handovers as rules
 from ..domain import retention as retention_rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
@@ -83,14 +83,14 @@ def archive_url(archive_no, item_id=None):
     return f"/archives/{quote(archive_no)}" + (f"#item-{item_id}" if item_id else "")
 
 
-_ARCHIVE_BY_NO = Compiled(lambda code: ArchiveFile.select(ArchiveFile.id, ArchiveFile.status)
-                          .where(ArchiveFile.archive_no == code).limit(1))
+_ARCHIVE_BY_NO = Statement(lambda m: ArchiveFile.select(ArchiveFile.id, ArchiveFile.status)
+                           .where(ArchiveFile.archive_no == m("code")).limit(1))
 
 
 @lookup.resolver(order=10)
 def resolve_archive_no(code):
     """A box label's archive number (档号): the most scanned code, so its SQL is built once."""
-    row = _ARCHIVE_BY_NO.first(code)
+    row = _ARCHIVE_BY_NO.run(code=code).fetchone()
     return {"kind": "archive", "id": row[0], "status": row[1], "url": archive_url(code)} if row else None
 
 

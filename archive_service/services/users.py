@@ -7,7 +7,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..db import Compiled, for_update, transaction
+from ..db import Statement, for_update, transaction
 from ..domain.actors import Actor
 from ..domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, require
 from ..domain.permissions import ROLES, require_permission
@@ -224,9 +224,9 @@ def issue_token(actor, *, now):
 
 
 # Every API call runs this: its SQL is built once.
-_TOKEN_OWNER = Compiled(lambda digest: ApiToken.select(User.id, User.username, User.display_name, User.active,
-                                                       ApiToken.revoked_at, User.roles_text)
-                        .join(User).where(ApiToken.token_hash == digest).limit(1))
+_TOKEN_OWNER = Statement(lambda m: ApiToken.select(User.id, User.username, User.display_name, User.active,
+                                                    ApiToken.revoked_at, User.roles_text)
+                         .join(User).where(ApiToken.token_hash == m("digest")).limit(1))
 
 
 def actor_for_token(token, *, client_addr="", now):
@@ -235,7 +235,7 @@ def actor_for_token(token, *, client_addr="", now):
     digest = _token_digest(token)
     row = token_cache.OWNERS.get(digest)
     if row is None:
-        row = _TOKEN_OWNER.first(digest)
+        row = _TOKEN_OWNER.run(digest=digest).fetchone()
         require(row is not None and row[4] is None and row[3], NotAuthenticated,
                 "auth.token_invalid", "访问令牌无效或已被撤销")
         token_cache.OWNERS.put(digest, row[0], row)
