@@ -8,8 +8,6 @@ the statements carry them as a CASE over the due date. A loan three working days
 its approvers, and the custodians and executives (certificates) or the archivists (files), are
 told too. The alert table's unique (kind, object, recipient, day) makes a second run of the same
 day write nothing; e-mails and robot posts go out only for alerts this run wrote."""
-from datetime import date
-
 from peewee import Case, Cast, Value, fn
 
 from ..db import Statement, is_postgres
@@ -43,8 +41,7 @@ class Lateness:
 
     def __init__(self, as_of, cal, escalate_after):
         self.days, self.counts = {}, {}
-        for due, kind, count in LATE_DUE_DATES.run(as_of=as_of):
-            due = _as_date(due)
+        for due, kind, count in LATE_DUE_DATES.objects(as_of=as_of):
             self.days[due] = cal.working_days_between(due, as_of)
             self.counts[kind] = self.counts.get(kind, 0) + count
         escalated = [due for due, late in self.days.items() if late >= escalate_after]
@@ -59,10 +56,6 @@ class Lateness:
     def message(self, day):
         return (f"{{code}} 借阅已逾期 {self.days[day]} 个工作日(应还日期 {day.isoformat()}),"
                 f"借阅人 {{name}},请尽快归还。")
-
-
-def _as_date(value):
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def sweep(as_of, cal, staff, *, escalate_after, now):
@@ -176,5 +169,5 @@ DIGEST = Statement(lambda m: Loan.select(Loan.object_code, Loan.due_on, Borrower
 
 def _digest_lines(as_of, lateness):
     """The first DIGEST_LINES late loans, oldest due first: (object code, message)."""
-    return [(code, lateness.message(_as_date(due)).format(code=code, name=name))
-            for code, due, name in DIGEST.run(as_of=as_of)]
+    return [(code, lateness.message(due).format(code=code, name=name))
+            for code, due, name in DIGEST.objects(as_of=as_of)]
