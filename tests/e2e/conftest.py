@@ -62,7 +62,9 @@ def browser():
 def page(browser, live_server):
     """A fresh browser context (no cookies) with its base URL on the live service."""
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(10_000)
+    # In CI the browser shares two cores with the crash tests' server processes: a first page can
+    # take more than 10 s to arrive there while it takes a second here.
+    context.set_default_timeout(20_000)
     yield context.new_page()
     context.close()
 
