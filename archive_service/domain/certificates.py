@@ -152,6 +152,20 @@ def require_movable(status, kind):
     raise Conflict("certificate.not_in_safe", f"该权证当前状态为「{STATUS_NAMES[status]}」,不在保险柜中")
 
 
+LOAN_KINDS = (LEND, RETURN)  # only a loan starts these, at the desk (R17); never the generic movement route
+
+
+def require_second_person(actor_id, *, started_by, approved_by=None, borrower=None):
+    """Dual control (R16): the person who confirms a movement is none of those already on it: not
+    who started it, not who approved it, not the borrower whose loan it is."""
+    require(actor_id != started_by, Conflict, "certificate.dual_control",
+            "双人控制:发起人不能自己审批或确认同一笔出入库,须由另一位有权人员办理")
+    require(actor_id != approved_by, Conflict, "certificate.approver_confirms",
+            "双人控制:审批人不能再作为第二人确认同一笔出入库,须由另一位有权人员确认")
+    require(actor_id != borrower, Conflict, "certificate.borrower_confirms",
+            "双人控制:借阅人不能确认自己借阅的权证出入库,须由另一位有权人员确认")
+
+
 def stocktake_result(expected, scans):
     """Close a stock-take. `expected`: [{code, location, status}] frozen at start; `scans`:
     {code: location} (each label once). Found where recorded, found elsewhere in the safe

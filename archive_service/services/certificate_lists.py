@@ -17,7 +17,7 @@ from ..models import (
     Project,
     User,
 )
-from . import audit, certificate_kinds, certificates, numbering, search_index
+from . import audit, certificate_kinds, certificates, custody, numbering, search_index
 from .customers import is_party, load_project
 from .paging import row_id
 
@@ -162,7 +162,7 @@ def confirm(actor, handover_id, checks, location=None, *, now):
 def _store(handover, contents, place, actor, now):
     handover.state, handover.location, handover.stored_at = rules.STORED, place, to_db(now)
     ids = [c["id"] for c in contents]
-    Certificate.update(status=rules.IN_SAFE, location=place).where(Certificate.id.in_(ids)).execute()
+    custody.store(ids, place)
     for cid in ids:
         CertificateMovement.create(certificate=cid, kind=rules.STORE, state=rules.DONE, to_location=place,
                                    started_by=handover.project.b_user_id, started_at=to_db(now),

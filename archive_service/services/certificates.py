@@ -11,7 +11,7 @@ Public calls for other capabilities (loans lends certificates through these):
 import json
 
 from .. import certificate_pdf
-from ..db import Statement, for_update, transaction
+from ..db import Statement, transaction
 from ..domain import certificates as rules
 from ..domain.bounds import bad_character
 from ..domain.customers import PERSON_ID_RE, mask_id_number
@@ -29,7 +29,7 @@ from ..models import (
     Project,
     User,
 )
-from . import audit, calendar, locations, lookup
+from . import audit, calendar, custody, locations, lookup
 from .paging import row_id
 
 MAX_DETAILS = 2000
@@ -130,14 +130,6 @@ def _certificates_query():
             .join(CertificateKind).switch(Certificate).join(Project).join(Customer))
 
 
-def load_certificate(certificate_id, *, lock=False):
-    query = Certificate.select().where(Certificate.id == certificate_id)
-    cert = (for_update(query) if lock else query).get_or_none() if row_id(certificate_id) else None
-    if cert is None:
-        raise NotFound("certificate.not_found", f"找不到权证 {certificate_id}")
-    return cert
-
-
 # ---- one certificate (the ledger, R3, is certificate_ledger.py) ------------------------------
 
 def history(cert, actor=None):
@@ -201,13 +193,10 @@ def _extra(details):
     return text
 
 
-def _movement_fields(cert, kind, to_location, recipient, recipient_id_number, note):
+def _movement_fields(kind, to_location, recipient, recipient_id_number, note):
     fields = {"note": _text(note, "note", "备注")}
-    if kind in (rules.MOVE, rules.RETURN):
-        target = safe_location(to_location) if to_location or kind == rules.MOVE else None
-        require(kind != rules.MOVE or target.id != cert.location_id, Conflict, "certificate.same_location",
-                "权证已在该位置")
-        fields["to_location"] = target or cert.location_id
+    if kind == rules.MOVE or (kind == rules.RETURN and to_location):
+        fields["to_location"] = safe_location(to_location)
     if kind == rules.RELEASE:
         fields["recipient"] = _text(recipient, "recipient", "领取人姓名", 100, required=True)
         number = recipient_id_number.strip().upper() if isinstance(recipient_id_number, str) else ""
@@ -218,30 +207,20 @@ def _movement_fields(cert, kind, to_location, recipient, recipient_id_number, no
 
 
 def start_movement(actor, certificate_id, kind, *, now, to_location=None, recipient=None,
-                   recipient_id_number=None, note="", **details):
-    """The first half of a movement (lend, return, release, move). A release waits for an
-    approver; the others for a second authorised person's confirmation. `details` (e.g. a
-    loan id) are kept with the movement."""
-    require_permission(actor, "certificates.move")
-    with transaction():
-        cert = load_certificate(certificate_id, lock=True)
-        rules.require_movable(cert.status, kind)
-        open_move = cert.movements.where(CertificateMovement.state.in_(rules.OPEN_STATES)).first()
-        require(open_move is None, Conflict, "certificate.movement_open",
-                "该权证已有一笔未完成的出入库,请先处理", details={"movement_id": open_move.id if open_move else None})
-        fields = _movement_fields(cert, kind, to_location, recipient, recipient_id_number, note)
-        state = rules.PENDING_APPROVAL if kind == rules.RELEASE else rules.PENDING_SECOND
-        move = CertificateMovement.create(certificate=cert, kind=kind, state=state, from_location=cert.location_id,
-                                          started_by=actor.id, started_at=to_db(now), details=_extra(details),
-                                          **fields)
-        audit.record(actor, f"certificate.{kind}_start", "certificate", cert.id,
-                     {"movement": move.id, "code": cert.code, "state": state}, now=now)
+                   recipient_id_number=None, note=""):
+    """The first half of a move within the safe or a release (which waits for an approver first).
+    Lend and return start only from a loan at the desk (loan_desk.py), never here."""
+    require(kind in rules.STARTABLE, InvalidInput, "certificate.invalid_movement",
+            "kind 必须是 lend、return、release 或 move", errors={"kind": "lend/return/release/move"})
+    require(kind not in rules.LOAN_KINDS, Conflict, "certificate.loan_movement_only",
+            "权证借出和归还须凭借阅单在借还台办理,不能直接发起")
+    fields = _movement_fields(kind, to_location, recipient, recipient_id_number, note)
+    move = custody.start(actor, certificate_id, kind, now=now, **fields)
     return movement_of(move.id)
 
 
 def release(actor, certificate_id, *, recipient, recipient_id_number, note="", now):
     """Return to the customer on settlement (解押/退还): waits for an approver, then a second person."""
-    require_permission(actor, "certificates.custody")
     return start_movement(actor, certificate_id, rules.RELEASE, recipient=recipient,
                           recipient_id_number=recipient_id_number, note=note, now=now)
 
@@ -256,19 +235,6 @@ def movement_of(movement_id, actor=None):
     return view
 
 
-def _load_movement(movement_id):
-    query = CertificateMovement.select().where(CertificateMovement.id == movement_id)
-    move = for_update(query).get_or_none() if row_id(movement_id) else None
-    if move is None:
-        raise NotFound("certificate.movement_not_found", f"找不到出入库记录 {movement_id}")
-    return move
-
-
-def _require_other_person(actor, move):
-    require(actor.id != move.started_by_id, Conflict, "certificate.dual_control",
-            "双人控制:发起人不能自己审批或确认同一笔出入库,须由另一位有权人员办理")
-
-
 def decide(actor, movement_id, *, approve, note="", now):
     """An approver's yes or no to a release, before anyone touches the safe."""
     require_permission(actor, "certificates.decide")
@@ -276,8 +242,8 @@ def decide(actor, movement_id, *, approve, note="", now):
             errors={"approve": "true 或 false"})
     note = _text(note, "note", "审批意见")
     with transaction():
-        move = _load_movement(movement_id)
-        _require_other_person(actor, move)
+        move = custody.load_movement(movement_id)
+        rules.require_second_person(actor.id, started_by=move.started_by_id)
         require(move.state == rules.PENDING_APPROVAL, Conflict, "certificate.not_pending_approval",
                 f"该笔出入库当前为「{rules.MOVEMENT_STATE_NAMES[move.state]}」,不需要审批")
         move.state = rules.PENDING_SECOND if approve else rules.REFUSED
@@ -289,27 +255,9 @@ def decide(actor, movement_id, *, approve, note="", now):
 
 
 def confirm_movement(actor, movement_id, *, now):
-    """The second half: another authorised person confirms and the movement takes effect."""
-    require_permission(actor, "certificates.move")
-    with transaction():
-        move = _load_movement(movement_id)
-        require(move.state != rules.PENDING_APPROVAL, Conflict, "certificate.not_approved",
-                "该笔出入库尚未经有权审批人同意,不能确认")
-        require(move.state == rules.PENDING_SECOND, Conflict, "certificate.movement_closed",
-                f"该笔出入库已{rules.MOVEMENT_STATE_NAMES[move.state]}")
-        _require_other_person(actor, move)
-        cert = load_certificate(move.certificate_id, lock=True)
-        rules.require_movable(cert.status, move.kind)
-        cert.status = rules.AFTER[move.kind]
-        if move.kind in (rules.MOVE, rules.RETURN):
-            cert.location = move.to_location_id
-        elif move.kind == rules.RELEASE:
-            cert.location = None
-        cert.save()
-        move.state, move.confirmed_by, move.confirmed_at = rules.DONE, actor.id, to_db(now)
-        move.save()
-        audit.record(actor, f"certificate.{move.kind}", "certificate", cert.id,
-                     {"movement": move.id, "code": cert.code, "status": cert.status}, now=now)
+    """The second half: another authorised person confirms and the movement takes effect (a loan's
+    movement moves its loan too, as at the desk)."""
+    move = custody.confirm(actor, movement_id, now=now)
     return movement_of(move.id, actor)
 
 

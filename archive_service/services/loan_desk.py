@@ -10,8 +10,8 @@ from ..domain import loans as rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date, to_db
-from ..models import ArchiveFile, Certificate, HandoverItem, Incident, Loan, User
-from . import alerts, audit, calendar, certificates, loans, lookup
+from ..models import Incident, Loan, User
+from . import alerts, audit, custody, loan_transitions, loans, lookup
 from .approvals import ARCHIVE, CERTIFICATE
 from .loan_views import loan_page
 
@@ -25,21 +25,6 @@ def _scanned(loan, scanned):
     require(code == loan.object_code, InvalidInput, "loan.wrong_label",
             f"扫描的标签 {code} 不是本借阅单的对象 {loan.object_code},请扫描正确的标签",
             errors={"scanned": f"应为 {loan.object_code}"})
-
-
-def _out_key(loan):
-    return f"{loan.object_kind}:{loan.object_code}"
-
-
-def recorded_count(loan):
-    """What must come back (R18): a file's pages as received (every item, attachments included),
-    a certificate's quantity."""
-    if loan.object_kind == CERTIFICATE:
-        return Certificate.get_by_id(loan.certificate_id).quantity
-    items = (HandoverItem.select(HandoverItem.pages)
-             .join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover))
-             .where(ArchiveFile.id == loan.archive_id))
-    return sum(i.pages for i in items)
 
 
 def _require_no_open_movement(loan):
@@ -78,51 +63,34 @@ def checkout(actor, loan_id, scanned, *, now):
         _scanned(loan, scanned)
         _require_no_open_movement(loan)
         loans.target(loan.object_code)
-        holder = Loan.get_or_none(Loan.out_key == _out_key(loan))
+        holder = Loan.get_or_none(Loan.out_key == loan_transitions.out_key(loan))
         require(holder is None, Conflict, "loan.object_out", f"{loan.object_code} 已借出,归还后才能再出借",
                 details={"loan_id": holder.id if holder else None})
         if loan.object_kind == CERTIFICATE:
             _start_movement(actor, loan, certificate_rules.LEND, now)
         else:
-            _hand_out(actor, loan, now)
+            loan_transitions.hand_out(actor, loan, now)
     return loans.get(actor, loan.id, now=now)
 
 
-def _hand_out(actor, loan, now):
-    """The loan is out from now (for a certificate: from the second person's confirmation)."""
-    loan.state, loan.out_key = rules.OUT, _out_key(loan)
-    loan.checked_out_at, loan.checked_out_by = to_db(now), loan.checked_out_by or actor.id
-    loan.due_on = calendar.current().add_working_days(local_date(now), loan.days).due
-    loan.save()
-    audit.record(actor, "loan.checkout", "loan", loan.id, {"object": loan.object_code,
-                                                           "due": loan.due_on.isoformat()}, now=now)
-    loans.tell_borrower(loan, f"{loan.object_code} 已借出给您,请于 {loan.due_on.isoformat()} 前归还。", now)
-
-
 def _start_movement(actor, loan, kind, now):
-    move = certificates.start_movement(actor, loan.certificate_id, kind, now=now, note=f"借阅单 {loan.id}",
-                                       loan=loan.id)
-    loan.movement_id = move["id"]
+    move = custody.start(actor, loan.certificate_id, kind, now=now, note=f"借阅单 {loan.id}", loan=loan)
+    loan.movement_id = move.id
     if kind == certificate_rules.LEND:
         loan.checked_out_by = actor.id
     loan.save()
-    audit.record(actor, f"loan.{kind}_start", "loan", loan.id, {"object": loan.object_code, "movement": move["id"]},
+    audit.record(actor, f"loan.{kind}_start", "loan", loan.id, {"object": loan.object_code, "movement": move.id},
                  now=now)
 
 
 def confirm(actor, loan_id, *, now):
     """A second authorised person confirms the certificate movement a checkout or return started
-    (dual control, R16); the loan then is out (with its due day) or returned."""
+    (dual control, R16): the same transition as confirming it from the movements to-do list, which
+    moves the certificate and the loan (out with its due day, or returned) together."""
     require_permission(actor, "loans.desk")
-    with transaction():
-        loan = loans.load_loan(loan_id, lock=True)
-        require(loan.movement_id is not None, Conflict, "loan.no_open_movement", "该借阅单没有待确认的出入库")
-        move = certificates.confirm_movement(actor, loan.movement_id, now=now)
-        loan.movement_id = None
-        if move["kind"] == certificate_rules.LEND:
-            _hand_out(actor, loan, now)
-        else:
-            _take_back(actor, loan, recorded_count(loan), now)
+    loan = loans.load_loan(loan_id)
+    require(loan.movement_id is not None, Conflict, "loan.no_open_movement", "该借阅单没有待确认的出入库")
+    custody.confirm(actor, loan.movement_id, now=now)
     return loans.get(actor, loan.id, now=now)
 
 
@@ -140,32 +108,20 @@ def return_loan(actor, loan_id, scanned, pages, *, now):
                 f"借阅单当前状态为「{rules.STATE_NAMES[loan.state]}」,不能归还")
         _scanned(loan, scanned)
         _require_no_open_movement(loan)
-        expected = recorded_count(loan)
+        expected = loan_transitions.recorded_count(loan)
         require(pages <= expected, InvalidInput, "loan.pages_over",
                 f"清点 {pages} 页多于登记的 {expected} 页,请重新清点", errors={"pages": f"登记为 {expected} 页"})
         incident = _short_return(actor, loan, expected, pages, now) if pages < expected else None
         if incident is None and loan.object_kind == CERTIFICATE:
             _start_movement(actor, loan, certificate_rules.RETURN, now)
         elif incident is None:
-            _take_back(actor, loan, pages, now)
+            loan_transitions.take_back(actor, loan, pages, now)
     if incident is not None:
         what, unit, keeper = SHORT_WORDS[loan.object_kind]
         raise Conflict("loan.pages_short", f"{what}不符:登记 {expected} {unit},清点 {pages} {unit},不能正常归还;"
                        f"已登记缺失事件,并通知审批人和{keeper}", details={
                            "incident_id": incident.id, "expected_pages": expected, "counted_pages": pages})
     return loans.get(actor, loan.id, now=now)
-
-
-def _take_back(actor, loan, pages, now):
-    loan.state, loan.out_key = rules.RETURNED, None
-    loan.returned_at, loan.returned_by, loan.returned_pages = to_db(now), actor.id, pages
-    loan.save()
-    audit.record(actor, "loan.return", "loan", loan.id, {"object": loan.object_code, "pages": pages}, now=now)
-    loans.tell_borrower(loan, f"{loan.object_code} 已归还,谢谢。", now)
-    waiting = (Loan.select(Loan, User).join(User, on=(Loan.borrower == User.id))
-               .where(Loan.object_code == loan.object_code, Loan.state.in_((rules.REQUESTED, rules.APPROVED))))
-    alerts.notify([w.borrower for w in waiting], kind="loan", obj=loan.object_code, url="/loans", now=now,
-                  message=f"您排队借阅的 {loan.object_code} 已归还,可以办理借阅了。")
 
 
 def _short_return(actor, loan, expected, pages, now):

@@ -9,7 +9,7 @@ from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ..domain.permissions import ROLES, allowed
 from ..domain.timeutil import local_date, to_db
 from ..models import ArchiveFile, Certificate, Loan, LoanApproval, User
-from . import alerts, approvals, audit, calendar, overdue
+from . import alerts, approvals, audit, calendar, loan_transitions, overdue
 from .approvals import ARCHIVE, CERTIFICATE
 from .loan_views import approvals_of, loan_page, loan_view, waiting_line
 from .paging import row_id
@@ -71,11 +71,6 @@ def _tell_awaiting(loan, now):
                   url=f"/loans/{loan.id}", now=now,
                   message=f"{loan.borrower.display_name}申请{what} {loan.object_code}(用途:{loan.purpose}),"
                           f"等待{ROLES[role]}审批。")
-
-
-def tell_borrower(loan, message, now):
-    alerts.notify([loan.borrower], kind="loan", obj=loan.object_code, url=f"/loans/{loan.id}", message=message,
-                  now=now)
 
 
 # ---- request and approval (R17) --------------------------------------------------------------
@@ -141,7 +136,7 @@ def _advance(loan, approve, now):
             loan.state, loan.decided_at = rules.REJECTED, to_db(now)
             message = f"您借阅 {loan.object_code} 的申请未获批准。"
         loan.save()
-        return tell_borrower(loan, message, now)
+        return loan_transitions.tell_borrower(loan, message, now)
     loan.step += 1
     if loan.step < len(steps):
         loan.awaiting = steps[loan.step]
@@ -155,7 +150,7 @@ def _advance(loan, approve, now):
         loan.state, loan.decided_at = rules.APPROVED, to_db(now)
         message = f"您借阅 {loan.object_code} 的申请已批准,请到档案室办理。"
     loan.save()
-    tell_borrower(loan, message, now)
+    loan_transitions.tell_borrower(loan, message, now)
 
 
 def _extend(loan, days):

@@ -87,8 +87,7 @@ def requests(world):
     calls += [("confirm", move_id, "liu", f"/api/v1/certificate-movements/{move_id}/confirm", None)
               for move_id in started_movements(world, to_confirm)]
     calls += [("start", cid, "chen", f"/api/v1/certificates/{cid}/movements",
-               {"kind": "lend"} if n % 2 else {"kind": "move", "to_location": "S9-B"})
-              for n, (cid, _) in enumerate(to_start)]
+               {"kind": "move", "to_location": "S9-B"}) for cid, _ in to_start]
     calls += [("loan", loan_id, "liu", f"/api/v1/loans/{loan_id}/confirm", None)
               for loan_id in checked_out_loans(world, to_lend)]
     return calls

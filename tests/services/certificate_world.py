@@ -10,7 +10,7 @@ from archive_service.models import (
     Stocktake,
     StocktakeScan,
 )
-from archive_service.services import certificate_lists, customers, locations
+from archive_service.services import certificate_lists, customers, loan_desk, loans, locations
 from tests.conftest import NOW
 
 CERTS = [{"kind": "他项权证", "name": "不动产登记证明", "number": "沪(2026)浦东新区不动产证明第0000001号",
@@ -36,6 +36,7 @@ def checks_of(view):
 
 class World:
     def __init__(self, make_actor):
+        self.make_actor = make_actor
         self.a = make_actor("zhang", "manager", display_name="张经理")
         self.b = make_actor("wang", "manager", display_name="王经理")
         self.custodian = make_actor("chen", "custodian", "archivist", display_name="陈权证")
@@ -56,6 +57,18 @@ class World:
         return customers.create_project(self.custodian, code=f"P-{self.projects}", customer_id=self.customer_id,
                                         business="loan", title="流动资金贷款", amount="800000", a_user="zhang",
                                         b_user="wang", ended_on="2026-09-30", now=NOW)
+
+    def lent(self, cert, now=NOW):
+        """`cert` out on a loan an approver and an executive approved (R17), scanned out by the
+        custodian and confirmed by the second person (R16): the loan's view."""
+        if not hasattr(self, "lender"):
+            self.lender = self.make_actor("lend_borrower", "manager", display_name="钱借阅")
+            self.lend_boss = self.make_actor("lend_boss", "executive", display_name="孙总")
+        loan = loans.request(self.lender, object=cert["code"], purpose="办理抵押变更", days=3, use="take_out", now=now)
+        loans.decide(self.approver, loan["id"], True, "同意", now=now)
+        loans.decide(self.lend_boss, loan["id"], True, "同意", now=now)
+        loan_desk.checkout(self.custodian, loan["id"], cert["code"], now=now)
+        return loan_desk.confirm(self.second, loan["id"], now=now)
 
     def listed(self, certs=CERTS, now=NOW):
         return certificate_lists.create(self.a, self.project_id, certs, now=now)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from archive_service.domain.errors import Forbidden, InvalidInput
-from archive_service.services import certificate_ledger, certificate_lists, certificates, customers
+from archive_service.services import certificate_ledger, certificate_lists, customers
 from tests.conftest import NOW
 from tests.services.certificate_world import CERTS, World, checks_of
 from tests.sqlcount import count_statements
@@ -33,8 +33,7 @@ class Ledger:
         self.customer_id = wang_wu["id"]
         first = world.stored()["certificates"]
         self.lent = first[1]["number"]
-        move = certificates.start_movement(world.custodian, first[1]["id"], "lend", now=NOW)
-        certificates.confirm_movement(world.second, move["id"], now=NOW)
+        world.lent(first[1])
         second = self._project("P-2", "guarantee", "2025-06-30", "sun", "wang", self.customer_id)
         self._store(second, [OTHER], "S9-B", LATER)
         third = self._project("P-3", "loan", "2026-09-30", "zhang", "sun", world.customer_id)

@@ -8,7 +8,7 @@ import pytest
 from archive_service.db import database
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Certificate, CertificateMovement
-from archive_service.services import certificate_desk, certificate_lists, certificates
+from archive_service.services import certificate_desk, certificate_lists, certificates, loan_desk
 from tests.conftest import NOW
 from tests.services.certificate_world import World, snapshot
 from tests.sqlcount import count_statements
@@ -36,7 +36,7 @@ def _refused(error, code, call):
 
 
 def _status(cert_id):
-    return certificates.load_certificate(cert_id).status
+    return Certificate.get_by_id(cert_id).status
 
 
 def test_r15_a_release_needs_an_approver_then_a_second_person(world, stored):
@@ -81,8 +81,7 @@ def test_r15_an_approver_cannot_approve_a_release_they_started_nor_decide_twice(
 
 
 def test_r15_releasing_a_certificate_on_loan_or_not_in_the_safe_is_refused(world, stored):
-    lend = certificates.start_movement(world.custodian, stored[0]["id"], "lend", now=NOW, loan_id=7)
-    certificates.confirm_movement(world.second, lend["id"], now=NOW)
+    world.lent(stored[0])
     assert _status(stored[0]["id"]) == "on_loan"
     _refused(Conflict, "certificate.on_loan",
              lambda: certificates.release(world.custodian, stored[0]["id"], now=NOW, **RECIPIENT))
@@ -103,16 +102,22 @@ def test_r15_a_release_with_bad_recipient_details_is_refused(world, stored, fiel
 
 def test_r15_lending_and_returning_each_take_effect_on_the_second_persons_confirmation(world, stored):
     cid = stored[0]["id"]
-    lend = certificates.start_movement(world.custodian, cid, "lend", now=NOW, loan_id=7, borrower="zhang")
-    assert lend["details"] == {"borrower": "zhang", "loan_id": 7} and _status(cid) == "in_safe"
-    _refused(Conflict, "certificate.movement_open",
+    loan = world.lent(stored[0])
+    assert loan["state"] == "out" and _status(cid) == "on_loan"
+    lend = CertificateMovement.get(CertificateMovement.certificate == cid, CertificateMovement.kind == "lend")
+    assert (lend.started_by_id, lend.confirmed_by_id) == (world.custodian.id, world.second.id)
+    _refused(Conflict, "certificate.on_loan",
              lambda: certificates.start_movement(world.second, cid, "move", to_location="S9-B", now=NOW))
-    assert certificates.confirm_movement(world.second, lend["id"], now=NOW)["certificate"]["status"] == "on_loan"
-    back = certificates.start_movement(world.second, cid, "return", to_location="S9-B", now=NOW)
-    _refused(Conflict, "certificate.dual_control",
-             lambda: certificates.confirm_movement(world.second, back["id"], now=NOW))
-    done = certificates.confirm_movement(world.custodian, back["id"], now=NOW)
-    assert (done["certificate"]["status"], done["certificate"]["location"]) == ("in_safe", "S9-B")
+    back = loan_desk.return_loan(world.second, loan["id"], stored[0]["code"], 1, now=NOW)
+    _refused(Conflict, "certificate.dual_control", lambda: loan_desk.confirm(world.second, back["id"], now=NOW))
+    assert loan_desk.confirm(world.custodian, back["id"], now=NOW)["state"] == "returned"
+    assert _status(cid) == "in_safe"
+
+
+@pytest.mark.parametrize("kind", ["lend", "return"])
+def test_r16_lend_and_return_start_only_from_a_loan_at_the_desk(world, stored, kind):
+    _refused(Conflict, "certificate.loan_movement_only",
+             lambda: certificates.start_movement(world.custodian, stored[0]["id"], kind, now=NOW))
 
 
 def test_r16_a_move_goes_only_to_another_safe_place(world, stored):
@@ -129,11 +134,11 @@ def test_r16_a_move_goes_only_to_another_safe_place(world, stored):
 
 def test_r15_managers_cannot_move_certificates(world, stored):
     _refused(Forbidden, "auth.forbidden",
-             lambda: certificates.start_movement(world.a, stored[0]["id"], "lend", now=NOW))
+             lambda: certificates.start_movement(world.a, stored[0]["id"], "move", to_location="S9-B", now=NOW))
 
 
 def test_pending_movements_show_others_movements_to_co_sign(world, stored):
-    move = certificates.start_movement(world.custodian, stored[0]["id"], "lend", now=NOW)
+    move = certificates.start_movement(world.custodian, stored[0]["id"], "move", to_location="S9-B", now=NOW)
     assert [m["id"] for m in certificate_desk.pending_movements(world.second)] == [move["id"]]
     assert certificate_desk.pending_movements(world.custodian) == []
     release = certificates.release(world.custodian, stored[1]["id"], now=NOW, **RECIPIENT)
@@ -143,20 +148,20 @@ def test_pending_movements_show_others_movements_to_co_sign(world, stored):
 def test_pending_movements_run_the_same_statements_for_1_and_50(world):
     certs = world.stored([{"kind": "他项权证", "name": "x", "number": f"N-{n}", "owner": "李四", "quantity": 1}
                           for n in range(50)])["certificates"]
-    certificates.start_movement(world.custodian, certs[0]["id"], "lend", now=NOW)
+    certificates.start_movement(world.custodian, certs[0]["id"], "move", to_location="S9-B", now=NOW)
     with count_statements() as one:
         assert len(certificate_desk.pending_movements(world.second)) == 1
     for cert in certs[1:]:
-        certificates.start_movement(world.custodian, cert["id"], "lend", now=NOW)
+        certificates.start_movement(world.custodian, cert["id"], "move", to_location="S9-B", now=NOW)
     with count_statements() as fifty:
         assert len(certificate_desk.pending_movements(world.second)) == 50
     assert len(one) == len(fifty)
 
 
 def test_r15_the_custodian_confirms_the_days_movements_as_checked(world, stored):
-    move = certificates.start_movement(world.custodian, stored[0]["id"], "lend", now=NOW)
+    move = certificates.start_movement(world.custodian, stored[0]["id"], "move", to_location="S9-B", now=NOW)
     day = certificate_desk.day_movements(world.custodian, "2026-10-09", now=NOW)
-    assert [m["kind"] for m in day["items"]] == ["store", "store", "lend"] and day["checked"] is None
+    assert [m["kind"] for m in day["items"]] == ["store", "store", "move"] and day["checked"] is None
     _refused(Conflict, "certificate.day_open_movements",
              lambda: certificate_desk.check_day(world.custodian, "2026-10-09", now=NOW))
     certificates.confirm_movement(world.second, move["id"], now=NOW)
@@ -208,12 +213,12 @@ def _at_once(calls):
 
 def test_r15_two_people_confirming_one_movement_at_once_take_it_once(world, stored, make_actor):
     third = make_actor("qian", "custodian")
-    move = certificates.start_movement(world.custodian, stored[0]["id"], "lend", now=NOW)
+    move = certificates.start_movement(world.custodian, stored[0]["id"], "move", to_location="S9-B", now=NOW)
     results, errors = _at_once([lambda: certificates.confirm_movement(world.second, move["id"], now=NOW),
                                 lambda: certificates.confirm_movement(third, move["id"], now=NOW)])
     assert len(results) == 1 and [e.code for e in errors] == ["certificate.movement_closed"]
-    assert CertificateMovement.select().where(CertificateMovement.kind == "lend").count() == 1
-    assert _status(stored[0]["id"]) == "on_loan"
+    assert CertificateMovement.select().where(CertificateMovement.kind == "move").count() == 1
+    assert Certificate.get_by_id(stored[0]["id"]).location.code == "S9-B"
 
 
 def test_r14_two_lists_of_the_same_number_at_once_list_it_once(world):

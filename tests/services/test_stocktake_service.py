@@ -6,7 +6,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Stocktake
-from archive_service.services import certificates, locations, stocktakes
+from archive_service.services import locations, stocktakes
 from tests.conftest import NOW
 from tests.services import handover_world
 from tests.services.certificate_world import CERTS, World, snapshot
@@ -62,8 +62,7 @@ def test_r16_the_same_label_twice_counts_once(world):
 
 def test_r16_a_certificate_on_loan_is_reported_as_on_loan(world):
     cert = world.stored()["certificates"][0]
-    lend = certificates.start_movement(world.custodian, cert["id"], "lend", now=NOW)
-    certificates.confirm_movement(world.second, lend["id"], now=NOW)
+    world.lent(cert)
     take = stocktakes.start(world.custodian, "S9", now=NOW)
     assert stocktakes.close(world.custodian, take["id"], now=NOW)["on_loan"] == [cert["code"]]
 
