@@ -9,7 +9,27 @@ STATE_NAMES = {REQUESTED: "待审批", APPROVED: "待出借", OUT: "借出中", 
                CANCELLED: "已撤销"}
 OPEN = (REQUESTED, APPROVED, OUT)
 ACTIVE = (APPROVED, OUT)  # an approved loan lets the borrower read the file (R19)
+# R17: the chairman and the general manager (the executive role) borrow without approval, whatever
+# rules an admin sets; the rule table only sets their days and renewals.
+EXEMPT_ROLE = "executive"
+
+
+def approval_exempt(roles):
+    return EXEMPT_ROLE in roles
 MAX_PURPOSE, MAX_NOTE, MAX_CODE = 200, 500, 80
+SLIP_RE = re.compile(r"^JY-(\d{6,12})$")
+
+
+def slip_code(loan_id):
+    """The code a loan slip carries (借阅单 JY-000123), which the scan box and lookup resolve."""
+    return f"JY-{loan_id:06d}"
+
+
+def slip_id(code):
+    found = SLIP_RE.match(code) if isinstance(code, str) else None
+    return int(found[1]) if found else None
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -1,9 +1,10 @@
 """Who must approve a loan (R17): a table an admin edits, by object kind, use and the
 requester's role. Until an admin sets rules for a kind of object, its defaults apply: a file
 needs one approver, a certificate an approver and an executive; executives need no approval."""
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from ..db import transaction
+from ..domain import loans as loan_rules
 from ..domain.errors import InvalidInput, require
 from ..domain.permissions import ROLES, require_permission
 from ..domain.timeutil import to_db
@@ -58,9 +59,14 @@ def rules_of(object_kind):
 
 def rule_for(object_kind, use, roles):
     """The rule for a requester with `roles`: among the rules matching the use (exact before "*")
-    and one of the roles (or "*"), the one with the fewest approval steps."""
+    and one of the roles (or "*"), the one with the fewest approval steps. An executive's has none
+    (R17), whatever the table says."""
     candidates = [r for r in rules_of(object_kind)
                   if r.use in (use, ANY) and (r.requester_role == ANY or r.requester_role in roles)]
+    if loan_rules.approval_exempt(roles):
+        own = [r for r in candidates if r.requester_role == loan_rules.EXEMPT_ROLE] or \
+            [r for r in DEFAULT_RULES if r.object_kind == object_kind and r.requester_role == loan_rules.EXEMPT_ROLE]
+        return replace(min(own, key=lambda r: r.use == ANY), steps=(), renewal_steps=())
     require(candidates, InvalidInput, "loan.no_rule",
             f"没有适用于{OBJECT_KINDS[object_kind]}{USES.get(use, use)}的审批规则,请联系管理员设置",
             errors={"use": "没有适用的审批规则"})
@@ -113,6 +119,11 @@ def set_rules(actor, object_kind, rules, *, now):
                for n, raw in enumerate(rules)]
     require(all(r.object_kind == object_kind for r in cleaned), InvalidInput, "loan_rule.kind_mismatch",
             f"规则的 object_kind 必须都是 {object_kind}")
+    exempt = [n for n, r in enumerate(cleaned) if r.requester_role == loan_rules.EXEMPT_ROLE
+              and (r.steps or r.renewal_steps)]
+    require(not exempt, InvalidInput, "loan_rule.executive_exempt",
+            "董事长/总经理借阅无需审批(R17),不能为其设置审批步骤",
+            errors={f"rules.{n}.steps": "董事长/总经理无需审批" for n in exempt})
     keys = [(r.use, r.requester_role) for r in cleaned]
     require(len(set(keys)) == len(keys), InvalidInput, "loan_rule.duplicate", "同一用途和角色只能有一条规则")
     with transaction():

@@ -9,7 +9,7 @@ from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ..domain.permissions import ROLES, allowed
 from ..domain.timeutil import local_date, to_db
 from ..models import ArchiveFile, Certificate, Loan, LoanApproval, User
-from . import alerts, approvals, audit, calendar, loan_transitions, overdue
+from . import alerts, approvals, audit, calendar, loan_transitions, lookup, overdue
 from .approvals import ARCHIVE, CERTIFICATE
 from .loan_views import approvals_of, loan_page, loan_view, waiting_line
 from .paging import row_id
@@ -46,6 +46,14 @@ def load_loan(loan_id, *, lock=False):
     if loan is None:
         raise NotFound("loan.not_found", f"找不到借阅单 {loan_id}")
     return loan
+
+
+@lookup.resolver(order=50)
+def resolve_slip(code):
+    """A loan slip's code (JY-000123) for the scan box and GET /lookup/{code}."""
+    loan_id = rules.slip_id(code)
+    loan = Loan.get_or_none(Loan.id == loan_id) if loan_id else None
+    return {"kind": "loan", "id": loan.id, "status": loan.state, "url": f"/loans/{loan.id}"} if loan else None
 
 
 def _may_see(actor, loan):

@@ -73,6 +73,19 @@ def test_r17_the_rules_refuse_unknown_roles_and_stay_as_they_were(world, admin):
         approvals.set_rules(world.a, "archive", [], now=NOW)
 
 
+def test_r17_executives_need_no_approval_whatever_the_table_says(world, admin):
+    before = approvals.all_rules()
+    with pytest.raises(InvalidInput) as caught:
+        approvals.set_rules(admin, "archive", [{"use": "*", "requester_role": "executive", "steps": ["approver"],
+                                                "max_days": 3}], now=NOW)
+    assert caught.value.code == "loan_rule.executive_exempt"
+    assert approvals.all_rules() == before
+    approvals.set_rules(admin, "archive", [{"use": "*", "requester_role": "*", "steps": ["approver"],
+                                            "max_days": 3}], now=NOW)  # no row for executives at all
+    loan = world.request(who=world.boss, days=3)
+    assert (loan["state"], loan["steps"]) == ("approved", [])
+
+
 def test_a_rejected_request_tells_the_borrower(world):
     loan = world.request()
     done = loans.decide(world.approver, loan["id"], False, "用途不明确", now=NOW)

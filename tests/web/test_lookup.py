@@ -104,3 +104,12 @@ def test_scan_box_explains_an_unknown_or_malformed_code(received, browser_login)
     assert r.status_code == 404 and "未找到编码「NO-SUCH-CODE」" in r.get_data(as_text=True)
     r = client.get("/lookup/XD%202026")
     assert r.status_code == 422 and "空格" in r.get_data(as_text=True)
+
+
+def test_r17_a_loan_slip_code_looks_up_to_its_loan(received):
+    arch, no = received["arch"], received["no"]
+    loan = arch.post("/loans", json={"object": no, "purpose": "贷后检查", "days": 3}).get_json()
+    slip = f"JY-{loan['id']:06d}"
+    found = arch.get(f"/lookup/{slip}").get_json()
+    assert found == {"kind": "loan", "id": loan["id"], "status": loan["state"], "url": f"/loans/{loan['id']}"}
+    assert arch.get(f"/lookup/JY-{loan['id'] + 1000:06d}").status_code == 404
