@@ -45,17 +45,24 @@ def scan_view(scan, expected):
             **Reconciliation(scan.pages, expected).as_dict()}
 
 
+def _uploadable(archive):
+    require(archive.status != "voided", Conflict, "archive.voided", f"档号 {archive.archive_no} 已作废,不能上传扫描件")
+    require(archive.status != "destroyed", Conflict, "archive.destroyed",
+            f"档案 {archive.archive_no} 已销毁,不能上传扫描件")
+    return archive
+
+
 def upload(actor, archive_no, stream, *, filename, item_id=None, store, now):
     """Store a scan of the whole file (or of one item) and reconcile its pages with the list (R18).
     The same content uploaded again for the same file and item gives back the first record."""
     require_permission(actor, "scans.upload")
-    archive = load_archive(archive_no)
-    require(archive.status != "voided", Conflict, "archive.voided", f"档号 {archive.archive_no} 已作废,不能上传扫描件")
-    require(archive.status != "destroyed", Conflict, "archive.destroyed",
-            f"档案 {archive.archive_no} 已销毁,不能上传扫描件")
+    archive = _uploadable(load_archive(archive_no))
     item = _item_of(archive, item_id) if item_id is not None else None
     stored = store.put(stream)
     with transaction():
+        # Checked again under the row's lock: a destruction or voiding committed while the bytes
+        # were stored wins, and the scan is not recorded (the sweep removes the unreferenced bytes).
+        archive = _uploadable(for_update(ArchiveFile.select().where(ArchiveFile.id == archive.id)).get())
         scan = ScanFile.get_or_none(ScanFile.archive == archive.id, ScanFile.item == (item.id if item else None),
                                     ScanFile.sha256 == stored.sha256, ScanFile.voided_at.is_null())
         duplicate = scan is not None

@@ -7,7 +7,7 @@ import pytest
 
 from archive_service import scans as store_module
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
-from archive_service.models import AuditEntry, ScanFile
+from archive_service.models import ArchiveFile, AuditEntry, ScanFile
 from archive_service.services import audit, ledgers
 from archive_service.services import scans as scan_service
 from tests import scanfiles
@@ -114,3 +114,28 @@ def test_r19_a_chinese_archive_number_downloads_under_its_own_name(world, store,
     name, copy = scan_service.download(world.arch, scan["id"], store=store, now=NOW)
     copy.close()
     assert name.startswith("档-2026-0001")
+
+
+class DestroyedWhileRead(io.BytesIO):
+    """A scan whose file is destroyed (another transaction commits) while its bytes are stored."""
+
+    def __init__(self, data, archive_no):
+        super().__init__(data)
+        self.archive_no = archive_no
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        if not chunk:
+            ArchiveFile.update(status="destroyed").where(
+                ArchiveFile.archive_no == self.archive_no).execute()
+        return chunk
+
+
+def test_r23_a_destruction_committed_while_a_scan_uploads_wins(world, store):
+    no = world.received()["archive_no"]
+    scans_before = ScanFile.select().count()
+    with pytest.raises(Conflict) as refused:
+        scan_service.upload(world.arch, no, DestroyedWhileRead(scanfiles.pdf(TOTAL), no), filename="a.pdf",
+                            store=store, now=NOW)
+    assert refused.value.code == "archive.destroyed"
+    assert ScanFile.select().count() == scans_before
