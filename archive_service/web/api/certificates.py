@@ -66,7 +66,9 @@ class Release(ApiSchema):
 
 
 class NewMovement(ApiSchema):
-    kind = Text(16, required=True, metadata={"description": "lend, return, release or move"})
+    kind = Text(16, required=True, metadata={
+        "description": "move or release; lend and return start only from a loan at the desk (409 "
+                       "`certificate.loan_movement_only`)"})
     to_location = Text(40, load_default=None, allow_none=True)
     recipient = Text(100, load_default=None, allow_none=True)
     recipient_id_number = Text(32, load_default=None, allow_none=True)
@@ -200,7 +202,8 @@ def release(body, certificate_id):
 @bp.arguments(NewMovement)
 @bp.response(201)
 def start_movement(body, certificate_id):
-    """The first half of a lend, return, release or move."""
+    """The first half of a move or a release (a release needs the custodian, as `/release` does). Lend and
+    return start only from their loan at the desk: 409 `certificate.loan_movement_only`."""
     kind = body.pop("kind")
     return certificates.start_movement(current_actor(), certificate_id, kind, now=now(), **body)
 
