@@ -13,7 +13,7 @@ from ..domain.errors import Conflict, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import to_db
 from ..models import Certificate, CertificateMovement, Loan
-from . import audit, loan_transitions
+from . import audit, availability
 from .paging import row_id
 
 
@@ -107,6 +107,6 @@ def _follow_loan(actor, move, loan_id, now):
     require(loan.movement_id == move.id, Conflict, "loan.no_open_movement", "该借阅单没有待确认的出入库")
     loan.movement_id = None
     if move.kind == rules.LEND:
-        loan_transitions.hand_out(actor, loan, now)
+        availability.hand_out(actor, loan, now)
     else:
-        loan_transitions.take_back(actor, loan, loan_transitions.recorded_count(loan), now)
+        availability.take_back(actor, loan, availability.recorded_count(loan), now)

@@ -5,13 +5,12 @@ from peewee import JOIN
 
 from .. import signoff_pdf
 from ..db import for_update, transaction
-from ..domain import loans as loan_rules
 from ..domain import retention as rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_date, to_db
-from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Loan, Project, ScanFile, User
-from . import audit, retention
+from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Project, ScanFile, User
+from . import audit, availability, retention
 from . import scans as scan_service
 from .ledgers import retention_fields
 from .paging import page_by_id_desc, row_id
@@ -128,8 +127,7 @@ def destroy(actor, disposal_id, *, store, now):
         refused = _problems(archives, local_date(now), listing=False)
         require(not refused, Conflict, "disposal.not_destroyable", "以下档案现在不能销毁:"
                 + ";".join(f"{n} {why}" for n, why in list(refused.items())[:10]), details={"refused": refused})
-        _require_none_out(ids)
-        ArchiveFile.update(status=DESTROYED).where(ArchiveFile.id.in_(ids)).execute()
+        availability.destroy(ids)
         removed = _remove_scans(ids, now) if disposal.remove_scans else []
         disposal.state, disposal.destroyed_by, disposal.destroyed_at = DESTROYED, actor.id, to_db(now)
         disposal.save()
@@ -142,15 +140,6 @@ def destroy(actor, disposal_id, *, store, now):
     if removed:
         scan_service.sweep(store, now=now)
     return get(actor, disposal.id)
-
-
-def _require_none_out(archive_ids):
-    """A file out on a loan is in the borrower's hands: it comes back before it is destroyed."""
-    out = (Loan.select(Loan.id, Loan.object_code)
-           .where(Loan.archive.in_(archive_ids), Loan.state == loan_rules.OUT).order_by(Loan.object_code))
-    out = {loan.object_code: loan.id for loan in out}
-    require(not out, Conflict, "disposal.file_on_loan",
-            "以下档案已借出,归还后才能销毁:" + "、".join(list(out)[:10]), details={"loans": out})
 
 
 def _remove_scans(archive_ids, now):

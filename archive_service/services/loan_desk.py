@@ -11,7 +11,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date, to_db
 from ..models import Incident, Loan, User
-from . import alerts, audit, custody, loan_transitions, loans, lookup
+from . import alerts, audit, availability, custody, loans, lookup
 from .approvals import ARCHIVE, CERTIFICATE
 from .loan_views import loan_page
 
@@ -63,13 +63,13 @@ def checkout(actor, loan_id, scanned, *, now):
         _scanned(loan, scanned)
         _require_no_open_movement(loan)
         loans.target(loan.object_code)
-        holder = Loan.get_or_none(Loan.out_key == loan_transitions.out_key(loan))
+        holder = Loan.get_or_none(Loan.out_key == availability.out_key(loan))
         require(holder is None, Conflict, "loan.object_out", f"{loan.object_code} 已借出,归还后才能再出借",
                 details={"loan_id": holder.id if holder else None})
         if loan.object_kind == CERTIFICATE:
             _start_movement(actor, loan, certificate_rules.LEND, now)
         else:
-            loan_transitions.hand_out(actor, loan, now)
+            availability.hand_out(actor, loan, now)
     return loans.get(actor, loan.id, now=now)
 
 
@@ -108,14 +108,14 @@ def return_loan(actor, loan_id, scanned, pages, *, now):
                 f"借阅单当前状态为「{rules.STATE_NAMES[loan.state]}」,不能归还")
         _scanned(loan, scanned)
         _require_no_open_movement(loan)
-        expected = loan_transitions.recorded_count(loan)
+        expected = availability.recorded_count(loan)
         require(pages <= expected, InvalidInput, "loan.pages_over",
                 f"清点 {pages} 页多于登记的 {expected} 页,请重新清点", errors={"pages": f"登记为 {expected} 页"})
         incident = _short_return(actor, loan, expected, pages, now) if pages < expected else None
         if incident is None and loan.object_kind == CERTIFICATE:
             _start_movement(actor, loan, certificate_rules.RETURN, now)
         elif incident is None:
-            loan_transitions.take_back(actor, loan, pages, now)
+            availability.take_back(actor, loan, pages, now)
     if incident is not None:
         what, unit, keeper = SHORT_WORDS[loan.object_kind]
         raise Conflict("loan.pages_short", f"{what}不符:登记 {expected} {unit},清点 {pages} {unit},不能正常归还;"

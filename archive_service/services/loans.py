@@ -9,7 +9,7 @@ from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
 from ..domain.permissions import ROLES, allowed
 from ..domain.timeutil import local_date, to_db
 from ..models import ArchiveFile, Certificate, Loan, LoanApproval, User
-from . import alerts, approvals, audit, calendar, loan_transitions, lookup, overdue
+from . import alerts, approvals, audit, availability, calendar, lookup, overdue
 from .approvals import ARCHIVE, CERTIFICATE
 from .loan_views import approvals_of, loan_page, loan_view, waiting_line
 from .paging import row_id
@@ -144,7 +144,7 @@ def _advance(loan, approve, now):
             loan.state, loan.decided_at = rules.REJECTED, to_db(now)
             message = f"您借阅 {loan.object_code} 的申请未获批准。"
         loan.save()
-        return loan_transitions.tell_borrower(loan, message, now)
+        return availability.tell_borrower(loan, message, now)
     loan.step += 1
     if loan.step < len(steps):
         loan.awaiting = steps[loan.step]
@@ -158,7 +158,7 @@ def _advance(loan, approve, now):
         loan.state, loan.decided_at = rules.APPROVED, to_db(now)
         message = f"您借阅 {loan.object_code} 的申请已批准,请到档案室办理。"
     loan.save()
-    loan_transitions.tell_borrower(loan, message, now)
+    availability.tell_borrower(loan, message, now)
 
 
 def _extend(loan, days):

@@ -1,8 +1,14 @@
-"""The one place a loan goes out and comes back (R17, R18): a file's availability follows its
-loan, and a certificate's loan follows its confirmed movement (custody.py calls these in the
-movement's own transaction). The desk (loan_desk.py) and the custody module call these; nothing
-else writes a loan's `out` state."""
+"""The one place an archive file's availability changes, in place → out on loan → back, or →
+destroyed (R17, R18, R23), and the one place any loan goes out and comes back: a certificate's loan
+follows its confirmed movement (custody.py calls these in the movement's own transaction). The desk
+(loan_desk.py), custody.py and disposals.py call these; nothing else writes a loan's `out` state or
+a file's `destroyed` status.
+
+A checkout and a destruction of the same file both lock the file's row first, so one of them
+waits for the other and then sees its result."""
+from ..db import for_update
 from ..domain import loans as rules
+from ..domain.errors import Conflict, require
 from ..domain.timeutil import local_date, to_db
 from ..models import ArchiveFile, Certificate, HandoverItem, Loan, User
 from . import alerts, audit, calendar
@@ -29,9 +35,17 @@ def recorded_count(loan):
     return sum(i.pages for i in items)
 
 
+def _lock_in_place(archive_id):
+    archive = for_update(ArchiveFile.select().where(ArchiveFile.id == archive_id)).get()
+    require(archive.status == "in_archive", Conflict, "loan.object_unavailable",
+            f"档案 {archive.archive_no} 当前状态为「{archive.status}」,不能借出")
+
+
 def hand_out(actor, loan, now):
     """The loan is out from now (for a certificate: from the second person's confirmation), due on
     the n-th working day after today."""
+    if loan.archive_id is not None:
+        _lock_in_place(loan.archive_id)
     loan.state, loan.out_key = rules.OUT, out_key(loan)
     loan.checked_out_at, loan.checked_out_by = to_db(now), loan.checked_out_by or actor.id
     loan.due_on = calendar.current().add_working_days(local_date(now), loan.days).due
@@ -52,3 +66,14 @@ def take_back(actor, loan, pages, now):
                .where(Loan.object_code == loan.object_code, Loan.state.in_((rules.REQUESTED, rules.APPROVED))))
     alerts.notify([w.borrower for w in waiting], kind="loan", obj=loan.object_code, url="/loans", now=now,
                   message=f"您排队借阅的 {loan.object_code} 已归还,可以办理借阅了。")
+
+
+def destroy(archive_ids):
+    """The files of an approved disposal are destroyed (R23); the caller holds their rows' locks. A
+    file out on a loan is in the borrower's hands: it comes back first."""
+    out = (Loan.select(Loan.id, Loan.object_code)
+           .where(Loan.archive.in_(archive_ids), Loan.state == rules.OUT).order_by(Loan.object_code))
+    out = {loan.object_code: loan.id for loan in out}
+    require(not out, Conflict, "disposal.file_on_loan",
+            "以下档案已借出,归还后才能销毁:" + "、".join(list(out)[:10]), details={"loans": out})
+    ArchiveFile.update(status="destroyed").where(ArchiveFile.id.in_(archive_ids)).execute()
