@@ -120,3 +120,19 @@ def test_a_certificate_label_resolves_through_the_lookup_and_prints(people):
     assert found == {"kind": "certificate", "id": cert["id"], "status": "in_safe", "url": f"/certificates/{cert['id']}"}
     label = people["arch"].get(f"/labels.pdf?codes={cert['code']}&layout=thermal-60x40")
     assert label.status_code == 200 and label.data.startswith(b"%PDF")
+
+
+def test_r16_stocktake_of_a_safe_inside_a_room_through_the_api(people):
+    for code, parent in (("R1-S01", "R1"), ("R1-S01-A", "R1-S01")):
+        assert people["arch"].post("/locations", json={"code": code, "name": "保险柜", "parent": parent,
+                                                       "safe": True}).status_code == 201
+    inner = stored_through_api(people, CERTS[:1], location="R1-S01-A")["certificates"][0]["code"]
+    take = people["arch"].post("/stocktakes", json={"location": "R1-S01"})
+    assert take.status_code == 201 and take.get_json()["location_path"] == "R1/R1-S01"
+    assert [e["code"] for e in take.get_json()["expected"]] == [inner]
+    tid = take.get_json()["id"]
+    scanned = people["arch"].post(f"/stocktakes/{tid}/scan", json={"code": inner, "location": "R1-S01-A"})
+    assert scanned.status_code == 200
+    assert people["arch"].post(f"/stocktakes/{tid}/close").get_json()["found"] == [inner]
+    assert people["arch"].get("/stocktakes").get_json()["items"][0]["location_path"] == "R1/R1-S01"
+    _refused(lambda: people["arch"].post("/stocktakes", json={"location": "R1"}), 422, "certificate.location_not_safe")

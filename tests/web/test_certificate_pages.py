@@ -169,3 +169,26 @@ def test_the_ledger_page_runs_the_same_statements_for_1_and_50(people, browser_l
     with count_statements() as fifty:
         assert "N-48" in client.get("/certificates").get_data(as_text=True)
     assert len(one) == len(fifty)
+
+
+def test_r16_stocktake_of_a_safe_inside_a_room_from_the_pages(people, browser_login):
+    for code, parent in (("R1-S01", "R1"), ("R1-S01-A", "R1-S01"), ("R1-S02", "R1")):
+        assert people["arch"].post("/locations", json={"code": code, "name": "保险柜", "parent": parent,
+                                                       "safe": True}).status_code == 201
+    cert = stored_through_api(people, CERTS[:1], location="R1-S01-A")["certificates"][0]
+    client = browser_login("li")
+    offered = client.get("/stocktakes").get_data(as_text=True)
+    for path in ("S9", "S9/S9-A", "R1/R1-S01", "R1/R1-S01/R1-S01-A", "R1/R1-S02"):
+        assert f">{path} " in offered, path
+    assert 'value="R1"' not in offered
+    r = client.post("/stocktakes", data={"csrf_token": csrf_token(client, "/stocktakes"), "location": "R1-S01"})
+    assert r.status_code == 302
+    page = r.headers["Location"].replace("http://localhost", "")
+    screen = client.get(page).get_data(as_text=True)
+    assert "保险柜 R1/R1-S01" in screen and "应有 1 份" in screen
+    assert 'value="R1-S01-A"' in screen and 'value="R1-S02"' not in screen and 'value="S9-A"' not in screen
+    token = csrf_token(client, page)
+    client.post(f"{page}/scan", data={"csrf_token": token, "code": cert["code"], "location": "R1-S01-A"})
+    client.post(f"{page}/close", data={"csrf_token": token})
+    assert f"在位(1):</strong>{cert['code']}" in client.get(page).get_data(as_text=True)
+    assert "R1/R1-S01" in client.get("/stocktakes").get_data(as_text=True)
