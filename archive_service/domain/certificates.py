@@ -22,10 +22,15 @@ LISTED, IN_SAFE, ON_LOAN, RELEASED = "listed", "in_safe", "on_loan", "released"
 STATUS_NAMES = {LISTED: "待入库", IN_SAFE: "在保险柜", ON_LOAN: "借出", RELEASED: "已解押退还"}
 
 # The certificate handover list: A lists and signs, B checks and signs, the custodian checks and stores.
-PENDING_B, PENDING_CUSTODIAN, STORED = "pending_b", "pending_custodian", "stored"
-LIST_STATE_NAMES = {PENDING_B: "待B角核对", PENDING_CUSTODIAN: "待权证管理员核对入库", STORED: "已入保险柜"}
+# B or the custodian may instead return it to A (returned); A corrects it and signs again, and the
+# checks start over in a new round (the returned round's signatures no longer count).
+PENDING_B, PENDING_CUSTODIAN, STORED, RETURNED = "pending_b", "pending_custodian", "stored", "returned"
+LIST_STATE_NAMES = {PENDING_B: "待B角核对", PENDING_CUSTODIAN: "待权证管理员核对入库", STORED: "已入保险柜",
+                    RETURNED: "已退回A角"}
 A, B, CUSTODIAN = "A", "B", "custodian"
 SIGNER_NAMES = {A: "A角(列单)", B: "B角(核对)", CUSTODIAN: "权证管理员(核对入库)"}
+RETURNER_NAMES = {B: "B角", CUSTODIAN: "权证管理员"}
+MAX_RETURN_NOTE = 500
 
 STORE, LEND, RETURN, RELEASE, MOVE = "store", "lend", "return", "release", "move"
 MOVEMENT_NAMES = {STORE: "入库", LEND: "借出", RETURN: "归还", RELEASE: "解押退还", MOVE: "移位"}
@@ -95,6 +100,33 @@ def clean_certificates(entries):
                 errors={f"certificates.{n}.number": "清单中重复"})
         seen.add(key)
     return cleaned
+
+
+def clean_corrections(entries, listed_ids):
+    """A's corrected list after a return: every entry as in `clean_certificates`, each with the `id`
+    of the certificate of this list it corrects (it keeps its label), or none for a new one. A listed
+    certificate no entry names is struck from the list."""
+    cleaned = clean_certificates(entries)
+    seen = set()
+    for n, (entry, raw) in enumerate(zip(cleaned, entries, strict=True)):
+        cid = raw.get("id")
+        if cid is not None:
+            ok = isinstance(cid, int) and not isinstance(cid, bool) and cid in listed_ids and cid not in seen
+            require(ok, InvalidInput, "certificate.unknown_entry",
+                    f"第 {n + 1} 项:id 必须是本清单中的一项权证,且只能出现一次",
+                    errors={f"certificates.{n}.id": "不是本清单的权证或重复"})
+            seen.add(cid)
+        entry["id"] = cid
+    return cleaned
+
+
+def clean_return_note(note):
+    """Why the list goes back to A: required, printable, at most MAX_RETURN_NOTE characters."""
+    text = note.strip() if isinstance(note, str) else ""
+    ok = text and len(text) <= MAX_RETURN_NOTE and all(ch.isprintable() or ch in "\n\t" for ch in text)
+    require(ok, InvalidInput, "certificate.return_note_required",
+            f"退回A角时必须写明差异或原因(不超过 {MAX_RETURN_NOTE} 字)", errors={"note": "必填"})
+    return text
 
 
 def canonical(certificates):

@@ -1,6 +1,6 @@
 """Certificate custody (R14–R16): kinds, certificates, their handover lists with three signatures,
 dual-controlled movements, day-end checks and stock-takes of a safe."""
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import SQL, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .core import BaseModel, Location, Project, User
 
@@ -24,19 +24,35 @@ class CertificateHandover(BaseModel):
     content_hash = CharField(max_length=64)
     location = ForeignKeyField(Location, null=True, on_delete="RESTRICT")
     stored_at = DateTimeField(null=True)
+    # The signing round: 1, and one more each time B or the custodian returns the list to A. Only
+    # the signatures of the current round count; earlier ones are kept, superseded.
+    round = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
 
 
 class CertificateSignature(BaseModel):
-    """A, B or the custodian signing the list's content (its hash) after their check."""
+    """A, B or the custodian signing the list's content (its hash) after their check, in a round."""
 
     handover = ForeignKeyField(CertificateHandover, backref="signatures", on_delete="CASCADE")
     role = CharField(max_length=16)
     user = ForeignKeyField(User, on_delete="RESTRICT")
     signed_at = DateTimeField()
     content_hash = CharField(max_length=64)
+    round = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
 
     class Meta:
-        indexes = ((("handover", "role"), True),)
+        indexes = ((("handover", "round", "role"), True),)
+
+
+class CertificateListReturn(BaseModel):
+    """B or the custodian sent the list back to A: the differences they counted and why."""
+
+    handover = ForeignKeyField(CertificateHandover, backref="returns", on_delete="CASCADE")
+    round = IntegerField()
+    role = CharField(max_length=16)
+    returned_by = ForeignKeyField(User, on_delete="RESTRICT")
+    returned_at = DateTimeField()
+    note = TextField()
+    differences = TextField()
 
 
 class Certificate(BaseModel):
@@ -112,4 +128,4 @@ class StocktakeScan(BaseModel):
 
 
 MODELS = [CertificateKind, CertificateHandover, CertificateSignature, Certificate, CertificateMovement,
-          CertificateDayCheck, Stocktake, StocktakeScan]
+          CertificateDayCheck, Stocktake, StocktakeScan, CertificateListReturn]

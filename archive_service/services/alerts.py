@@ -20,7 +20,7 @@ DIGEST = "digest"
 REMINDER = "reminder"
 KIND_NAMES = {"loan_overdue": "借阅逾期", "handover_late": "移交逾期", "certificate_list_late": "权证清单未确认",
               "certificate_out_late": "权证出库超期", DIGEST: "逾期日报", REMINDER: "催还提醒",
-              "incident": "缺页事件", "loan": "借阅通知"}
+              "incident": "缺页事件", "loan": "借阅通知", "certificate_list": "权证移交清单"}
 
 
 def _subject(notice):

@@ -1,6 +1,9 @@
 """The certificate handover list (重要权证移交清单, R15–R16): A lists a project's certificates apart
 from the file; B checks name, number and quantity of each and signs; the custodian checks them
-again, signs and puts them in a safe. Only then are they in the safe."""
+again, signs and puts them in a safe. Only then are they in the safe. (A list returned to A, its
+correction and A's new signature are certificate_list_rounds.py.)"""
+import json
+
 from .. import certificate_pdf
 from ..db import for_update, transaction
 from ..domain import certificates as rules
@@ -11,6 +14,7 @@ from ..models import (
     Certificate,
     CertificateHandover,
     CertificateKind,
+    CertificateListReturn,
     CertificateMovement,
     CertificateSignature,
     Customer,
@@ -22,20 +26,36 @@ from .customers import is_party, load_project
 from .paging import row_id
 
 
-def _rows(handover):
+def list_rows(handover):
     return list(Certificate.select(Certificate, CertificateKind).join(CertificateKind)
                 .where(Certificate.handover == handover.id).order_by(Certificate.position))
 
 
-def _contents(rows):
+def list_contents(rows):
     return [{"id": c.id, "kind_code": c.kind.code, "name": c.name, "number": c.number, "owner": c.owner,
              "quantity": c.quantity} for c in rows]
 
 
+def _signature_view(s, current_round):
+    return {"role": s.role, "role_name": rules.SIGNER_NAMES[s.role], "username": s.user.username,
+            "display_name": s.user.display_name, "signed_at": iso_local(s.signed_at),
+            "content_hash": s.content_hash, "round": s.round, "superseded": s.round < current_round}
+
+
+def _return_view(r):
+    return {"round": r.round, "role": r.role, "role_name": rules.RETURNER_NAMES[r.role],
+            "username": r.returned_by.username, "display_name": r.returned_by.display_name,
+            "returned_at": iso_local(r.returned_at), "note": r.note, "differences": json.loads(r.differences)}
+
+
 def list_view(handover):
-    project, rows, places = handover.project, _rows(handover), certificates.Places()
+    """The list; `signatures` are those of the current round (the ones that count), earlier rounds'
+    are in `superseded_signatures`, and every return to A with its differences in `returns`."""
+    project, rows, places = handover.project, list_rows(handover), certificates.Places()
     sigs = list(CertificateSignature.select(CertificateSignature, User).join(User)
                 .where(CertificateSignature.handover == handover.id).order_by(CertificateSignature.id))
+    returns = list(CertificateListReturn.select(CertificateListReturn, User).join(User)
+                   .where(CertificateListReturn.handover == handover.id).order_by(CertificateListReturn.id))
     return {
         "id": handover.id, "project_id": project.id, "state": handover.state,
         "state_name": rules.LIST_STATE_NAMES[handover.state],
@@ -48,9 +68,10 @@ def list_view(handover):
                           "status_name": rules.STATUS_NAMES[c.status], "location": places.code(c.location_id)}
                          for c in rows],
         "total_quantity": sum(c.quantity for c in rows), "content_hash": handover.content_hash,
-        "signatures": [{"role": s.role, "role_name": rules.SIGNER_NAMES[s.role], "username": s.user.username,
-                        "display_name": s.user.display_name, "signed_at": iso_local(s.signed_at),
-                        "content_hash": s.content_hash} for s in sigs],
+        "round": handover.round,
+        "signatures": [_signature_view(s, handover.round) for s in sigs if s.round == handover.round],
+        "superseded_signatures": [_signature_view(s, handover.round) for s in sigs if s.round < handover.round],
+        "returns": [_return_view(r) for r in returns],
         "location": places.code(handover.location_id), "created_at": iso_local(handover.created_at),
         "stored_at": iso_local(handover.stored_at),
     }
@@ -72,17 +93,21 @@ def get(actor, handover_id, *, now):
     return list_view(handover)
 
 
-def _require_not_in_safe(kind, number, index):
-    taken = Certificate.select().where(Certificate.kind == kind.id, Certificate.number == number,
-                                       Certificate.status != rules.RELEASED).exists()
+def require_not_in_safe(kind, number, index, besides=None):
+    """No certificate of this kind and number is listed or kept already (a list being corrected,
+    `besides`, does not count against itself)."""
+    query = Certificate.select().where(Certificate.kind == kind.id, Certificate.number == number,
+                                       Certificate.status != rules.RELEASED)
+    taken = (query.where(Certificate.handover != besides) if besides else query).exists()
     require(not taken, Conflict, "certificate.number_in_safe",
             f"第 {index + 1} 项:{kind.name} {number} 已登记在保管中,不能重复移交",
             errors={f"certificates.{index}.number": "已在保管中"})
 
 
-def _sign(handover, role, user_id, now):
+def sign(handover, role, user_id, now):
+    """`role` signs the list's content as it stands, in the list's current round."""
     CertificateSignature.create(handover=handover, role=role, user=user_id, signed_at=to_db(now),
-                                content_hash=handover.content_hash)
+                                content_hash=handover.content_hash, round=handover.round)
 
 
 def create(actor, project_id, entries, *, now):
@@ -99,7 +124,7 @@ def create(actor, project_id, entries, *, now):
         # Lists of the same kinds are made one after the other, so a number is never listed twice.
         list(for_update(CertificateKind.select().where(CertificateKind.id.in_([k.id for k in kinds]))))
         for n, (entry, kind) in enumerate(zip(cleaned, kinds, strict=True)):
-            _require_not_in_safe(kind, entry["number"], n)
+            require_not_in_safe(kind, entry["number"], n)
         handover = CertificateHandover.create(project=project, state=rules.PENDING_B, created_by=actor.id,
                                               created_at=to_db(now), content_hash="")
         year = local_date(now).year
@@ -109,17 +134,20 @@ def create(actor, project_id, entries, *, now):
                                       kind=kind, name=entry["name"], number=entry["number"], owner=entry["owner"],
                                       quantity=entry["quantity"], status=rules.LISTED, position=n)
             search_index.put("certificate", cert.id, entry["name"], entry["owner"])
-        handover.content_hash = rules.content_hash(_contents(_rows(handover)))
+        handover.content_hash = rules.content_hash(list_contents(list_rows(handover)))
         handover.save()
-        _sign(handover, rules.A, actor.id, now)
+        sign(handover, rules.A, actor.id, now)
         audit.record(actor, "certificate_list.create", "certificate_list", handover.id,
                      {"project": project.code, "certificates": len(cleaned), "hash": handover.content_hash}, now=now)
     return list_view(handover)
 
 
-def _checker_role(actor, handover):
-    """B checks first, then the custodian; three different people (R15)."""
+def checker_role(actor, handover):
+    """B checks first, then the custodian; three different people (R15). The same person may
+    instead return the list to A; a returned list is checked again only after A signs again."""
     project = handover.project
+    require(handover.state != rules.RETURNED, Conflict, "certificate.list_returned",
+            f"该清单已退回A角({project.a_user.display_name})更正,须待A角更正并重新签字后再核对")
     if handover.state == rules.PENDING_B:
         if actor.id != project.b_user_id and allowed(actor.roles, "certificates.custody"):
             raise Conflict("certificate.b_check_first", "须先由B角核对签字,权证管理员再核对入库")
@@ -140,15 +168,15 @@ def confirm(actor, handover_id, checks, location=None, *, now):
     certificates are in the safe (R16), the first storing dual-controlled by B and the custodian."""
     with transaction():
         handover = load_visible(actor, handover_id, lock=True)
-        role = _checker_role(actor, handover)
+        role = checker_role(actor, handover)
         place = certificates.safe_location(location) if role == rules.CUSTODIAN else None
-        contents = _contents(_rows(handover))
+        contents = list_contents(list_rows(handover))
         diffs = rules.differences(contents, checks)
         require(not diffs, Conflict, "certificate.check_mismatch",
                 f"核对不一致:{len(diffs)} 处与清单不符,未签字", details={"differences": diffs})
         require(rules.content_hash(contents) == handover.content_hash, Conflict, "certificate.content_changed",
                 "清单内容与A角签字时不一致")
-        _sign(handover, role, actor.id, now)
+        sign(handover, role, actor.id, now)
         if role == rules.B:
             handover.state = rules.PENDING_CUSTODIAN
         else:
@@ -193,14 +221,17 @@ def _summaries(query):
 
 
 def waiting(actor):
-    """Lists waiting for the actor's check: as B of the project, or as custodian."""
+    """Lists waiting for the actor: to check as B of the project or as custodian, or returned to
+    the actor as A to correct and sign again."""
     base = CertificateHandover.select()
+    mine = Project.select(Project.id).where(Project.a_user == actor.id)
+    as_a = _summaries(base.where(CertificateHandover.state == rules.RETURNED, CertificateHandover.project.in_(mine)))
     as_b = _summaries(base.where(CertificateHandover.state == rules.PENDING_B,
                                  CertificateHandover.project.in_(Project.select(Project.id)
                                                                  .where(Project.b_user == actor.id))))
     custody = _summaries(base.where(CertificateHandover.state == rules.PENDING_CUSTODIAN)) \
         if allowed(actor.roles, "certificates.custody") else []
-    return {"as_b": as_b, "custody": custody}
+    return {"as_b": as_b, "custody": custody, "as_a": as_a}
 
 
 def of_project(actor, project_id):

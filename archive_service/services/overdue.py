@@ -182,21 +182,26 @@ def _approved_extensions(handover_ids):
 
 def _late_certificate_lists(as_of, cal, staff, escalate_after, only):
     """Certificate lists not in the safe a working day after they were made (R15: at once):
-    B or the custodian who has not confirmed; later also the approvers, archivists and executives."""
+    B or the custodian who has not confirmed, or A when the list was returned to A for correction;
+    later also the approvers, archivists and executives."""
     late = certificates.overdue_lists(datetime.combine(as_of, time(12), LOCAL_TZ), cal)
     if only is not None:
         late = [row for row in late if row["project_code"] == only]
     if not late:
         return []
-    projects = {p.id: p for p in Project.select(Project, User).join(User, on=(Project.b_user == User.id),
-                                                                     attr="b_user")
+    a_user = User.alias()
+    projects = {p.id: p for p in Project.select(Project, User, a_user).join(User, on=(Project.b_user == User.id),
+                                                                             attr="b_user")
+                .switch(Project).join(a_user, on=(Project.a_user == a_user.id), attr="a_user")
                 .where(Project.id.in_([row["project_id"] for row in late]))}
     found = []
     for row in late:
         due = date.fromisoformat(row["due"])
         days = cal.working_days_between(due, as_of)
         level = 2 if days >= escalate_after else 1
-        who = [projects[row["project_id"]].b_user] if row["state"] == "pending_b" else _holding(staff, CUSTODIAN)
+        project = projects[row["project_id"]]
+        who = {"pending_b": [project.b_user], "returned": [project.a_user]}.get(row["state"]) \
+            or _holding(staff, CUSTODIAN)
         if level == 2:
             who += _holding(staff, APPROVER, ARCHIVIST, CUSTODIAN, EXECUTIVE)
         message = (f"项目 {row['project_code']} 的重要权证移交清单({row['state_name']})已逾期 {days} 个工作日"

@@ -20,6 +20,13 @@ def put(kind, ref, *texts):
         SearchGram.insert_many(rows).execute()
 
 
+def remove(kind, refs):
+    """Drop objects `refs` of `kind` from the index (e.g. certificates struck from a list)."""
+    docs = SearchDoc.select(SearchDoc.id).where(SearchDoc.kind == kind, SearchDoc.ref.in_(list(refs)))
+    SearchGram.delete().where(SearchGram.doc.in_(docs)).execute()
+    SearchDoc.delete().where(SearchDoc.kind == kind, SearchDoc.ref.in_(list(refs))).execute()
+
+
 def put_many(kind, pairs):
     """Index many new objects at once: `pairs` of (ref, text); for bulk imports."""
     pairs = [(ref, normalise(text)) for ref, text in pairs]

@@ -45,7 +45,8 @@ def stocktake_view(stocktake, places=None):
 
 
 def start(actor, location, *, now):
-    """Start a stock-take of a safe; what should be in it (in the safe or out on loan) is frozen."""
+    """Start a stock-take of a safe, wherever it stands (a safe in a room, a drawer in a safe): what
+    should be in it or in the places inside it (in the safe or out on loan) is frozen."""
     require_permission(actor, "certificates.custody")
     with transaction():
         safe = certificates.safe_location(location)
@@ -137,8 +138,8 @@ def recent(actor, *, limit=50):
     places = certificates.Places()
     rows = Stocktake.select().order_by(Stocktake.state.desc(), Stocktake.id.desc()).limit(limit)
     names = certificates.people(uid for s in rows for uid in (s.started_by_id, s.closed_by_id))
-    return [{"id": s.id, "location": places.code(s.location_id), "state": s.state,
-             "state_name": STATE_NAMES[s.state], "started_by": names.get(s.started_by_id),
+    return [{"id": s.id, "location": places.code(s.location_id), "location_path": places.path(s.location_id),
+             "state": s.state, "state_name": STATE_NAMES[s.state], "started_by": names.get(s.started_by_id),
              "started_at": iso_local(s.started_at), "closed_at": iso_local(s.closed_at),
              "expected": len(json.loads(s.expected))} for s in rows]
 

@@ -122,3 +122,39 @@ def test_r16_a_foreign_code_an_archive_number_is_refused_by_name(make_actor):
     err = _refused(InvalidInput, "stocktake.foreign_code",
                    lambda: stocktakes.scan(custodian, take["id"], archive_no, "S9", now=NOW))
     assert err.message == f"{archive_no} 不是权证标签,而是档案的编码"
+
+
+def _safe_in_a_room(world):
+    """Room R1 (not a safe) → safe R1-S01 → drawer R1-S01-A; another safe R1-S02 in the same room."""
+    for code, parent in (("R1-S01", "R1"), ("R1-S01-A", "R1-S01"), ("R1-S02", "R1")):
+        locations.create_location(world.custodian, code=code, name="保险柜", parent=parent, safe=True, now=NOW)
+
+
+def test_r16_stocktake_of_a_safe_inside_a_room(world):
+    _safe_in_a_room(world)
+    first, second = (c["code"] for c in world.stored(location="R1-S01")["certificates"])
+    inner = world.stored([{**CERTS[0], "number": "N-3", "kind": "借款人财产权属证明"}],
+                         location="R1-S01-A")["certificates"][0]["code"]
+    elsewhere = world.stored([{**CERTS[0], "number": "N-4", "kind": "借款人财产权属证明"}],
+                             location="R1-S02")["certificates"][0]["code"]
+    take = stocktakes.start(world.custodian, "R1-S01", now=NOW)
+    assert (take["location"], take["location_path"]) == ("R1-S01", "R1/R1-S01")
+    assert sorted(e["code"] for e in take["expected"]) == sorted([first, second, inner])
+    stocktakes.scan(world.custodian, take["id"], first, "R1-S01", now=NOW)
+    stocktakes.scan(world.custodian, take["id"], inner, "R1-S01-A", now=NOW)
+    _refused(InvalidInput, "stocktake.location_outside",
+             lambda: stocktakes.scan(world.custodian, take["id"], elsewhere, "R1-S02", now=NOW))
+    result = stocktakes.close(world.custodian, take["id"], now=NOW)
+    assert (result["found"], result["missing"]) == (sorted([first, inner]), [second])
+    assert [(r["location"], r["location_path"]) for r in stocktakes.recent(world.custodian)] == [
+        ("R1-S01", "R1/R1-S01")]
+
+
+def test_r16_a_drawer_inside_a_safe_is_stock_taken_on_its_own(world):
+    _safe_in_a_room(world)
+    world.stored(location="R1-S01")
+    inner = world.stored([{**CERTS[0], "number": "N-3", "kind": "借款人财产权属证明"}],
+                         location="R1-S01-A")["certificates"][0]["code"]
+    take = stocktakes.start(world.custodian, "R1-S01-A", now=NOW)
+    assert [e["code"] for e in take["expected"]] == [inner]
+    _refused(InvalidInput, "certificate.location_not_safe", lambda: stocktakes.start(world.custodian, "R1", now=NOW))

@@ -120,3 +120,54 @@ def test_a_certificate_label_resolves_through_the_lookup_and_prints(people):
     assert found == {"kind": "certificate", "id": cert["id"], "status": "in_safe", "url": f"/certificates/{cert['id']}"}
     label = people["arch"].get(f"/labels.pdf?codes={cert['code']}&layout=thermal-60x40")
     assert label.status_code == 200 and label.data.startswith(b"%PDF")
+
+
+def test_r16_stocktake_of_a_safe_inside_a_room_through_the_api(people):
+    for code, parent in (("R1-S01", "R1"), ("R1-S01-A", "R1-S01")):
+        assert people["arch"].post("/locations", json={"code": code, "name": "保险柜", "parent": parent,
+                                                       "safe": True}).status_code == 201
+    inner = stored_through_api(people, CERTS[:1], location="R1-S01-A")["certificates"][0]["code"]
+    take = people["arch"].post("/stocktakes", json={"location": "R1-S01"})
+    assert take.status_code == 201 and take.get_json()["location_path"] == "R1/R1-S01"
+    assert [e["code"] for e in take.get_json()["expected"]] == [inner]
+    tid = take.get_json()["id"]
+    scanned = people["arch"].post(f"/stocktakes/{tid}/scan", json={"code": inner, "location": "R1-S01-A"})
+    assert scanned.status_code == 200
+    assert people["arch"].post(f"/stocktakes/{tid}/close").get_json()["found"] == [inner]
+    assert people["arch"].get("/stocktakes").get_json()["items"][0]["location_path"] == "R1/R1-S01"
+    _refused(lambda: people["arch"].post("/stocktakes", json={"location": "R1"}), 422, "certificate.location_not_safe")
+
+
+def test_r15_b_returns_a_list_with_differences_and_a_corrects_and_signs_again_through_the_api(people):
+    listed = people["a"].post(f"/projects/{people['project']}/certificate-handovers",
+                              json={"certificates": CERTS}).get_json()
+    hid, counted = listed["id"], checks_of(listed)
+    counted[0]["number"] = "沪(2026)浦东新区不动产证明第0000002号"
+    _refused(lambda: people["b"].post(f"/certificate-handovers/{hid}/return", json={"checks": counted}),
+             422, "request.invalid")
+    _refused(lambda: people["b"].post(f"/certificate-handovers/{hid}/return", json={"note": " "}),
+             422, "certificate.return_note_required")
+    _refused(lambda: people["arch"].post(f"/certificate-handovers/{hid}/return", json={"note": "x"}),
+             409, "certificate.b_check_first")
+    _refused(lambda: people["a"].post(f"/certificate-handovers/{hid}/sign"), 409, "certificate.not_returned")
+    r = people["b"].post(f"/certificate-handovers/{hid}/return", json={"checks": counted, "note": "证明号与原件不符"})
+    assert r.status_code == 200 and r.get_json()["state"] == "returned"
+    assert r.get_json()["returns"][0]["differences"][0]["problem"] == "number_differs"
+    assert people["a"].get("/certificate-handovers/waiting").get_json()["as_a"][0]["id"] == hid
+    _refused(lambda: people["b"].post(f"/certificate-handovers/{hid}/confirm", json={"checks": checks_of(listed)}),
+             409, "certificate.list_returned")
+    entries = [{"id": c["id"], "kind": c["kind_code"], "name": c["name"], "number": c["number"], "owner": c["owner"],
+                "quantity": c["quantity"]} for c in listed["certificates"]]
+    entries[0]["number"] = counted[0]["number"]
+    _refused(lambda: people["b"].put(f"/certificate-handovers/{hid}/certificates", json={"certificates": entries}),
+             403, "certificate.not_a_role")
+    corrected = people["a"].put(f"/certificate-handovers/{hid}/certificates", json={"certificates": entries})
+    assert corrected.status_code == 200 and corrected.get_json()["certificates"][0]["number"] == counted[0]["number"]
+    signed = people["a"].post(f"/certificate-handovers/{hid}/sign").get_json()
+    assert signed["state"] == "pending_b"
+    assert people["b"].post(f"/certificate-handovers/{hid}/confirm", json={"checks": counted}).status_code == 200
+    done = people["arch"].post(f"/certificate-handovers/{hid}/confirm",
+                               json={"checks": counted, "location": "S9-A"}).get_json()
+    assert [(s["role"], s["round"]) for s in done["signatures"]] == [("A", 2), ("B", 2), ("custodian", 2)]
+    assert {s["content_hash"] for s in done["signatures"]} == {signed["content_hash"]} != {listed["content_hash"]}
+    assert [s["role"] for s in done["superseded_signatures"]] == ["A"]

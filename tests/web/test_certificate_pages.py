@@ -169,3 +169,66 @@ def test_the_ledger_page_runs_the_same_statements_for_1_and_50(people, browser_l
     with count_statements() as fifty:
         assert "N-48" in client.get("/certificates").get_data(as_text=True)
     assert len(one) == len(fifty)
+
+
+def test_r16_stocktake_of_a_safe_inside_a_room_from_the_pages(people, browser_login):
+    for code, parent in (("R1-S01", "R1"), ("R1-S01-A", "R1-S01"), ("R1-S02", "R1")):
+        assert people["arch"].post("/locations", json={"code": code, "name": "保险柜", "parent": parent,
+                                                       "safe": True}).status_code == 201
+    cert = stored_through_api(people, CERTS[:1], location="R1-S01-A")["certificates"][0]
+    client = browser_login("li")
+    offered = client.get("/stocktakes").get_data(as_text=True)
+    for path in ("S9", "S9/S9-A", "R1/R1-S01", "R1/R1-S01/R1-S01-A", "R1/R1-S02"):
+        assert f">{path} " in offered, path
+    assert 'value="R1"' not in offered
+    r = client.post("/stocktakes", data={"csrf_token": csrf_token(client, "/stocktakes"), "location": "R1-S01"})
+    assert r.status_code == 302
+    page = r.headers["Location"].replace("http://localhost", "")
+    screen = client.get(page).get_data(as_text=True)
+    assert "保险柜 R1/R1-S01" in screen and "应有 1 份" in screen
+    assert 'value="R1-S01-A"' in screen and 'value="R1-S02"' not in screen and 'value="S9-A"' not in screen
+    token = csrf_token(client, page)
+    client.post(f"{page}/scan", data={"csrf_token": token, "code": cert["code"], "location": "R1-S01-A"})
+    client.post(f"{page}/close", data={"csrf_token": token})
+    assert f"在位(1):</strong>{cert['code']}" in client.get(page).get_data(as_text=True)
+    assert "R1/R1-S01" in client.get("/stocktakes").get_data(as_text=True)
+
+
+def test_r15_b_returns_a_list_from_the_page_and_a_corrects_and_signs_again(people, browser_login):
+    listed = people["a"].post(f"/projects/{people['project']}/certificate-handovers",
+                              json={"certificates": CERTS}).get_json()
+    page, second = f"/certificate-handovers/{listed['id']}", listed["certificates"][1]
+    client = browser_login("wang")
+    assert "退回A角" in client.get(page).get_data(as_text=True)
+    counted = _check_form(listed, client, page, note="")
+    counted[f"quantity-{second['id']}"] = "3"
+    before = _counts()
+    r = client.post(f"{page}/return", data=counted, headers={"Referer": f"http://localhost{page}"})
+    assert r.status_code == 302 and _counts() == before
+    assert any("必须写明差异" in f for f in flashes(client.get(page).get_data(as_text=True)))
+    assert client.post(f"{page}/return", data={**counted, "note": "股权出质通知书原件为 3 份"}).status_code == 302
+    screen = client.get(page).get_data(as_text=True)
+    assert "已退回A角" in screen and f"权证 {second['code']}:份数 清单为「2」,核对为「3」" in screen
+    before = _counts()
+    r = client.post(f"{page}/sign", data={"csrf_token": csrf_token(client, page)})
+    assert r.status_code == 403 and "只有本项目的A角(zhang)可以重新签字" in r.get_data(as_text=True)
+    assert _counts() == before
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+    client = browser_login("zhang")
+    assert "退回待更正的权证清单" in client.get("/").get_data(as_text=True)
+    screen = client.get(page).get_data(as_text=True)
+    assert "更正清单" in screen and "股权出质通知书原件为 3 份" in screen
+    token = csrf_token(client, page)
+    rows = {"csrf_token": token}
+    for n, c in enumerate(listed["certificates"]):
+        rows |= {f"id-{n}": str(c["id"]), f"kind-{n}": c["kind"], f"name-{n}": c["name"],
+                 f"number-{n}": c["number"], f"owner-{n}": c["owner"], f"quantity-{n}": str(c["quantity"])}
+    rows["quantity-1"] = "3"
+    assert client.post(f"{page}/certificates", data=rows).status_code == 302
+    assert client.post(f"{page}/sign", data={"csrf_token": token}).status_code == 302
+    screen = client.get(page).get_data(as_text=True)
+    assert "待B角核对" in screen and "已作废的签字" in screen and "第 1 轮" in screen
+    with database.connection_context():
+        assert Certificate.get_by_id(second["id"]).quantity == 3
+        assert sorted((s.round, s.role) for s in CertificateSignature.select()) == [(1, "A"), (2, "A")]

@@ -6,6 +6,7 @@ from ...services import (
     certificate_desk,
     certificate_kinds,
     certificate_ledger,
+    certificate_list_rounds,
     certificate_lists,
     certificates,
     stocktakes,
@@ -51,6 +52,23 @@ class ListCheck(ApiSchema):
     checks = List(Nested(CertificateCheck), required=True)
     location = Text(40, load_default=None, allow_none=True,
                     metadata={"description": "the safe location; required at the custodian's check"})
+
+
+class ListReturn(ApiSchema):
+    checks = List(Nested(CertificateCheck), load_default=None, allow_none=True,
+                  metadata={"description": "what the checker counted, as at `confirm`: the differences are recorded"})
+    note = Text(500, required=True, metadata={"description": "the differences or the reason, for A"})
+
+
+class CorrectedCertificate(NewCertificate):
+    id = Id(load_default=None, allow_none=True,
+            metadata={"description": "the list's certificate this entry corrects (it keeps its label); "
+                                     "none for a new one"})
+
+
+class CorrectedList(ApiSchema):
+    certificates = List(Nested(CorrectedCertificate), required=True,
+                        metadata={"description": "the whole corrected list; a certificate left out is struck"})
 
 
 class CertificateLedgerArgs(CertificateFilters, PageArgs):
@@ -160,6 +178,32 @@ def get_list(handover_id):
 def confirm_list(body, handover_id):
     """B's check, then the custodian's into a safe location; any difference → 409 listing each."""
     return certificate_lists.confirm(current_actor(), handover_id, body["checks"], body["location"], now=now())
+
+
+@bp.post("/certificate-handovers/<int:handover_id>/return")
+@bp.arguments(ListReturn)
+@bp.response(200)
+def return_list(body, handover_id):
+    """B (at B's check) or the custodian (at theirs) returns the list to A with the counted differences
+    and a note: `state` becomes `returned` and the round's signatures are superseded. Wrong step → 409,
+    not the checker → 403."""
+    return certificate_list_rounds.return_to_a(current_actor(), handover_id, body["checks"], body["note"],
+                                               now=now())
+
+
+@bp.put("/certificate-handovers/<int:handover_id>/certificates")
+@bp.arguments(CorrectedList)
+@bp.response(200)
+def correct_list(body, handover_id):
+    """A corrects a returned list (the whole list); then signs it again (`/sign`)."""
+    return certificate_list_rounds.correct(current_actor(), handover_id, body["certificates"], now=now())
+
+
+@bp.post("/certificate-handovers/<int:handover_id>/sign")
+@bp.response(200)
+def sign_list(handover_id):
+    """A signs a returned (corrected) list again: B and then the custodian check it again."""
+    return certificate_list_rounds.sign_again(current_actor(), handover_id, now=now())
 
 
 @bp.get("/certificate-handovers/<int:handover_id>/list.pdf")

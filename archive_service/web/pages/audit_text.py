@@ -24,6 +24,8 @@ ACTIONS = {
     "certificate.read": "查阅权证", "certificate.release_receipt": "打印权证出库回执",
     "certificate_kind.create": "新建权证类别", "certificate_kind.update": "修改权证类别",
     "certificate_list.create": "编制权证清单", "certificate_list.print": "打印权证清单",
+    "certificate_list.return": "退回权证清单", "certificate_list.correct": "A角更正权证清单",
+    "certificate_list.sign": "A角重新签字权证清单",
     "certificate_list.read": "查阅权证清单", "export": "导出", "import.ledger": "导入台帐",
     "import.projects": "导入项目", "project.import": "导入项目", "stocktake.start": "开始盘点",
     "stocktake.scan": "盘点扫描", "stocktake.close": "结束盘点", "stocktake.print": "打印盘点表",
@@ -58,6 +60,7 @@ FIELDS = {
     "successor": "接办人", "leaver": "离职人", "transfer": "交接记录", "moves": "变更", "role": "角色",
     "archive_nos": "档号", "remove_scans": "删除扫描件", "scans_removed": "删除的扫描件", "disposal": "销毁清单",
     "state": "状态", "loan": "小贷", "guarantee": "担保",
+    "before": "更正前", "struck": "删除",
 }
 WORDS = {"accept": "通过", "return": "退回补充", "pages_differ": "页数不符", "not_checked": "未清点",
          "unknown_item": "不在清单中", "checked_twice": "重复清点", "changed": "已修改",

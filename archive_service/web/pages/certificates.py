@@ -1,4 +1,5 @@
-"""Certificate pages: A's list, B's and the custodian's checks, the ledger and each certificate,
+"""Certificate pages: A's list, B's and the custodian's checks (or their return of the list to A,
+and A's correction and new signature), the ledger and each certificate,
 movements to approve or co-sign, the day-end check, stock-takes, and the kinds (admin)."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
@@ -9,6 +10,7 @@ from ...services import (
     certificate_desk,
     certificate_kinds,
     certificate_ledger,
+    certificate_list_rounds,
     certificate_lists,
     certificates,
     customers,
@@ -20,6 +22,7 @@ from .ledgers import certificate_filters
 
 bp = Blueprint("certificate_pages", __name__)
 NEW_ROWS = 5
+ADD_ROWS = 2  # empty rows under a returned list's entries, for A to add certificates
 
 
 def _safes(actor):
@@ -55,8 +58,11 @@ def _list_page(listed, *, differences=None, entered=None, location="", status=20
     checker = (listed["state"] == rules.PENDING_B and actor.username == project["b_user"]) or \
         (listed["state"] == rules.PENDING_CUSTODIAN and actor.has_role("custodian")
          and actor.username not in (project["a_user"], project["b_user"]))
+    corrector = listed["state"] == rules.RETURNED and actor.username == project["a_user"]
+    kinds = [k for k in certificate_kinds.list_kinds(actor)["items"] if k["active"]] if corrector else []
     return render_template("certificates/list.html", h=listed, checker=checker, differences=differences,
-                           entered=entered or {}, location=location,
+                           entered=entered or {}, location=location, corrector=corrector, kinds=kinds,
+                           add_rows=ADD_ROWS,
                            safes=_safes(actor) if listed["state"] == rules.PENDING_CUSTODIAN and checker else []), \
         status
 
@@ -84,6 +90,49 @@ def confirm_list(handover_id):
                           entered={c["certificate_id"]: c for c in checks}, location=location or "", status=409)
     flash("核对无误,已签字。" if listed["state"] == rules.PENDING_CUSTODIAN
           else f"核对无误,已签字入库({listed['location']})。", "success")
+    return redirect(url_for(".list_detail", handover_id=handover_id))
+
+
+@bp.post("/certificate-handovers/<int:handover_id>/return")
+@login_required
+def return_list(handover_id):
+    """The checker's form, sent with 退回A角: what they counted (if they counted) is recorded."""
+    counted = any(request.form.get(key, "").strip() for key in request.form if key.startswith("quantity-"))
+    checks = forms.certificate_checks(request.form) if counted else None
+    certificate_list_rounds.return_to_a(current_actor(), handover_id, checks, request.form.get("note", ""),
+                                        now=now())
+    flash("清单已连同核对差异退回A角,A角更正并重新签字后再核对。", "warning")
+    return redirect(url_for(".list_detail", handover_id=handover_id))
+
+
+def _corrections(form):
+    """A's rows of a returned list: each with the id of the certificate it corrects (none for a new
+    one); rows left wholly blank are dropped, which strikes that certificate from the list."""
+    rows = []
+    for n in range(forms.MAX_ROWS):
+        if f"number-{n}" not in form:
+            continue
+        fields = {name: form.get(f"{name}-{n}", "").strip() for name in ("kind", "name", "number", "owner", "quantity")}
+        if fields["name"] or fields["number"] or fields["owner"] or fields["quantity"]:
+            cid = form.get(f"id-{n}", "").strip()
+            rows.append({**fields, "quantity": forms.int_or_raw(fields["quantity"]),
+                         "id": forms.int_or_raw(cid) if cid else None})
+    return rows
+
+
+@bp.post("/certificate-handovers/<int:handover_id>/certificates")
+@login_required
+def correct_list(handover_id):
+    certificate_list_rounds.correct(current_actor(), handover_id, _corrections(request.form), now=now())
+    flash("更正已保存。核对无误后请重新签字,清单将再交B角核对。", "success")
+    return redirect(url_for(".list_detail", handover_id=handover_id))
+
+
+@bp.post("/certificate-handovers/<int:handover_id>/sign")
+@login_required
+def sign_list(handover_id):
+    certificate_list_rounds.sign_again(current_actor(), handover_id, now=now())
+    flash("已重新签字,请将权证原件连同清单再交B角核对。", "success")
     return redirect(url_for(".list_detail", handover_id=handover_id))
 
 
