@@ -186,7 +186,7 @@ def scans_usage():
 
 
 @main.command("sweep")
-@click.option("--as-of", default=None, help="the day to sweep, YYYY-MM-DD (default: today in Shanghai)")
+@click.option("--as-of", default=None, help="the day to sweep, YYYY-MM-DD: today or earlier (default: today)")
 @with_appcontext
 def sweep_command(as_of):
     """The overdue sweep for cron: alerts for late loans and handover steps; idempotent per day."""

@@ -2,9 +2,11 @@
 
 `notify(...)` is how any service tells people something: an in-app alert per recipient plus an
 e-mail (when they have an address) and a group-robot message in the outbox, all in the caller's
-transaction. `sweep(as_of, now=)` finds everything late on a day and alerts the people it
-concerns, escalating after three working days; it is idempotent per object, recipient and day
-and runs a fixed number of statements whatever the number of late things."""
+transaction. `sweep(as_of, now=)` finds everything late on a day (today or a past day, never a
+coming one) and alerts the people it concerns, escalating after three working days; it is
+idempotent per object, recipient and day and runs a fixed number of statements whatever the
+number of late things. "Overdue" is always judged on today; the latest day swept is only a fact
+(shown on the overdue page), kept apart from the row two sweeps serialize on."""
 from ..db import Statement, for_update, transaction
 from ..domain.errors import InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
@@ -15,7 +17,8 @@ from .overdue import Notice
 from .paging import page_by_id_desc, row_id
 
 ESCALATE_AFTER = 3  # working days late before the approver and the archivist are told too
-SWEEP_LOCK = "alerts.sweep"
+SWEEP_LOCK = "alerts.sweep"  # the row two sweeps serialize on; its value means nothing
+SWEPT_DAY = "alerts.swept_day"  # the latest day a sweep ran for (ISO date): a fact, never "today"
 DIGEST = "digest"
 REMINDER = "reminder"
 KIND_NAMES = {"loan_overdue": "借阅逾期", "handover_late": "移交逾期", "certificate_list_late": "权证清单未确认",
@@ -74,14 +77,23 @@ def _alert_row(user_id, notice, day, now):
 
 # ---- the sweep -------------------------------------------------------------------------------
 
+def require_not_future(as_of, now):
+    """A sweep is for today or a past day by the service's clock: a coming day is refused (422
+    `alerts.future_day`), so nothing late "then" is alerted or shown now."""
+    today = local_date(now)
+    require(as_of <= today, InvalidInput, "alerts.future_day",
+            f"不能为未来的日期({as_of.isoformat()})运行逾期扫描,只能扫描今天({today.isoformat()})或以前的日期",
+            errors={"as_of": f"不能晚于今天 {today.isoformat()}"})
+
+
 def sweep(as_of, *, now):
-    """Alert everyone concerned by what is late on `as_of` (a date): {"created": n alerts}.
-    Running it again for the same day creates nothing new."""
+    """Alert everyone concerned by what is late on `as_of` (a date, not after today):
+    {"created": n alerts}. Running it again for the same day creates nothing new."""
+    require_not_future(as_of, now)
     with transaction():
         Setting.insert(key=SWEEP_LOCK, value="").on_conflict_ignore().execute()
-        lock = for_update(Setting.select().where(Setting.key == SWEEP_LOCK)).get()
-        if lock.value < as_of.isoformat():
-            Setting.update(value=as_of.isoformat()).where(Setting.key == SWEEP_LOCK).execute()
+        for_update(Setting.select().where(Setting.key == SWEEP_LOCK)).get()
+        _record_swept_day(as_of)
         cal, staff = overdue.context()
         written, counts, lines = loan_sweep.sweep(as_of, cal, staff, escalate_after=ESCALATE_AFTER, now=now)
         notices = overdue.steps_and_lists(as_of, cal, staff, escalate_after=ESCALATE_AFTER)
@@ -100,12 +112,18 @@ def sweep(as_of, *, now):
     return {"created": written + len(alerts), "as_of": as_of.isoformat()}
 
 
-def overdue_day(today):
-    """The day "overdue" is judged on: today, or the latest day swept when that is later (a sweep
-    run for a coming day shows what will be late then)."""
-    row = Setting.get_or_none(Setting.key == SWEEP_LOCK)
-    swept = parse_date(row.value) if row and row.value else None
-    return max(today, swept) if swept else today
+def _record_swept_day(as_of):
+    """Keep the latest day swept (one statement: a sweep of an earlier day leaves it)."""
+    day = as_of.isoformat()
+    (Setting.insert(key=SWEPT_DAY, value=day)
+     .on_conflict(conflict_target=[Setting.key], update={Setting.value: day}, where=(Setting.value < day))
+     .execute())
+
+
+def swept_day():
+    """The latest day a sweep ran for, or None: what the overdue page says was last swept."""
+    row = Setting.get_or_none(Setting.key == SWEPT_DAY)
+    return parse_date(row.value) if row and row.value else None
 
 
 _ALERTED = Statement(lambda m: Alert.select(Alert.kind, Alert.object, Alert.recipient)
@@ -146,10 +164,10 @@ def run_sweep(actor, as_of=None, *, now):
 # ---- the overdue list and remind now ---------------------------------------------------------
 
 def overdue_now(actor, *, now):
-    """Everything late on the overdue day (today, or the latest day swept), for the overdue page."""
+    """Everything late today, for the overdue page (with the latest day swept, for information)."""
     require_permission(actor, "alerts.remind")
-    day = overdue_day(local_date(now))
-    return {"day": day.isoformat(), "items": [
+    day, swept = local_date(now), swept_day()
+    return {"day": day.isoformat(), "swept": swept.isoformat() if swept else None, "items": [
         {"kind": n.kind, "kind_name": KIND_NAMES.get(n.kind, n.kind), "object": n.object, "message": n.message,
          "level": n.level, "url": n.url, "people": [u.display_name for u in n.recipients[:1]]}
         for n in overdue.notices(day, escalate_after=ESCALATE_AFTER)]}
@@ -161,8 +179,7 @@ def remind(actor, obj, *, now):
     require_permission(actor, "alerts.remind")
     require(isinstance(obj, str) and 0 < len(obj.strip()) <= 100, InvalidInput, "alert.invalid_object",
             "请提供逾期对象的编码", errors={"object": "必填,不超过 100 字"})
-    day = overdue_day(local_date(now))
-    found = overdue.notices(day, escalate_after=ESCALATE_AFTER, only=obj.strip())
+    found = overdue.notices(local_date(now), escalate_after=ESCALATE_AFTER, only=obj.strip())
     if not found:
         raise NotFound("alert.not_overdue", f"{obj} 当前没有逾期事项")
     with transaction():

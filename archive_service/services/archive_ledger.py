@@ -2,7 +2,9 @@
 previous/next, the same for the page, the API, the printable layout and the exports.
 
 A page costs the same statements whatever it holds: the rows with their project, customer,
-managers, place and page total in one select, and one count."""
+managers, place, page total and the loan a file is out on (services/on_loan) in one select, and
+one count. The status filter reads as the rows show: `in_archive` (在库) is a file in place,
+`on_loan` (借出) one out on loan."""
 from datetime import timedelta
 from functools import lru_cache
 
@@ -16,8 +18,9 @@ from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start
 from ..models import ArchiveFile, Customer, HandoverItem, Location, Project, User
 from . import ledger_paging as paging
+from . import on_loan
 from .ledger_paging import filter_day as _day
-from .ledgers import STATUSES
+from .ledgers import ON_LOAN, STATUSES, status_name
 from .paging import page_size
 
 SORTS = {"id": ArchiveFile.id, "archive_no": ArchiveFile.archive_no, "received_at": ArchiveFile.received_at,
@@ -26,6 +29,7 @@ DEFAULT_SORT = "-id"
 FILTERS = ("q", "year", "business", "status", "location", "manager", "customer", "received_from", "received_to",
            "ended_from", "ended_to", "imported")
 A, B = User.alias("a"), User.alias("b")
+STATUS_FILTERS = (*STATUSES, ON_LOAN)
 
 
 def _descendants(code):
@@ -44,10 +48,10 @@ def conditions(filters):
                 "business 必须是 loan 或 guarantee", errors={"business": "loan 或 guarantee"})
         where.append(ArchiveFile.business == f["business"])
     if "status" in f:
-        require(f["status"] in STATUSES, InvalidInput, "request.invalid_filter",
-                "status 必须是 in_archive、voided 或 destroyed",
-                errors={"status": "in_archive、voided 或 destroyed"})
-        where.append(ArchiveFile.status == f["status"])
+        require(f["status"] in STATUS_FILTERS, InvalidInput, "request.invalid_filter",
+                "status 必须是 in_archive(在库)、on_loan(借出)、voided 或 destroyed",
+                errors={"status": "in_archive、on_loan、voided 或 destroyed"})
+        where.append(_status_condition(f["status"]))
     if "location" in f:
         where.append(ArchiveFile.location.in_(_descendants(str(f["location"]))))
     if "manager" in f:
@@ -71,13 +75,24 @@ def conditions(filters):
     return where
 
 
+def _status_condition(status):
+    """A file in place (在库) or out on loan (借出) is in the archive's keeping; the other statuses
+    are read as they are."""
+    if status == ON_LOAN:
+        return (ArchiveFile.status == "in_archive") & on_loan.is_out()
+    if status == "in_archive":
+        return (ArchiveFile.status == "in_archive") & on_loan.is_in()
+    return ArchiveFile.status == status
+
+
 # What a ledger row shows, read as plain tuples: a page of 50 is one select, with no model objects.
 COLUMNS = (("id", ArchiveFile.id), ("archive_no", ArchiveFile.archive_no), ("status", ArchiveFile.status),
            ("business", ArchiveFile.business), ("year", ArchiveFile.year), ("retention", ArchiveFile.retention),
            ("received_at", ArchiveFile.received_at), ("imported", ArchiveFile.imported),
            ("location", Location.code), ("project_id", Project.id), ("project_code", Project.code),
            ("project_title", Project.title), ("ended_on", Project.ended_on), ("customer_id", Customer.id),
-           ("customer_name", Customer.name), ("a_user_name", A.display_name), ("b_user_name", B.display_name))
+           ("customer_name", Customer.name), ("a_user_name", A.display_name), ("b_user_name", B.display_name),
+           *on_loan.COLUMNS)
 NAMES = (*(name for name, _ in COLUMNS), "pages")
 READ = row_reader([column for _, column in COLUMNS] + [None])
 SHAPED = Shaped()
@@ -87,6 +102,12 @@ def _used(filters):
     return paging.used(filters, FILTERS)
 
 
+def _shape(filters):
+    """The filters used, as the SQL's shape: their names, and which status (the condition differs)."""
+    f = _used(filters)
+    return tuple(sorted(f)) + ((f"status:{f['status']}",) if "status" in f else ())
+
+
 def _base(where):
     pages = HandoverItem.select(fn.SUM(HandoverItem.pages)).where(HandoverItem.handover == ArchiveFile.handover)
     query = (ArchiveFile.select(*(column for _, column in COLUMNS), pages.alias("pages"))
@@ -94,6 +115,7 @@ def _base(where):
              .switch(Project).join(A, on=(Project.a_user == A.id))
              .switch(Project).join(B, on=(Project.b_user == B.id))
              .switch(ArchiveFile).join(Location, JOIN.LEFT_OUTER))
+    query = on_loan.join(query)
     return query.where(*where) if where else query
 
 
@@ -109,6 +131,8 @@ def _count_query(where, used):
         if "manager" in used:
             query = (query.switch(Project).join(A, on=(Project.a_user == A.id))
                      .switch(Project).join(B, on=(Project.b_user == B.id)))
+    if "status" in used:
+        query = on_loan.join(query, borrower=False)
     return query.where(*where) if where else query
 
 
@@ -121,7 +145,7 @@ def page(actor, *, sort=None, limit=None, cursor=None, **filters):
     require_permission(actor, "archives.view")
     key, descending = paging.parse_sort(sort, SORTS, DEFAULT_SORT)
     limit = page_size(limit)
-    where, used = conditions(filters), tuple(sorted(_used(filters)))
+    where, used = conditions(filters), _shape(filters)
     values = where_params(database.obj, where)
     after, back = paging.after(cursor, SORTS[key], ArchiveFile.id, descending, READ_KEY[key])
     rows = _rows(key, descending != back, where + after, values + where_params(database.obj, after), used, limit)
@@ -139,7 +163,8 @@ def _rows(key, forward, where, values, used, limit):
 
 
 def _row(row):
-    row["status_name"] = STATUSES[row["status"]]
+    row["loan"] = on_loan.view(row.pop("loan_id"), row.pop("loan_borrower"), row.pop("loan_due"))
+    row["status_name"] = status_name(row["status"], row["loan"])
     row["business_name"] = BUSINESSES[row["business"]]
     row["ended_on"] = row["ended_on"].isoformat()
     row["pages"] = int(row["pages"] or 0)

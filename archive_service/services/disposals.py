@@ -10,9 +10,9 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_date, to_db
 from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Project, ScanFile, User
-from . import audit, availability, retention
+from . import audit, availability, on_loan, retention
 from . import scans as scan_service
-from .ledgers import retention_fields
+from .ledgers import retention_fields, status_name
 from .paging import page_by_id_desc, row_id
 
 PENDING, APPROVED, REJECTED, DESTROYED = "pending", "approved", "rejected", "destroyed"
@@ -171,7 +171,11 @@ def _entries(disposal):
     rows = (DisposalEntry.select(DisposalEntry, ArchiveFile, Project, Customer)
             .join(ArchiveFile).join(Project).join(Customer)
             .where(DisposalEntry.disposal == disposal.id).order_by(ArchiveFile.archive_no))
+    rows = list(rows)
+    out = on_loan.loans_of(e.archive.archive_no for e in rows)
     return [{"archive_no": e.archive.archive_no, "year": e.archive.year, "status": e.archive.status,
+             "status_name": status_name(e.archive.status, out.get(e.archive.archive_no)),
+             "loan": out.get(e.archive.archive_no),
              **retention_fields(e.archive), "project_code": e.archive.project.code,
              "project_title": e.archive.project.title, "customer_name": e.archive.project.customer.name}
             for e in rows]

@@ -10,12 +10,20 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date, to_db
 from ..models import ArchiveFile, HandoverItem, LocationMove, RegisterEntry, Signature, User
-from . import audit, file_access, incidents, lookup
+from . import audit, file_access, incidents, lookup, on_loan
 from .handover_views import item_dict, item_rows
 from .locations import load_location, location_view
 from .paging import page_by_id
 
 STATUSES = {"in_archive": "在库", "voided": "已作废", "destroyed": "已销毁"}
+ON_LOAN = "on_loan"  # not a status (a file out keeps `in_archive`): what the ledger filters and the lookup say
+ON_LOAN_NAME = "借出"
+
+
+def status_name(status, loan):
+    """What a file's status is called where it is shown: 借出 while a file in the archive's
+    keeping is out on `loan` (its `loan` field, or anything true), else its status's name."""
+    return ON_LOAN_NAME if loan and status == "in_archive" else STATUSES[status]
 
 
 # ---- the ledger (R3) -------------------------------------------------------------------------
@@ -23,9 +31,11 @@ STATUSES = {"in_archive": "在库", "voided": "已作废", "destroyed": "已销�
 def archive_view(archive):
     items = item_rows(archive.handover)
     project = archive.project
+    loan = on_loan.loan_of(archive.archive_no)
     return {
         "id": archive.id, "archive_no": archive.archive_no, "status": archive.status,
-        "status_name": STATUSES[archive.status], "business": archive.business, "year": archive.year,
+        "status_name": status_name(archive.status, loan), "loan": loan, "business": archive.business,
+        "year": archive.year,
         "handover_id": archive.handover_id, "project_id": project.id, "project_code": project.code,
         "project_title": project.title, "customer_name": project.customer.name,
         "items": [_archive_item(i) for i in items],
@@ -83,29 +93,37 @@ def archive_url(archive_no, item_id=None):
     return f"/archives/{quote(archive_no)}" + (f"#item-{item_id}" if item_id else "")
 
 
-_ARCHIVE_BY_NO = Statement(lambda m: ArchiveFile.select(ArchiveFile.id, ArchiveFile.status)
-                           .where(ArchiveFile.archive_no == m("code")).limit(1))
+def lookup_status(status, loan_id):
+    """A scanned file's status: `on_loan` while a file in the archive's keeping is out, so the
+    scan box says where it is (as a certificate's says `on_loan`)."""
+    return ON_LOAN if loan_id is not None and status == "in_archive" else status
+
+
+_ARCHIVE_BY_NO = Statement(lambda m: on_loan.join(
+    ArchiveFile.select(ArchiveFile.id, ArchiveFile.status, on_loan.OutLoan.id), borrower=False)
+    .where(ArchiveFile.archive_no == m("code")).limit(1))
 
 
 @lookup.resolver(order=10)
 def resolve_archive_no(code):
     """A box label's archive number (档号): the most scanned code, so its SQL is built once."""
     row = _ARCHIVE_BY_NO.run(code=code).fetchone()
-    return {"kind": "archive", "id": row[0], "status": row[1], "url": archive_url(code)} if row else None
+    return {"kind": "archive", "id": row[0], "status": lookup_status(row[1], row[2]),
+            "url": archive_url(code)} if row else None
 
 
 @lookup.resolver(order=20)
 def resolve_item_no(code):
     """An item number, or a contract number (…-HTnn), inside a filed archive."""
-    row = (HandoverItem.select(HandoverItem.id, HandoverItem.contract_number, ArchiveFile.status,
-                               ArchiveFile.archive_no)
-           .join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover))
+    row = (on_loan.join(HandoverItem.select(HandoverItem.id, HandoverItem.contract_number, ArchiveFile.status,
+                                            ArchiveFile.archive_no, on_loan.OutLoan.id)
+                        .join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover)), borrower=False)
            .where((HandoverItem.number == code) | (HandoverItem.contract_number == code)).tuples().first())
     if row is None:
         return None
-    item_id, contract_number, status, archive_no = row
-    return {"kind": "contract" if contract_number == code else "item", "id": item_id, "status": status,
-            "url": archive_url(archive_no, item_id)}
+    item_id, contract_number, status, archive_no, loan_id = row
+    return {"kind": "contract" if contract_number == code else "item", "id": item_id,
+            "status": lookup_status(status, loan_id), "url": archive_url(archive_no, item_id)}
 
 
 def move(actor, archive_no, location, note="", *, now):

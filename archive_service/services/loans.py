@@ -215,7 +215,7 @@ def renew(actor, loan_id, days, *, now):
 def get(actor, loan_id, *, now):
     """One loan with its approval steps."""
     loan = load_visible(actor, loan_id)
-    return loan_view(loan, approvals_of([loan.id]).get(loan.id, []), today=alerts.overdue_day(local_date(now)),
+    return loan_view(loan, approvals_of([loan.id]).get(loan.id, []), today=local_date(now),
                      queued=waiting_line([loan]).get(loan.id, False))
 
 
@@ -231,7 +231,7 @@ def find(actor, *, state=None, overdue=False, inbox=False, mine=False, limit=Non
         require(state in rules.STATE_NAMES, InvalidInput, "request.invalid_filter",
                 f"state 必须是 {'、'.join(rules.STATE_NAMES)} 之一", errors={"state": "未知的状态"})
         query = query.where(Loan.state == state)
-    day = alerts.overdue_day(local_date(now))
+    day = local_date(now)  # overdue is judged on today, never on a day swept
     if overdue:
         query = query.where(Loan.state == rules.OUT, Loan.due_on < day)
     return loan_page(query, limit=limit, cursor=cursor, today=day)

@@ -10,8 +10,8 @@ from ..domain.errors import Conflict, InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date
 from ..models import ArchiveFile, Customer, Disposal, DisposalEntry, Project
-from . import audit
-from .ledgers import load_archive, retention_fields
+from . import audit, on_loan
+from .ledgers import load_archive, retention_fields, status_name
 from .paging import cursor_id, page_size
 
 OPEN_DISPOSAL_STATES = ("pending", "approved")
@@ -60,7 +60,8 @@ def open_listings(archive_ids):
 
 def appraisal(actor, year, *, limit=None, cursor=None, now):
     """The appraisal list of `year`: files in the archive whose period ends by 31 December of that
-    year, oldest first, each saying whether its period is over and whether a disposal list holds it."""
+    year, oldest first, each saying whether its period is over, whether a disposal list holds it
+    and whether it is out on loan (`loan`, status name 借出)."""
     require_permission(actor, "appraisals.view")
     year = rules.clean_year(year)
     limit = page_size(limit)
@@ -72,8 +73,11 @@ def appraisal(actor, year, *, limit=None, cursor=None, now):
     more = len(rows) > limit
     rows = rows[:limit]
     listed = open_listings(r.id for r in rows)
+    out = on_loan.loans_of(r.archive_no for r in rows)
     today = local_date(now)
     items = [{"archive_no": r.archive_no, "year": r.year, "business": r.business, **retention_fields(r),
+              "status": r.status, "status_name": status_name(r.status, out.get(r.archive_no)),
+              "loan": out.get(r.archive_no),
               "expired": rules.has_ended(r.year, r.retention, today), "disposal_id": listed.get(r.id),
               "project_code": r.project.code, "project_title": r.project.title,
               "customer_name": r.project.customer.name} for r in rows]

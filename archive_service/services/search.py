@@ -1,6 +1,7 @@
 """One search box (R3): files, items, projects, customers and certificates by a complete number
 or a partial name of two characters or more; loans by their object's archive number or
-certificate code.
+certificate code. A file's and an item's hit says what the file's status is called where it is
+shown (`status_name`: 借出 while it is out on loan, services/on_loan); other hits have none.
 
 Names are matched through the gram index (`services/search_index`): the rarest gram of the query
 drives an index walk and each candidate's normalised text is checked to contain the whole query
@@ -27,6 +28,8 @@ from ..models import (
     SearchGram,
     User,
 )
+from . import on_loan
+from .ledgers import status_name
 from .paging import page_size
 
 GRAM_PROBES = 8  # grams of a long query weighed to find the rarest
@@ -45,7 +48,8 @@ def clean_query(q):
 
 
 def search(actor, q, *, limit=None):
-    """{"query", "items": [{kind, kind_name, id, title, detail, url, archive_no}], "counts", "next_cursor"}:
+    """{"query", "items": [{kind, kind_name, id, title, detail, url, archive_no, status_name}], "counts",
+    "next_cursor"}:
     at most `limit` hits of each kind the actor may see, newest first."""
     text = clean_query(q)
     limit = page_size(limit, default=20)
@@ -132,22 +136,24 @@ def _archives(number, project_ids, customer_ids, limit):
     projects = _projects_matching(project_ids, customer_ids)
     if projects is not None:
         match |= ArchiveFile.project.in_(projects)
-    rows = _select(("archives", bool(project_ids), bool(customer_ids)), lambda: ArchiveFile.select(
-        ArchiveFile.id, ArchiveFile.archive_no, Customer.name, Project.title).join(Project).join(Customer)
-        .order_by(ArchiveFile.id.desc()), [match], limit)
-    return [_hit("archive", id_, archive_no, f"{customer} {title}", f"/archives/{quote(archive_no)}", archive_no)
-            for id_, archive_no, customer, title in rows]
+    rows = _select(("archives", bool(project_ids), bool(customer_ids)), lambda: on_loan.join(ArchiveFile.select(
+        ArchiveFile.id, ArchiveFile.archive_no, Customer.name, Project.title, ArchiveFile.status, on_loan.OutLoan.id)
+        .join(Project).join(Customer), borrower=False).order_by(ArchiveFile.id.desc()), [match], limit)
+    return [_hit("archive", id_, archive_no, f"{customer} {title}", f"/archives/{quote(archive_no)}", archive_no,
+                 status_name(status, loan_id is not None))
+            for id_, archive_no, customer, title, status, loan_id in rows]
 
 
 def _items(number, limit):
-    rows = _select(("items",), lambda: HandoverItem.select(
+    rows = _select(("items",), lambda: on_loan.join(HandoverItem.select(
         HandoverItem.id, HandoverItem.number, HandoverItem.contract_number, HandoverItem.title,
-        ArchiveFile.archive_no).join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover))
+        ArchiveFile.archive_no, ArchiveFile.status, on_loan.OutLoan.id)
+        .join(ArchiveFile, on=(ArchiveFile.handover == HandoverItem.handover)), borrower=False)
         .order_by(HandoverItem.id.desc()), [(HandoverItem.number == number) | (HandoverItem.contract_number == number)],
         limit)
     return [_hit("item", id_, contract_number if contract_number == number else item_number, title,
-                 f"/archives/{quote(archive_no)}", archive_no)
-            for id_, item_number, contract_number, title, archive_no in rows]
+                 f"/archives/{quote(archive_no)}", archive_no, status_name(status, loan_id is not None))
+            for id_, item_number, contract_number, title, archive_no, status, loan_id in rows]
 
 
 def _projects(actor, number, project_ids, customer_ids, limit):
@@ -215,6 +221,6 @@ def _loan_hit(id_, object_code, object_kind, state, due_on, borrower):
                 f"/loans/{id_}", object_code if object_kind == "archive" else None)
 
 
-def _hit(kind, id_, title, detail, url, archive_no=None):
+def _hit(kind, id_, title, detail, url, archive_no=None, status_name=None):
     return {"kind": kind, "kind_name": KIND_NAMES[kind], "id": id_, "title": title, "detail": detail,
-            "url": url, "archive_no": archive_no}
+            "url": url, "archive_no": archive_no, "status_name": status_name}

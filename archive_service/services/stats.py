@@ -15,7 +15,6 @@ from ..domain.errors import InvalidInput, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import local_date, local_day_start
 from ..models import ArchiveFile, Certificate, CertificateKind, Extension, Handover, Loan, Project, User
-from . import alerts
 from .approvals import OBJECT_KINDS
 from .overdue import late_loans_query
 
@@ -60,7 +59,7 @@ def figures(actor, year=None, *, now):
     on_time = _on_time(year)
     return {"year": year, "received": sum(m["total"] for m in by_month), "by_month": by_month,
             "on_time": on_time, "late": sum(r["late"] for r in on_time), "extensions": _extensions(year),
-            "loans": _loans_by_month(year), "overdue_loans": _overdue_loans(year, alerts.overdue_day(local_date(now))),
+            "loans": _loans_by_month(year), "overdue_loans": _overdue_loans(year, local_date(now)),
             "certificates_in_safe": _certificates_in_safe()}
 
 

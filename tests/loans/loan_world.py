@@ -1,9 +1,10 @@
 """A world for the borrowing tests: a received file (30 pages), a borrower, approvers, an
 archivist, an executive."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from archive_service.domain.timeutil import LOCAL_TZ
 from archive_service.models import Alert, AuditEntry, Incident, Loan, LoanApproval, OutboxMessage
-from archive_service.services import loan_desk, loans
+from archive_service.services import alerts, loan_desk, loans
 from tests.conftest import NOW
 from tests.services.handover_world import World
 
@@ -39,3 +40,13 @@ class LoanWorld(World):
 
 def days_after(n):
     return NOW + timedelta(days=n)
+
+
+def on_day(day, hour=10):
+    """The service's clock at `hour` (Shanghai) on `day`."""
+    return datetime.combine(day, time(hour), LOCAL_TZ)
+
+
+def sweep_on(day):
+    """The overdue sweep of `day` as cron runs it that morning (a sweep is never for a coming day)."""
+    return alerts.sweep(day, now=on_day(day))

@@ -7,8 +7,9 @@ import pytest
 
 from archive_service.domain.errors import Conflict, InvalidInput
 from archive_service.models import Alert, Certificate
-from archive_service.services import alerts, calendar, certificates, loan_desk, loans
+from archive_service.services import calendar, certificates, loan_desk, loans
 from tests.conftest import NOW
+from tests.loans.loan_world import sweep_on
 from tests.services.certificate_world import World
 
 
@@ -81,7 +82,7 @@ def test_r17_a_late_certificate_tells_the_custodian_and_the_executives_after_thr
     loan = _approved(world)
     loan_desk.checkout(world.custodian, loan["id"], world.code, now=NOW)
     due = date.fromisoformat(loan_desk.confirm(world.second, loan["id"], now=NOW)["due"])
-    alerts.sweep(calendar.current().add_working_days(due, 3).due, now=NOW)
+    sweep_on(calendar.current().add_working_days(due, 3).due)
     told = {a.recipient.username for a in Alert.select().where(Alert.kind == "certificate_out_late")}
     assert told == {"qian", "zhao", "boss", "chen", "liu"}
 
@@ -89,7 +90,7 @@ def test_r17_a_late_certificate_tells_the_custodian_and_the_executives_after_thr
 def test_r15_an_unconfirmed_certificate_list_is_swept(world):
     world.listed([{"kind": "他项权证", "name": "不动产登记证明", "number": "沪(2026)第0000099号", "owner": "李四",
                    "quantity": 1}], now=NOW)
-    alerts.sweep(date(2026, 10, 12), now=NOW)  # the list was made on 10-09; due the next working day
+    sweep_on(date(2026, 10, 12))  # the list was made on 10-09; due the next working day
     told = [(a.recipient.username, a.object) for a in Alert.select().where(Alert.kind == "certificate_list_late")]
     assert told == [("wang", "P-1")]  # B has not checked it
-    assert alerts.sweep(date(2026, 10, 12), now=NOW)["created"] == 0
+    assert sweep_on(date(2026, 10, 12))["created"] == 0

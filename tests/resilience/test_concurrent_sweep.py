@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from archive_service.models import Alert, AuditEntry, OutboxMessage, User
-from archive_service.services import alerts, audit, calendar, loan_desk, loans
+from archive_service.services import audit, calendar, loan_desk, loans
 from tests.conftest import NOW
-from tests.loans.loan_world import LoanWorld
+from tests.loans.loan_world import LoanWorld, sweep_on
 
 pytestmark = pytest.mark.heavy
 
@@ -35,9 +35,9 @@ def late_loans(world):
 
 
 def swept_ahead(due):
-    """Someone swept a coming day (to see what will be late then): the sweeps of earlier days that
-    follow do not move the swept day, so only the sweep's lock keeps them apart."""
-    alerts.sweep(calendar.current().add_working_days(due, 5).due, now=NOW)
+    """A later day was swept already: the sweeps of earlier days that follow leave the latest day
+    swept as it is, so only the sweep's lock keeps them apart."""
+    sweep_on(calendar.current().add_working_days(due, 5).due)
     OutboxMessage.delete().execute()  # that sweep's, the requests' and the checkouts' messages
 
 
@@ -90,6 +90,6 @@ def test_r17_two_servers_sweeping_the_same_days_at_once_alert_once(world, server
                                          OutboxMessage.body).tuples())
     assert len(messages) == len(set(messages)) == want["outbox"]
     for day in days:
-        assert alerts.sweep(date.fromisoformat(day), now=NOW)["created"] == 0
+        assert sweep_on(date.fromisoformat(day))["created"] == 0
     assert AuditEntry.select().where(AuditEntry.action == "alerts.sweep").count() == 2 * len(days) * ROUNDS
     assert audit.verify_chain()["ok"]

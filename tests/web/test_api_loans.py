@@ -4,9 +4,11 @@ from datetime import date
 
 import pytest
 
+from archive_service.cli import main as cli
 from archive_service.db import database
-from archive_service.models import Alert, Incident, Loan, User
+from archive_service.models import Alert, Incident, Loan, Setting, User
 from tests.conftest import NOW
+from tests.loans.loan_world import on_day
 from tests.sqlcount import count_statements
 from tests.web.scan_world import TOTAL_PAGES
 
@@ -69,6 +71,7 @@ def test_sweep_and_alerts_through_the_api(people, app):
     loan = people["boss"].post("/loans", json={"object": no, "purpose": "审阅", "days": 2}).get_json()
     out = arch.post(f"/loans/{loan['id']}/checkout", json={"scanned": no}).get_json()
     as_of = "2026-11-30"
+    app.extensions["archive_clock"].frozen = on_day(date.fromisoformat(as_of))  # a sweep is never for a coming day
     assert people["borrower"].post("/alerts/sweep", json={"as_of": as_of}).status_code == 403
     first = people["admin"].post("/alerts/sweep", json={"as_of": as_of}).get_json()["created"]
     assert first > 0 and people["admin"].post("/alerts/sweep", json={"as_of": as_of}).get_json()["created"] == 0
@@ -81,6 +84,24 @@ def test_sweep_and_alerts_through_the_api(people, app):
     assert arch.post("/alerts/remind", json={"object": no}).get_json()["reminded"] == 1
     bad = people["admin"].post("/alerts/sweep", json={"as_of": "2026-13-01"})
     assert (bad.status_code, bad.get_json()["code"]) == (422, "request.invalid_date")
+
+
+def test_r18_sweep_for_a_future_day_is_refused_by_the_api_and_the_command(people, app):
+    no, arch = people["no"], people["arch"]
+    loan = people["boss"].post("/loans", json={"object": no, "purpose": "审阅", "days": 2}).get_json()
+    arch.post(f"/loans/{loan['id']}/checkout", json={"scanned": no})
+    with app.app_context(), database.connection_context():
+        before = (Alert.select().count(), list(Setting.select(Setting.key, Setting.value).tuples()))
+    ahead = people["admin"].post("/alerts/sweep", json={"as_of": "2099-12-31"})
+    assert (ahead.status_code, ahead.get_json()["code"]) == (422, "alerts.future_day")
+    assert "as_of" in ahead.get_json()["errors"] and "今天" in ahead.get_json()["detail"]
+    tomorrow = app.test_cli_runner().invoke(cli, ["sweep", "--as-of", "2026-10-10"])
+    assert tomorrow.exit_code == 1 and "alerts.future_day" in tomorrow.output
+    with app.app_context(), database.connection_context():
+        assert (Alert.select().count(), list(Setting.select(Setting.key, Setting.value).tuples())) == before
+    assert arch.get("/loans?overdue=true").get_json()["items"] == []
+    assert arch.get(f"/loans/{loan['id']}").get_json()["overdue"] is False
+    assert people["admin"].post("/alerts/sweep", json={}).get_json()["as_of"] == "2026-10-09"  # today
 
 
 def test_loan_rules_are_edited_through_the_api(people):

@@ -8,7 +8,8 @@ bp = api_blueprint("alerts", "Overdue sweep, in-app alerts, reminders and the no
 
 
 class Sweep(ApiSchema):
-    as_of = Str(load_default=None, metadata={"description": "YYYY-MM-DD; default today"})
+    as_of = Str(load_default=None, metadata={"description": "YYYY-MM-DD, today or a past day (a coming day is 422 "
+                                                           "`alerts.future_day`); default today"})
 
 
 class AlertArgs(PageArgs):
@@ -27,7 +28,8 @@ class OutboxArgs(PageArgs):
 @bp.arguments(Sweep)
 @bp.response(200)
 def sweep(body):
-    """Run the overdue sweep for a day: `{created}`; idempotent per object, recipient and day."""
+    """Run the overdue sweep for today or a past day: `{created, as_of}`; idempotent per object, recipient
+    and day. A coming day is refused (422 `alerts.future_day`): "overdue" is always judged on today."""
     return alerts.run_sweep(current_actor(), body["as_of"], now=now())
 
 

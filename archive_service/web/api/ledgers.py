@@ -25,7 +25,8 @@ class LedgerFilters(ApiSchema):
              metadata={"description": "part of an archive number, project code, title or customer"})
     year = QueryInt(load_default=None, minimum=1, maximum=9999)
     business = Text(16, metadata={"enum": ["loan", "guarantee"]})
-    status = Text(16, metadata={"enum": ["in_archive", "voided", "destroyed"]})
+    status = Text(16, metadata={"enum": ["in_archive", "on_loan", "voided", "destroyed"],
+                                "description": "in_archive: in place (在库); on_loan: out on loan (借出)"})
     location = Text(40, load_default=None,
                     metadata={"description": "a location code: files there or anywhere inside it"})
     manager = Text(64, load_default=None, metadata={"description": "username of the project's A or B"})

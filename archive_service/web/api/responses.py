@@ -178,8 +178,15 @@ class LocationOut(Out):
     parent = _opt_str()
 
 
+class FileLoan(Out):
+    """The loan a file is out on: borrower's display name, due date."""
+    id, borrower, due = _int(), _str(), _date()
+
+
 class ArchiveOut(Out):
     id, archive_no, status, status_name, business, year = _int(), _str(), _str(), _str(), _str(), _int()
+    loan = fields.Nested(FileLoan, required=True, allow_none=True,
+                         metadata={"description": "null when in place; status_name is 借出 while out"})
     handover_id, project_id, project_code, project_title, customer_name = _int(), _int(), _str(), _str(), _str()
     items = _list(ItemOut)
     contracts = fields.List(fields.Dict(), required=True)
@@ -190,6 +197,7 @@ class ArchiveOut(Out):
 
 class LedgerRow(Out):
     id, archive_no, status, status_name, business, year = _int(), _str(), _str(), _str(), _str(), _int()
+    loan = fields.Nested(FileLoan, required=True, allow_none=True)
     project_code, project_title, customer_name, location, received_at = _str(), _str(), _str(), _opt_str(), _moment()
 
 
