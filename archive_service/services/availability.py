@@ -1,8 +1,8 @@
 """The one place an archive file's availability changes, in place → out on loan → back, or →
-destroyed (R17, R18, R23), and the one place any loan goes out and comes back: a certificate's loan
+voided or destroyed (R13, R17, R18, R23), and the one place any loan goes out and comes back: a certificate's loan
 follows its confirmed movement (custody.py calls these in the movement's own transaction). The desk
 (loan_desk.py), custody.py and disposals.py call these; nothing else writes a loan's `out` state or
-a file's `destroyed` status.
+a file's `voided` or `destroyed` status.
 
 A checkout and a destruction of the same file both lock the file's row first, so one of them
 waits for the other and then sees its result."""
@@ -77,3 +77,13 @@ def destroy(archive_ids):
     require(not out, Conflict, "disposal.file_on_loan",
             "以下档案已借出,归还后才能销毁:" + "、".join(list(out)[:10]), details={"loans": out})
     ArchiveFile.update(status="destroyed").where(ArchiveFile.id.in_(archive_ids)).execute()
+
+
+def void(archive, reason, now):
+    """The file's number is withdrawn (R13); the caller holds the row's lock. A file out on a loan
+    comes back first: a voided number must not be in someone's hands."""
+    out = Loan.get_or_none(Loan.archive == archive.id, Loan.state == rules.OUT)
+    require(out is None, Conflict, "archive.on_loan", f"档案 {archive.archive_no} 已借出,归还后才能作废",
+            details={"loan_id": out.id if out else None})
+    archive.status, archive.void_reason, archive.voided_at = "voided", reason, to_db(now)
+    archive.save()

@@ -10,7 +10,7 @@ from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, local_day_start, parse_date, to_db
 from ..models import ArchiveFile, HandoverItem, LocationMove, RegisterEntry, Signature, User
-from . import audit, file_access, incidents, lookup, on_loan
+from . import audit, availability, file_access, incidents, lookup, on_loan
 from .handover_views import item_dict, item_rows
 from .locations import load_location, location_view
 from .paging import page_by_id
@@ -154,8 +154,7 @@ def void(actor, archive_no, reason, *, now):
     with transaction():
         archive = load_archive(archive_no, lock=True)
         require(archive.status != "voided", Conflict, "archive.already_voided", "该档号已作废")
-        archive.status, archive.void_reason, archive.voided_at = "voided", reason.strip(), to_db(now)
-        archive.save()
+        availability.void(archive, reason.strip(), now)
         audit.record(actor, "archive.void", "archive", archive.archive_no, {"reason": reason.strip()}, now=now)
     return archive_view(archive)
 

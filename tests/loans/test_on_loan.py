@@ -3,7 +3,7 @@ filter, search hits, the appraisal and disposal lists, the scan lookup) and goes
 it comes back; `status` keeps its archival meaning. Through the services."""
 import pytest
 
-from archive_service.domain.errors import InvalidInput
+from archive_service.domain.errors import Conflict, InvalidInput
 from archive_service.services import archive_ledger, disposals, ledgers, loan_desk, loans, lookup, retention, search
 from tests.conftest import NOW
 from tests.loans.loan_world import PAGES, LoanWorld
@@ -69,11 +69,15 @@ def test_r17_a_file_out_on_loan_shows_as_lent_in_record_ledger_search_and_dispos
     assert filtered(world, "on_loan") == [] and filtered(world, "in_archive") == [no, world.file]
 
 
-def test_r17_a_voided_file_out_on_loan_keeps_its_status_name_and_shows_its_loan(world):
+def test_r13_r17_a_file_out_on_loan_cannot_be_voided_until_it_comes_back(world):
     out = lend(world, world.file)
-    ledgers.void(world.arch, world.file, "重复立卷", now=NOW)
+    with pytest.raises(Conflict) as refused:
+        ledgers.void(world.arch, world.file, "重复立卷", now=NOW)
+    assert (refused.value.code, refused.value.details) == ("archive.on_loan", {"loan_id": out["id"]})
     record = ledgers.get_archive(world.arch, world.file, now=NOW)
-    assert (record["status_name"], record["loan"]["id"]) == ("已作废", out["id"])
+    assert (record["status"], record["status_name"], record["loan"]["id"]) == ("in_archive", "借出", out["id"])
+    loan_desk.return_loan(world.arch, out["id"], world.file, PAGES, now=NOW)
+    assert ledgers.void(world.arch, world.file, "重复立卷", now=NOW)["status"] == "voided"
     assert filtered(world, "voided") == [world.file] and filtered(world, "on_loan") == []
 
 
