@@ -4,15 +4,20 @@ A backup is a folder: `database.sqlite3` (SQLite's online backup API: one consis
 others write) or `database.pgdump` (`pg_dump -Fc` of the instance's schema, itself one
 snapshot), then `scans/ab/cd/<sha256>` (every stored file, copied after the database so every
 scan row in the snapshot finds its file: files land before their rows and are never changed),
-and `manifest.json` with the sha256 of each file. `restore` checks every hash first, refuses an
-instance that already holds data, then loads the database, the scans and any newer migrations."""
+and `manifest.json` with the sha256 of each file (written last: a folder without one is no backup).
+
+A backup is whole: its database is read through (every table's rows) and every scan it names is
+in the backup, except scans removed with their file by an approved disposal (R23); `backup`
+checks this before it writes the manifest, `restore` before it writes anything. `restore` then
+loads the database, the scans and any newer migrations into an empty instance, and takes all of
+it back if any step fails: the target is left as empty as it was, so a retry can follow."""
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import tempfile
+from contextlib import closing, suppress
 from pathlib import Path
 
 from peewee import SqliteDatabase
@@ -21,17 +26,13 @@ from .. import migrations
 from ..db import database, transaction
 from ..domain.errors import Conflict, InvalidInput, require
 from ..domain.timeutil import iso_local, to_db
-from ..models import ScanFile
 from ..scans import SHA256_NAME
 from . import audit
+from .backup_reading import BackupError, read_database, run
 
 MANIFEST, SQLITE_FILE, PG_FILE, SCANS = "manifest.json", "database.sqlite3", "database.pgdump", "scans"
 FORMAT = 1
 CHUNK = 1024 * 1024
-
-
-class BackupError(Conflict):
-    default_code = "backup.failed"
 
 
 def backup(dest, *, database_url, store, now):
@@ -47,6 +48,7 @@ def backup(dest, *, database_url, store, now):
     else:
         db_file, schema = _pg_dump(dest / PG_FILE, database_url), _current_schema()
     scans = [_copy_verified(path, dest / SCANS / path.relative_to(store.root)) for path in sorted(store.stored())]
+    _require_whole(read_database(db_file, "backup", sqlite=_is_sqlite()), {s["sha256"] for s in scans}, "backup")
     manifest = {"format": FORMAT, "created_at": iso_local(to_db(now)), "engine": "sqlite" if schema is None else
                 "postgresql", "schema": schema, "schema_version": migrations.current_version(),
                 "database": {"file": db_file.name, "sha256": _sha256(db_file), "size": db_file.stat().st_size},
@@ -56,7 +58,9 @@ def backup(dest, *, database_url, store, now):
 
 
 def restore(src, *, database_url, store, now):
-    """Load the backup in `src` into the bound database and `store`, both of which must be empty."""
+    """Load the backup in `src` into the bound database and `store`, both of which must be empty.
+    Everything is checked before anything is written; a failure while writing takes back all
+    that was written."""
     src = Path(src)
     manifest = _checked_manifest(src)
     require(not _has_tables(), Conflict, "restore.not_empty", "目标数据库已有数据:只能恢复到空的实例")
@@ -65,20 +69,68 @@ def restore(src, *, database_url, store, now):
     engine = "sqlite" if _is_sqlite() else "postgresql"
     require(manifest["engine"] == engine, InvalidInput, "restore.wrong_engine",
             f"备份来自 {manifest['engine']},目标数据库是 {engine}")
-    if engine == "sqlite":
-        _sqlite_restore(src / manifest["database"]["file"])
-    else:
-        _pg_restore(src / manifest["database"]["file"], database_url, manifest["schema"])
-    for scan in manifest["scans"]:
-        _place_scan(src / SCANS, scan["sha256"], store)
-    migrations.upgrade()
-    missing = sorted({s.sha256 for s in ScanFile.select(ScanFile.sha256)} - {s["sha256"] for s in manifest["scans"]})
-    require(not missing, BackupError, "restore.scans_missing",
-            f"备份缺少 {len(missing)} 个扫描件:{', '.join(missing[:3])}")
-    with transaction():
-        audit.record(None, "system.restore", "backup", src.name, {"from": str(src),
-                                                                  "created_at": manifest["created_at"]}, now=now)
+    if engine == "postgresql":
+        here = _current_schema()
+        require(here == manifest["schema"], InvalidInput, "restore.wrong_schema",
+                f"备份来自 schema {manifest['schema']},目标连接使用 {here}")
+    contents = read_database(src / manifest["database"]["file"], "restore", sqlite=_is_sqlite())
+    require(contents.version == manifest["schema_version"], InvalidInput, "restore.corrupt",
+            f"备份清单的版本 {manifest['schema_version']} 与其数据库的版本 {contents.version} 不符")
+    _require_whole(contents, {s["sha256"] for s in manifest["scans"]}, "restore")
+    written = _Written(store)
+    try:
+        if engine == "sqlite":
+            _sqlite_restore(src / manifest["database"]["file"])
+        else:
+            _pg_restore(src / manifest["database"]["file"], database_url)
+        for scan in manifest["scans"]:
+            written.place(src / scan["path"], scan["sha256"])
+        migrations.upgrade()
+        with transaction():
+            audit.record(None, "system.restore", "backup", src.name, {"from": str(src),
+                                                                      "created_at": manifest["created_at"]}, now=now)
+    except BaseException as failure:
+        written.take_back(failure)
+        raise
     return manifest
+
+
+def _require_whole(contents, held, stage):
+    missing = contents.missing_scans(held)
+    require(not missing, BackupError, f"{stage}.scans_missing",
+            f"备份缺少 {len(missing)} 个扫描件:{', '.join(missing[:3])}")
+
+
+class _Written:
+    """What a restore has written so far, to take all of it back when a later step fails."""
+
+    def __init__(self, store):
+        self.store, self.files, self.folders = store, [], []
+        self.relations = None if _is_sqlite() else _pg_relations()
+
+    def place(self, source, sha256):
+        final = self.store.path(sha256)
+        for folder in reversed([f for f in (final.parent, *final.parent.parents) if not f.exists()]):
+            folder.mkdir(exist_ok=True)
+            self.folders.append(folder)
+        self.files.append(final)
+        shutil.copyfile(source, final)
+        final.chmod(0o444)
+
+    def take_back(self, failure):
+        try:
+            for path in self.files:
+                path.unlink(missing_ok=True)
+            for folder in reversed(self.folders):
+                with suppress(OSError):  # a folder someone else wrote into stays
+                    folder.rmdir()
+            if self.relations is None:
+                _sqlite_empty()
+            else:
+                _pg_drop_new(self.relations)
+        except Exception as undo:
+            raise BackupError("restore.incomplete", f"恢复失败({failure}),且未能清除已写入的内容({undo}):"
+                              "请清空目标数据库和扫描件目录后重试") from failure
 
 
 # ---- SQLite ----------------------------------------------------------------------------------
@@ -89,25 +141,20 @@ def _is_sqlite():
 
 def _sqlite_backup(target):
     """One consistent copy of the live database file through SQLite's online backup API."""
-    with _closing(sqlite3.connect(database.obj.database)) as live, _closing(sqlite3.connect(target)) as copy:
+    with closing(sqlite3.connect(database.obj.database)) as live, closing(sqlite3.connect(target)) as copy:
         live.backup(copy)
     return target
 
 
 def _sqlite_restore(source):
-    with _closing(sqlite3.connect(source)) as backup_db, _closing(sqlite3.connect(database.obj.database)) as live:
+    with closing(sqlite3.connect(source)) as backup_db, closing(sqlite3.connect(database.obj.database)) as live:
         backup_db.backup(live)
 
 
-class _closing:
-    def __init__(self, conn):
-        self.conn = conn
-
-    def __enter__(self):
-        return self.conn
-
-    def __exit__(self, *exc):
-        self.conn.close()
+def _sqlite_empty():
+    """Make the live database file empty again: an empty database copied over it, in one step."""
+    with closing(sqlite3.connect(":memory:")) as empty, closing(sqlite3.connect(database.obj.database)) as live:
+        empty.backup(live)
 
 
 # ---- PostgreSQL ------------------------------------------------------------------------------
@@ -117,39 +164,48 @@ def _current_schema():
 
 
 def _pg_dump(target, url):
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-acl", f"--schema={_current_schema()}",
+    run(["pg_dump", "--format=custom", "--no-owner", "--no-acl", f"--schema={_current_schema()}",
           f"--file={target}", f"--dbname={_libpq_url(url)}"])
     return target
 
 
-def _pg_restore(source, url, schema):
-    """Restore into the schema the backup came from, which the target URL must be using."""
-    here = _current_schema()
-    require(here == schema, InvalidInput, "restore.wrong_schema", f"备份来自 schema {schema},目标连接使用 {here}")
-    listing = _run(["pg_restore", "--list", str(source)])
+def _pg_restore(source, url):
+    """Restore into the schema the backup came from, which the target URL must be using, in one
+    transaction."""
+    listing = run(["pg_restore", "--list", str(source)])
     # the schema itself already exists in the target: restore everything inside it
     entries = [line for line in listing.splitlines() if " SCHEMA - " not in line and " COMMENT - SCHEMA " not in line]
     with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False) as toc:
         toc.write("\n".join(entries) + "\n")
     try:
-        _run(["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction",
+        run(["pg_restore", "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction",
               f"--use-list={toc.name}", f"--dbname={_libpq_url(url)}", str(source)])
     finally:
         os.unlink(toc.name)
 
 
+def _pg_relations():
+    """{(name, kind)} of the tables, views and sequences in the connection's current schema."""
+    return set(database.execute_sql(
+        "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')").fetchall())
+
+
+PG_KINDS = {"v": "VIEW", "m": "MATERIALIZED VIEW", "r": "TABLE", "p": "TABLE", "f": "FOREIGN TABLE", "S": "SEQUENCE"}
+
+
+def _pg_drop_new(before):
+    """Drop what a failed restore created in the schema (everything not in `before`)."""
+    with transaction():
+        new = _pg_relations() - before
+        for kind in PG_KINDS:  # views before their tables, sequences after the tables that own them
+            for name in sorted(n for n, k in new if k == kind):
+                quoted = '"' + name.replace('"', '""') + '"'
+                database.execute_sql(f"DROP {PG_KINDS[kind]} IF EXISTS {quoted} CASCADE")
+
+
 def _libpq_url(url):
     return "postgresql://" + url.split("://", 1)[1]
-
-
-def _run(command):
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except FileNotFoundError:
-        raise BackupError("backup.tool_missing", f"找不到 {command[0]}:请安装 postgresql-client") from None
-    if done.returncode:
-        raise BackupError("backup.tool_failed", f"{command[0]} 失败:{done.stderr.strip()[-300:]}")
-    return done.stdout
 
 
 def _has_tables():
@@ -190,10 +246,3 @@ def _checked_manifest(src):
         require(SHA256_NAME.fullmatch(scan["sha256"]) and path.is_file() and _sha256(path) == scan["sha256"],
                 InvalidInput, "restore.corrupt", f"备份的扫描件 {scan['sha256']} 缺失或已损坏")
     return manifest
-
-
-def _place_scan(scans_dir, sha256, store):
-    final = store.path(sha256)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(scans_dir / sha256[:2] / sha256[2:4] / sha256, final)
-    final.chmod(0o444)
