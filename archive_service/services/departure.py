@@ -6,7 +6,7 @@ archive and loans that are out are handed on; a loan not yet out is cancelled, n
 import json
 
 from .. import signoff_pdf
-from ..db import for_share, for_update, transaction
+from ..db import for_update, transaction
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import require_permission
 from ..domain.timeutil import iso_local, to_db
@@ -40,8 +40,8 @@ def _successor(name, leaver):
     require(isinstance(name, str) and name.strip(), InvalidInput, "departure.successor_required",
             "请指定接办人", errors={"successor": "必填"})
     # locked until the transfer commits: a concurrent deactivation or role change of the successor
-    # waits, then sees what they now hold
-    successor = for_share(User.select().where(User.username == name.strip())).get_or_none()
+    # waits, then sees what they now hold (and a second transfer to them waits its turn)
+    successor = for_update(User.select().where(User.username == name.strip())).get_or_none()
     require(successor is not None, InvalidInput, "departure.unknown_successor", f"找不到接办人 {name}",
             errors={"successor": "没有这个用户"})
     require(successor.id != leaver.id, InvalidInput, "departure.same_user", "不能交接给本人",
