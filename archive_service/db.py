@@ -109,6 +109,12 @@ def for_update(query):
     return query.for_update() if is_postgres() else query
 
 
+def for_share(query):
+    """Lock the selected rows against an update until the transaction ends, without making other
+    sharers wait (PostgreSQL `FOR SHARE`); SQLite is already serialised by `transaction()`."""
+    return query.for_update("FOR SHARE") if is_postgres() else query
+
+
 MARK = "\x00mark:"
 
 

@@ -53,6 +53,9 @@ class Loan(BaseModel):
     returned_pages = IntegerField(null=True)
     out_key = CharField(max_length=100, null=True, unique=True)
     movement_id = IntegerField(null=True)
+    # the departure transfer that made the borrower answerable for a loan that was out (R21): they
+    # return it, they read nothing on it (the approval was given to the one who asked)
+    handed_on_in = IntegerField(null=True)
 
 
 class LoanApproval(BaseModel):

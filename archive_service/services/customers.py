@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from peewee import JOIN
 
-from ..db import transaction
+from ..db import for_share, transaction
 from ..domain import customers as rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
 from ..domain.permissions import MANAGER, allowed, require_permission
@@ -64,8 +64,10 @@ def find_customers(actor, *, q=None, limit=None, cursor=None):
 
 
 def active_managers(actor):
-    """The managers a project can name as A or B, by display name (one statement)."""
-    require_permission(actor, "projects.create")
+    """The managers a project can name as A or B, by display name (one statement); for those who
+    create projects or reassign them."""
+    if not allowed(actor.roles, "projects.reassign"):
+        require_permission(actor, "projects.create")
     rows = User.select(User.username, User.display_name, User.roles_text).where(User.active).order_by(User.display_name)
     return [{"username": u.username, "display_name": u.display_name} for u in rows if MANAGER in u.roles]
 
@@ -82,8 +84,11 @@ def customer_by_search(actor, text):
 
 
 def active_manager(username, field):
-    """The user named `username` when an active manager (R5), else 422 `project.not_a_manager`."""
-    user = User.get_or_none(User.username == username) if isinstance(username, str) else None
+    """The user named `username` when an active manager (R5), else 422 `project.not_a_manager`. The
+    row stays locked until the transaction ends, so a concurrent deactivation or role change waits
+    and then sees the project this names them on (R21)."""
+    user = for_share(User.select().where(User.username == username)).get_or_none() \
+        if isinstance(username, str) else None
     require(user is not None and user.active and MANAGER in user.roles, InvalidInput, "project.not_a_manager",
             f"{username} 不是在职的客户经理", errors={field: "必须是在职的客户经理"})
     return user
@@ -117,9 +122,11 @@ def is_party(actor, project):
 
 
 def load_project(actor, project_id):
-    """A project the actor may see: its A, its B, or a role that sees all (others: 404)."""
+    """A project the actor may see: its A, its B, a role that sees all, or one that reassigns its A
+    and B (the admin, R21) (others: 404)."""
     project = Project.get_or_none(Project.id == project_id) if row_id(project_id) else None
-    if project is None or not (is_party(actor, project) or allowed(actor.roles, "projects.view_all")):
+    if project is None or not (is_party(actor, project) or allowed(actor.roles, "projects.view_all")
+                               or allowed(actor.roles, "projects.reassign")):
         raise NotFound("project.not_found", f"找不到项目 {project_id}")
     return project
 

@@ -1,6 +1,8 @@
 """Departure handover (离职交接, R21): an admin sees everything a leaving user holds and hands it,
 all at once or item by item to several successors, each step in one transaction with a printable
-transfer list (交接清单) both people sign. Only a user who holds nothing can be deactivated."""
+transfer list (交接清单) both people sign. Projects (open or filed), the keeping of the safe or the
+archive and loans that are out are handed on; a loan not yet out is cancelled, never handed on
+(holdings.py). Only a user who holds nothing can be deactivated."""
 import json
 
 from .. import signoff_pdf
@@ -37,7 +39,9 @@ def user_holdings(actor, username):
 def _successor(name, leaver):
     require(isinstance(name, str) and name.strip(), InvalidInput, "departure.successor_required",
             "请指定接办人", errors={"successor": "必填"})
-    successor = User.get_or_none(User.username == name.strip())
+    # locked until the transfer commits: a concurrent deactivation or role change of the successor
+    # waits, then sees what they now hold (and a second transfer to them waits its turn)
+    successor = for_update(User.select().where(User.username == name.strip())).get_or_none()
     require(successor is not None, InvalidInput, "departure.unknown_successor", f"找不到接办人 {name}",
             errors={"successor": "没有这个用户"})
     require(successor.id != leaver.id, InvalidInput, "departure.same_user", "不能交接给本人",

@@ -1,6 +1,8 @@
 """Who may read a file's detail and scans (R19): those the permission table allows (the
 archivist, executives, auditors), the project's A and B managers, and a borrower whose loan of
-it is approved and not yet returned. Everyone else is refused; every read is audited by the caller."""
+it is approved and not yet returned. A loan handed on at a departure (R21) makes its new borrower
+answer for the return, not read: the approval was given to the one who asked. Everyone else is
+refused; every read is audited by the caller."""
 from ..domain import loans as loan_rules
 from ..domain.errors import Forbidden
 from ..domain.permissions import allowed
@@ -13,7 +15,7 @@ def may_read(actor, archive):
     project = Project.get_by_id(archive.project_id)
     if actor.id in (project.a_user_id, project.b_user_id):
         return True
-    return Loan.select().where(Loan.archive == archive.id, Loan.borrower == actor.id,
+    return Loan.select().where(Loan.archive == archive.id, Loan.borrower == actor.id, Loan.handed_on_in.is_null(),
                                Loan.state.in_(loan_rules.ACTIVE)).exists()
 
 

@@ -2,7 +2,7 @@
 return by scanning are in loan_desk.py. One object is out on one loan at a time (the `out_key`
 column is unique); later requests wait in line and are told when it comes back."""
 
-from ..db import for_update, transaction
+from ..db import for_share, for_update, transaction
 from ..domain import certificates as certificate_rules
 from ..domain import loans as rules
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
@@ -90,6 +90,7 @@ def request(actor, *, object, purpose, days, use="read", now):
     require(use in approvals.USES, InvalidInput, "loan.invalid_use", "use 必须是 read(档案室内查阅)或 take_out(借出)",
             errors={"use": "read 或 take_out"})
     with transaction():
+        _lock_active_borrower(actor)
         kind, code, archive, cert = target(object)
         rule = approvals.rule_for(kind, use, actor.roles)
         rules.whole_number(days, "days", 1, rule.max_days, code="loan.invalid_days")
@@ -107,6 +108,15 @@ def request(actor, *, object, purpose, days, use="read", now):
         if loan.awaiting:
             _tell_awaiting(loan, now)
     return get(actor, loan.id, now=now)
+
+
+def _lock_active_borrower(actor):
+    """The borrower's row, locked until the request commits: a deactivation at the same moment
+    either waits and then sees this loan (409 `user.still_holds`), or went first and this request
+    is refused (R21: nobody inactive holds a loan)."""
+    borrower = for_share(User.select(User.id, User.active).where(User.id == actor.id)).get_or_none()
+    require(borrower is not None and borrower.active, Conflict, "user.inactive",
+            f"账号 {actor.username} 已停用,不能申请借阅")
 
 
 def decide(actor, loan_id, approve, note="", *, now):

@@ -1,6 +1,7 @@
 """Reassigning a project's A-role or B-role manager (R21): the archivist or an admin names the new
 person with a reason. The list, its deadlines and signatures stay as they are; the project's tasks
-follow the new person because they are worked out from the project's current A and B."""
+follow the new person because they are worked out from the project's current A and B. A filed
+project is reassigned too: its A and B still answer for it and read its file."""
 from ..db import for_update, transaction
 from ..domain import handovers as handover_rules
 from ..domain.errors import Conflict, InvalidInput, NotFound, require
@@ -33,13 +34,9 @@ def lock_project(project_id):
     return project
 
 
-def _require_open(project, handover):
-    require(handover is None or handover.state != handover_rules.RECEIVED, Conflict, "project.already_filed",
-            f"项目 {project.code} 的档案已接收归档,A角、B角不再变更")
-
-
 def _signed_as_a(handover):
-    if handover is None:
+    """Who signed the list as A, while B still has it to review (a filed list is reviewed for good)."""
+    if handover is None or handover.state == handover_rules.RECEIVED:
         return set()
     return {s.user_id for s in Signature.select(Signature.user).where(Signature.handover == handover.id,
                                                                       Signature.role == A)}
@@ -88,7 +85,6 @@ def reassign(actor, project_id, *, a_user=None, b_user=None, reason, now):
     with transaction():
         project = lock_project(project_id)
         handover = Handover.get_or_none(Handover.project == project.id)
-        _require_open(project, handover)
         wanted = {role: active_manager(name, ROLE_FIELDS[role]) for role, name in named.items()}
         apply(project, plan(project, handover, wanted, allow_swap=True), actor, reason, now=now)
     return {**project_view_of(Project.get_by_id(project.id)), "reassignments": history(project.id)}
@@ -100,8 +96,8 @@ def move_for_departure(project_id, role, leaver, successor, actor, reason, *, tr
     project = lock_project(project_id)
     handover = Handover.get_or_none(Handover.project == project.id)
     holder = project.a_user_id if role == A else project.b_user_id
-    require(holder == leaver.id and (handover is None or handover.state != handover_rules.RECEIVED), Conflict,
-            "departure.already_moved", f"项目 {project.code} 的{ROLE_NAMES[role]}已不是 {leaver.display_name}")
+    require(holder == leaver.id, Conflict, "departure.already_moved",
+            f"项目 {project.code} 的{ROLE_NAMES[role]}已不是 {leaver.display_name}")
     active_manager(successor.username, "successor")
     apply(project, plan(project, handover, {role: successor}, allow_swap=False), actor, reason,
           now=now, transfer=transfer)

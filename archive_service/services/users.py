@@ -12,7 +12,7 @@ from ..domain.actors import Actor
 from ..domain.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, require
 from ..domain.permissions import ROLES, require_permission
 from ..domain.timeutil import from_db, iso_local, to_db
-from ..models import ApiToken, LoginThrottle, User
+from ..models import ApiToken, LoginThrottle, Setting, User
 from . import audit, holdings, token_cache
 from .paging import keyset_page, text_cursor
 
@@ -20,6 +20,7 @@ HASHER = PasswordHasher()
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 8
 BAD_LOGIN = ("auth.invalid_credentials", "用户名或密码错误,或账号已被锁定")
+HOLDERS_LOCK = "users.holders"
 # Verified against when the username is unknown, so both paths cost the same time.
 _DUMMY_HASH = HASHER.hash("not-a-real-password")
 
@@ -116,12 +117,15 @@ def _load(username):
 def update_user(actor, username, *, display_name=None, roles=None, active=None, department=None,
                 email=None, password=None, now):
     """Edit an account. Accounts are never deleted, only deactivated; deactivation is refused
-    while the user still handles or holds something (R21)."""
+    while the user still handles or holds something, and a role change while the user holds
+    something by a role it takes away (R21): 409 `user.still_holds`."""
     require_permission(actor, "users.manage")
     _fields(display_name, department, email)
     require(active is None or isinstance(active, bool), InvalidInput, "request.invalid_field",
             "active 必须是布尔值", errors={"active": "必须是 true 或 false"})
     with transaction():
+        if roles is not None or active is False:
+            _lock_holders()
         user = for_update(User.select().where(User.username == str(username))).get_or_none()
         if user is None:
             raise NotFound("user.not_found", f"找不到用户 {username}")
@@ -131,10 +135,7 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
                 changes[name] = [getattr(user, name), value]
                 setattr(user, name, value)
         if roles is not None:
-            new_roles = _clean_roles(roles)
-            if new_roles != user.roles_text:
-                changes["roles"] = [user.roles, new_roles.split(",")]
-                user.roles_text = new_roles
+            _change_roles(user, roles, changes)
         if password is not None:
             _check_password(password)
             user.password_hash = HASHER.hash(password)
@@ -145,11 +146,7 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
             if not active and user.id == actor.id:
                 raise Conflict("user.cannot_deactivate_self", "不能停用自己的账号")
             if not active:
-                held = holdings.of_user(user.id)
-                require(not held, Conflict, "user.still_holds",
-                        f"该用户仍经办或持有 {len(held)} 项,请先办理离职交接:"
-                        + ";".join(f"{i['kind_name']} {i['ref']}" for i in held[:10]),
-                        details={"holdings": held})
+                _require_nothing_held(holdings.of_user(user.id), "该用户仍经办或持有")
             changes["active"] = [user.active, active]
             user.active = active
             if not active:
@@ -159,6 +156,32 @@ def update_user(actor, username, *, display_name=None, roles=None, active=None, 
             audit.record(actor, "user.update", "user", user.username, changes, now=now)
     token_cache.OWNERS.forget_user(user.id)
     return user_view(user)
+
+
+def _change_roles(user, roles, changes):
+    """New roles for the user; refused while the user holds something by a role taken away (R21)."""
+    new_roles = _clean_roles(roles)
+    if new_roles == user.roles_text:
+        return
+    lost = set(user.roles) - set(new_roles.split(","))
+    if lost:
+        names = "、".join(ROLES[r] for r in sorted(lost))
+        _require_nothing_held(holdings.held_by_roles(user.id, lost), f"移除{names}角色后将无人经办或保管的事项")
+    changes["roles"] = [user.roles, new_roles.split(",")]
+    user.roles_text = new_roles
+
+
+def _lock_holders():
+    """Deactivations and role changes queue here one at a time (a row locked until the transaction
+    ends): two custodians losing the role at once cannot each see the other still keeping the safe."""
+    Setting.insert(key=HOLDERS_LOCK, value="").on_conflict_ignore().execute()
+    for_update(Setting.select().where(Setting.key == HOLDERS_LOCK)).get()
+
+
+def _require_nothing_held(held, head):
+    require(not held, Conflict, "user.still_holds",
+            f"{head} {len(held)} 项,请先办理离职交接:" + ";".join(f"{i['kind_name']} {i['ref']}" for i in held[:10]),
+            details={"holdings": held})
 
 
 def authenticate(username, password, *, now, client_addr="", max_failures=5, lock_minutes=15):

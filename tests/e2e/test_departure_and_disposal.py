@@ -1,4 +1,4 @@
-"""Issue 14, done when, in Chromium: a manager with open projects leaves (deactivation refused
+"""Issue 14, done when, in Chromium: a manager with open and filed projects leaves (deactivation refused
 while he holds them, everything handed to a successor in one step, the transfer list prints, then
 the account is deactivated); a file past its period is appraised, listed, approved by another
 person and destroyed while its ledger row stays. Screenshots go to tmp_path."""
@@ -39,13 +39,14 @@ def test_r21_a_leaving_manager_hands_everything_to_a_successor_then_is_deactivat
 
     page.get_by_role("link", name="离职交接").click()
     holdings = page.locator("#holdings tbody tr")
-    expect(holdings).to_have_count(2)  # DEMO-001 (draft list) and DEMO-002 (waiting for the archive)
+    expect(holdings).to_have_count(3)  # DEMO-001 (draft list), DEMO-002 (waiting for the archive), DEMO-003 (filed)
     expect(holdings.first).to_contain_text("移交清单 草稿")
+    expect(holdings.nth(2)).to_contain_text("已归档")
     page.get_by_label("接办人").select_option(label="刘接办(jieban)")
     page.get_by_label("备注").fill("调往分公司")
     _shot(page, tmp_path, "2-holdings")
     page.get_by_role("button", name="全部交接").click()
-    expect(page.get_by_role("alert")).to_contain_text("已将 2 项交接给 刘接办")
+    expect(page.get_by_role("alert")).to_contain_text("已将 3 项交接给 刘接办")
     expect(page.locator("#nothing-held")).to_be_visible()
     link = page.get_by_role("link", name="打印交接清单 #1")
     pdf = page.request.get(link.get_attribute("href"))
@@ -56,7 +57,7 @@ def test_r21_a_leaving_manager_hands_everything_to_a_successor_then_is_deactivat
     page.get_by_role("button", name="停用账号").click()
     expect(page.get_by_role("alert")).to_contain_text("已停用用户 zhang")
     with database.connection_context():
-        assert {p.a_user.username for p in Project.select().where(Project.code != "DEMO-003")} == {"jieban"}
+        assert {p.a_user.username for p in Project.select()} == {"jieban"}  # the filed project too
     sign_out(page)
 
     sign_in("jieban", "jieban-pass-2026")

@@ -342,14 +342,14 @@ def test_r21_journey_a_manager_leaves_his_work_goes_to_two_colleagues_and_carrie
     # 2. His projects go to the successor, his borrowed file to a colleague; both lists print.
     page.get_by_role("link", name="离职交接").click()
     holdings = page.locator("#holdings tbody tr")
-    expect(holdings).to_have_count(3)
+    expect(holdings).to_have_count(4)  # three projects (DEMO-003 filed) and the borrowed file
     story.shot("holdings")
-    for project in ("DEMO-001", "DEMO-002"):
+    for project in ("DEMO-001", "DEMO-002", "DEMO-003"):
         page.get_by_label(f"选择 {project} A").check()
     page.get_by_label("接办人").select_option(label="刘接办(liu)")
     page.get_by_label("备注").fill("调往分公司")
     page.get_by_role("button", name="交接所选").click()
-    expect(page.get_by_role("alert")).to_contain_text("已将 2 项交接给 刘接办")
+    expect(page.get_by_role("alert")).to_contain_text("已将 3 项交接给 刘接办")
     expect(page.get_by_role("alert")).to_contain_text("仍有 1 项未交接")
     expect(page.locator("#holdings tbody tr")).to_have_count(1)
     page.get_by_label("接办人").select_option(label="王经理(wang)")

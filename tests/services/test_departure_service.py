@@ -6,10 +6,9 @@ import subprocess
 import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from archive_service.models import AuditEntry, Loan, Project, Reassignment, Signature, Transfer, User
-from archive_service.services import customers, departure, handovers, loans, reassignment, users
+from archive_service.models import AuditEntry, Project, Reassignment, Signature, Transfer, User
+from archive_service.services import customers, departure, handovers, ledgers, reassignment, users
 from tests.conftest import NOW
-from tests.loans.loan_world import LoanWorld, snapshot
 from tests.services.certificate_world import World as CertificateWorld
 from tests.services.handover_world import World
 from tests.sqlcount import count_statements
@@ -32,15 +31,18 @@ def state():
 
 
 
-def test_r21_holdings_list_projects_as_a_and_b_with_their_open_lists(world):
+def test_r21_holdings_list_projects_as_a_and_b_open_or_filed(world):
     drafted = world.draft()
     as_b = world.project(a="zhao", b="zhang")
     world.received(ended_on="2026-08-31")
     held = departure.user_holdings(world.admin, "zhang")
-    assert [(i["ref"], i["role"]) for i in held["items"]] == [("P-1", "A"), ("P-2", "B")]
+    assert [(i["ref"], i["role"], i["filed"]) for i in held["items"]] == \
+        [("P-1", "A", False), ("P-2", "B", False), ("P-3", "A", True)]
     assert held["items"][0]["open_list"]["id"] == drafted["id"] and held["items"][0]["open_list"]["state"] == "draft"
     assert held["items"][1]["open_list"] is None and held["items"][1]["id"] == as_b["id"]
-    assert held["kinds"][0] == {"kind": "project", "label": held["kinds"][0]["label"], "count": 2}
+    assert held["items"][2]["open_list"] is None and "已归档" in held["items"][2]["summary"]
+    assert {i["outcome"] for i in held["items"]} == {"hand_on"}
+    assert held["kinds"][0] == {"kind": "project", "label": held["kinds"][0]["label"], "count": 3}
 
 
 def test_r21_a_manager_with_two_open_projects_hands_everything_over_in_one_step(world):
@@ -214,14 +216,10 @@ def test_r21_bad_reassignment_is_refused_and_nothing_changes(world, make_actor, 
     assert state() == before
 
 
-def test_r21_no_reassignment_after_filing_nor_a_b_who_signed_as_a_nor_by_a_manager(world):
-    filed = world.received()
+def test_r21_no_reassignment_to_a_b_who_signed_as_a_nor_by_a_manager(world):
     h = world.draft()
     handovers.submit(world.a, h["id"], now=NOW)
     before = state()
-    with pytest.raises(Conflict) as closed:
-        reassignment.reassign(world.arch, filed["project_id"], a_user="jieban", reason="调岗", now=NOW)
-    assert closed.value.code == "project.already_filed"
     with pytest.raises(Conflict) as own:
         reassignment.reassign(world.arch, h["project_id"], b_user="zhang", reason="互换", now=NOW)
     assert own.value.code == "reassignment.b_signed_as_a"
@@ -252,73 +250,43 @@ def test_r21_the_last_custodian_hands_the_safe_to_a_successor_before_leaving(mak
     assert users.update_user(admin, "chen", active=False, now=NOW)["active"] is False
 
 
-# ---- loans as borrower ----
+# ---- filed projects ----
 
-@pytest.fixture
-def lender(make_actor):
-    w = LoanWorld(make_actor)
-    w.heir = make_actor("jieban", "manager", display_name="接办人")
-    return w
-
-
-def loan_state():
-    return {**snapshot(), "borrowers": [(x.id, x.borrower_id) for x in Loan.select().order_by(Loan.id)],
-            "active": [u.active for u in User.select().order_by(User.id)], "transfers": Transfer.select().count()}
-
-
-def test_r21_a_borrower_hands_a_checked_out_loan_and_a_pending_request_over_in_one_step(lender, admin):
-    out = lender.out()
-    pending = lender.request(obj=lender.received()["archive_no"])
-    held = departure.user_holdings(admin, "qian")
-    assert [i["key"] for i in held["items"]] == [f"loan:{out['id']}", f"loan:{pending['id']}"]
-    assert "借出中" in held["items"][0]["summary"] and "待审批" in held["items"][1]["summary"]
-    assert {k["kind"]: k["count"] for k in held["kinds"]}["loan"] == 2
-
-    done = departure.transfer(admin, "qian", successor="jieban", now=NOW)
-    assert done["remaining"] == 0 and len(done["items"]) == 2
-    assert [(x.id, x.borrower.username, x.state) for x in Loan.select().order_by(Loan.id)] == \
-        [(out["id"], "jieban", "out"), (pending["id"], "jieban", "requested")]
-    moved = AuditEntry.select().where(AuditEntry.action == "loan.reassign").order_by(AuditEntry.id)
-    assert [(json.loads(e.summary)["to"], json.loads(e.summary)["transfer"]) for e in moved] == \
-        [("jieban", done["id"])] * 2
-    assert [x["id"] for x in loans.find(lender.heir, mine=True, now=NOW)["items"]] == [pending["id"], out["id"]]
-    assert users.update_user(admin, "qian", active=False, now=NOW)["active"] is False
-
-
-def test_r21_deactivation_is_refused_while_the_user_holds_an_open_loan(lender, admin):
-    loan = lender.request()
-    before = loan_state()
+def test_r21_departure_hands_on_filed_projects(world):
+    filed = world.received()
+    no, pid = filed["archive_no"], filed["project_id"]
+    with pytest.raises(Forbidden):
+        ledgers.get_archive(world.heir, no, now=NOW)
+    assert ledgers.get_archive(world.a, no, now=NOW)["archive_no"] == no  # its A reads the file
+    before = state()
     with pytest.raises(Conflict) as refused:
-        users.update_user(admin, "qian", active=False, now=NOW)
-    assert refused.value.code == "user.still_holds"
-    assert [i["key"] for i in refused.value.details["holdings"]] == [f"loan:{loan['id']}"]
-    assert loan_state() == before
-    loans.cancel(lender.borrower, loan["id"], now=NOW)
-    assert users.update_user(admin, "qian", active=False, now=NOW)["active"] is False
+        users.update_user(world.admin, "zhang", active=False, now=NOW)
+    assert refused.value.code == "user.still_holds" and "P-1" in refused.value.message
+    assert state() == before
+
+    done = departure.transfer(world.admin, "zhang", successor="jieban", now=NOW)
+    assert [(i["key"], i["filed"], i["outcome"]) for i in done["items"]] == [(f"project:{pid}:A", True, "hand_on")]
+    assert (Project.get_by_id(pid).a_user.username, Project.get_by_id(pid).b_user.username) == ("jieban", "wang")
+    assert Reassignment.get(Reassignment.transfer == done["id"]).role == "A"
+    assert ledgers.get_archive(world.heir, no, now=NOW)["archive_no"] == no  # the successor reads it now
+    with pytest.raises(Forbidden):
+        ledgers.get_archive(world.a, no, now=NOW)
+    assert users.update_user(world.admin, "zhang", active=False, now=NOW)["active"] is False
 
 
-def test_r21_a_loan_goes_to_nobody_who_approved_it_or_already_borrows_the_same_file(lender, admin, make_actor):
-    loan = lender.approved()
-    own = lender.request(who=lender.heir)
-    before = loan_state()
-    for successor, code in (("sun", "departure.successor_approved_loan"), ("jieban", "departure.successor_has_loan")):
-        with pytest.raises(Conflict) as refused:
-            departure.transfer(admin, "qian", successor=successor, now=NOW)
-        assert refused.value.code == code
-        assert loan_state() == before
-    assert Loan.get_by_id(loan["id"]).borrower_id == lender.borrower.id and own["state"] == "requested"
-
-
-def test_r21_holdings_cost_the_same_statements_for_1_and_50_loans(lender, admin):
-    def cost():
-        with count_statements() as log:
-            departure.user_holdings(admin, "qian")
-        return len(log)
-
-    first = lender.request()
-    one = cost()
-    row = Loan.get_by_id(first["id"])
-    copy = {k: v for k, v in row.__data__.items() if k != "id"}
-    Loan.insert_many([copy] * 49).execute()
-    assert len(departure.user_holdings(admin, "qian")["items"]) == 50
-    assert cost() == one
+def test_r21_the_admin_or_the_archivist_reassigns_a_filed_project(world):
+    filed = world.received()
+    pid = filed["project_id"]
+    assert customers.get_project(world.admin, pid, now=NOW)["handover_state"] == "received"  # the admin reaches it
+    view = reassignment.reassign(world.admin, pid, a_user="jieban", reason="原经办人调岗", now=NOW)
+    assert (view["a_user"], view["b_user"]) == ("jieban", "wang")
+    # a filed list is reviewed for good: the one who signed it as A may become B
+    view = reassignment.reassign(world.arch, pid, b_user="zhang", reason="B角调岗", now=NOW)
+    assert (view["a_user"], view["b_user"]) == ("jieban", "zhang")
+    assert [(r["role"], r["from_user"], r["to_user"]) for r in view["reassignments"]] == \
+        [("A", "zhang", "jieban"), ("B", "wang", "zhang")]
+    assert ledgers.get_archive(world.heir, filed["archive_no"], now=NOW)["project_id"] == pid
+    before = state()
+    with pytest.raises(Forbidden):
+        reassignment.reassign(world.a, pid, a_user="zhao", reason="调岗", now=NOW)
+    assert state() == before

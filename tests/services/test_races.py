@@ -7,12 +7,16 @@ import pytest
 from peewee import IntegrityError
 
 from archive_service.db import database, transaction
+from archive_service.domain import loans as loan_rules
 from archive_service.domain.errors import ArchiveError, Conflict
-from archive_service.models import ChecklistEntry, Customer, Location, Project, User
-from archive_service.services import customers, handovers, locations, users
+from archive_service.models import ChecklistEntry, Customer, Loan, Location, Project, User
+from archive_service.services import customers, handovers, holdings, locations, users
 from tests.conftest import NOW, PASSWORD
+from tests.loans.loan_world import LoanWorld
+from tests.services.certificate_world import World as CertificateWorld
 
 THREADS = 3
+ROUNDS = 6
 
 
 def at_once(call):
@@ -28,6 +32,25 @@ def at_once(call):
                 results.append(refused)
 
     threads = [threading.Thread(target=run) for _ in range(THREADS)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    return results
+
+
+def side_by_side(*calls):
+    """Run each call in a thread of its own, released together: [result or the ArchiveError raised],
+    in the order of the calls."""
+    start, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(n, call):
+        with database.connection_context():
+            start.wait()
+            try:
+                results[n] = call()
+            except ArchiveError as refused:
+                results[n] = refused
+
+    threads = [threading.Thread(target=run, args=(n, call)) for n, call in enumerate(calls)]
     [t.start() for t in threads]
     [t.join() for t in threads]
     return results
@@ -106,3 +129,43 @@ def test_a_foreign_key_violation_in_a_transaction_is_a_generic_conflict(db):
         Location.create(code="X", name="X", level="cabinet", parent=999_999, created_at=NOW)
     assert refused.value.code == "request.conflict" and Location.select().count() == 0
     assert issubclass(type(refused.value.__cause__), IntegrityError)
+
+
+# ---- R21: nothing held by an inactive user or by one without the role, however requests meet ----
+
+def test_r21_deactivation_and_a_new_loan_race_leaves_no_inactive_borrower(make_actor, admin):
+    world = LoanWorld(make_actor)
+
+    def one_round(borrower):
+        return side_by_side(lambda: users.update_user(admin, borrower.username, active=False, now=NOW),
+                            lambda: world.request(who=borrower))
+
+    for n in range(ROUNDS):
+        deactivated, requested = one_round(make_actor(f"jie{n}", "manager"))
+        went = (not isinstance(deactivated, ArchiveError), not isinstance(requested, ArchiveError))
+        assert went in {(True, False), (False, True)}, (n, deactivated, requested)
+        refused = requested if went[0] else deactivated
+        assert (type(refused), refused.code) == (Conflict, "user.inactive" if went[0] else "user.still_holds")
+    open_loans_of_inactive = (Loan.select().join(User, on=(Loan.borrower == User.id))
+                              .where(~User.active, Loan.state.in_(loan_rules.OPEN)))
+    assert open_loans_of_inactive.count() == 0
+
+
+def test_r21_the_last_two_custodians_losing_the_role_at_once_leave_one_keeper_of_the_safe(make_actor, admin):
+    certs = CertificateWorld(make_actor)
+    certs.stored()
+    chen, liu = side_by_side(lambda: users.update_user(admin, "chen", roles=["archivist"], now=NOW),
+                             lambda: users.update_user(admin, "liu", roles=["approver"], now=NOW))
+    refused = [r for r in (chen, liu) if isinstance(r, ArchiveError)]
+    assert [(type(r), r.code) for r in refused] == [(Conflict, "user.still_holds")], (chen, liu)
+    assert len(holdings.keepers("custodian")) == 1
+
+
+def test_r21_the_last_two_custodians_deactivated_at_once_leave_one_keeper_of_the_safe(make_actor, admin):
+    certs = CertificateWorld(make_actor)
+    certs.stored()
+    results = side_by_side(lambda: users.update_user(admin, "chen", active=False, now=NOW),
+                           lambda: users.update_user(admin, "liu", active=False, now=NOW))
+    refused = [r for r in results if isinstance(r, ArchiveError)]
+    assert [(type(r), r.code) for r in refused] == [(Conflict, "user.still_holds")], results
+    assert len(holdings.keepers("custodian")) == 1

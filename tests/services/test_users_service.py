@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
-from archive_service.models import ApiToken, AuditEntry, User
-from archive_service.services import receipt, token_cache, users
+from archive_service.models import ApiToken, AuditEntry, Certificate, User
+from archive_service.services import departure, receipt, token_cache, users
 from tests.conftest import NOW, PASSWORD
+from tests.services.certificate_world import World as CertificateWorld
 from tests.services.handover_world import World
 
 
@@ -82,7 +83,7 @@ def test_users_are_never_deleted_only_deactivated_and_edits_are_audited(admin, m
     assert changes == 2
 
 
-def test_r21_deactivation_refused_while_the_user_still_handles_a_project(admin, make_actor):
+def test_r21_deactivation_refused_while_the_user_still_handles_a_project_open_or_filed(admin, make_actor):
     world = World(make_actor)
     handover = world.accepted()
     with pytest.raises(Conflict) as refused:
@@ -91,6 +92,10 @@ def test_r21_deactivation_refused_while_the_user_still_handles_a_project(admin, 
     assert [h["ref"] for h in refused.value.details["holdings"]] == ["P-1"]
     assert User.get(User.username == "wang").active is True
     receipt.receive(world.arch, handover["id"], world.checks(handover), "R1", now=NOW)
+    with pytest.raises(Conflict) as filed:  # the B of a filed project still answers for it
+        users.update_user(admin, "wang", active=False, now=NOW)
+    assert [(h["ref"], h["filed"]) for h in filed.value.details["holdings"]] == [("P-1", True)]
+    departure.transfer(admin, "wang", successor="zhao", now=NOW)
     assert users.update_user(admin, "wang", active=False, now=NOW)["active"] is False
 
 
@@ -125,3 +130,59 @@ def test_a_cached_token_owner_is_read_again_after_the_recheck_time(monkeypatch):
     cache.put("d", 7, ("row",))
     cache.forget_user(7)
     assert cache.get("d") is None
+
+
+# ---- R21 by role change: nothing is left without a holder ----
+
+def roles_and_audit():
+    return [(u.username, u.roles, u.active) for u in User.select().order_by(User.id)], AuditEntry.select().count()
+
+
+def test_r21_last_custodian_role_cannot_be_removed_while_certificates_are_held(admin, make_actor):
+    certs = CertificateWorld(make_actor)
+    certs.stored()
+    assert users.update_user(admin, "liu", roles=["archivist"], now=NOW)["roles"] == ["archivist"]  # chen keeps it
+    before = roles_and_audit()
+    with pytest.raises(Conflict) as refused:
+        users.update_user(admin, "chen", roles=["archivist"], display_name="陈", now=NOW)
+    assert refused.value.code == "user.still_holds" and "权证管理员" in refused.value.message
+    assert [i["key"] for i in refused.value.details["holdings"]] == ["custody:safe"]
+    assert roles_and_audit() == before
+    # other roles may change while the custodian role stays
+    assert users.update_user(admin, "chen", roles=["custodian"], now=NOW)["roles"] == ["custodian"]
+    Certificate.update(status="on_loan").execute()  # on loan is still in the company's keeping
+    with pytest.raises(Conflict):
+        users.update_user(admin, "chen", roles=["manager"], now=NOW)
+    users.update_user(admin, "liu", roles=["archivist", "custodian"], now=NOW)
+    assert users.update_user(admin, "chen", roles=["manager"], now=NOW)["roles"] == ["manager"]
+
+
+def test_r21_last_archivist_cannot_be_deactivated_or_lose_the_role_while_files_are_in_the_archive(admin, make_actor):
+    world = World(make_actor)
+    world.received()
+    before = roles_and_audit()
+    for change in ({"active": False}, {"roles": ["approver"]}):
+        with pytest.raises(Conflict) as refused:
+            users.update_user(admin, "li", now=NOW, **change)
+        assert refused.value.code == "user.still_holds"
+        assert [i["key"] for i in refused.value.details["holdings"]] == ["custody:archive"]
+        assert roles_and_audit() == before
+    make_actor("xu", "approver")
+    done = departure.transfer(admin, "li", successor="xu", now=NOW)
+    assert [i["key"] for i in done["items"]] == ["custody:archive"]
+    assert User.get(User.username == "xu").roles == ["approver", "archivist"]
+    assert users.update_user(admin, "li", active=False, now=NOW)["active"] is False
+
+
+def test_r21_a_managers_role_cannot_be_removed_while_they_handle_projects(admin, make_actor):
+    world = World(make_actor)
+    world.received()
+    before = roles_and_audit()
+    with pytest.raises(Conflict) as refused:
+        users.update_user(admin, "zhang", roles=["approver"], now=NOW)
+    assert refused.value.code == "user.still_holds" and "客户经理" in refused.value.message
+    assert [i["key"] for i in refused.value.details["holdings"]] == ["project:1:A"]
+    assert roles_and_audit() == before
+    assert users.update_user(admin, "zhang", roles=["manager", "approver"], now=NOW)["roles"] == \
+        ["manager", "approver"]
+    assert users.update_user(admin, "zhao", roles=["approver"], now=NOW)["roles"] == ["approver"]  # holds nothing

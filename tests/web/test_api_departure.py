@@ -97,6 +97,65 @@ def test_r21_reassignment_through_patch_is_audited_and_refuses_bad_people(office
     assert snapshot() == before
 
 
+
+# ---- filed projects, loans not yet out, role changes ----
+
+def test_r21_departure_hands_on_filed_projects_through_the_api(received, api):
+    admin, no = api("boss", "admin"), received["no"]
+    jieban = api("jieban", "manager")
+    pid = received["arch"].get(f"/archives/{no}").get_json()["project_id"]
+    assert jieban.get(f"/archives/{no}").status_code == 403
+    assert admin.get(f"/projects/{pid}").get_json()["handover_state"] == "received"  # the admin reaches it
+    before = snapshot()
+    refused = admin.patch("/users/zhang", json={"active": False})
+    assert (refused.status_code, refused.get_json()["code"]) == (409, "user.still_holds")
+    assert [(h["ref"], h["filed"]) for h in refused.get_json()["details"]["holdings"]] == [("P-2026-001", True)]
+    assert snapshot() == before
+
+    done = admin.post("/users/zhang/departure", json={"successor": "jieban", "note": "离职"})
+    assert done.status_code == 201 and [i["outcome"] for i in done.get_json()["items"]] == ["hand_on"]
+    assert admin.get(f"/projects/{pid}").get_json()["a_user"] == "jieban"
+    assert jieban.get(f"/archives/{no}").status_code == 200
+    assert admin.patch("/users/zhang", json={"active": False}).get_json()["active"] is False
+
+
+def test_r21_the_admin_reassigns_a_filed_project_through_patch(received, api):
+    admin = api("boss", "admin")
+    api("jieban", "manager")
+    pid = received["arch"].get(f"/archives/{received['no']}").get_json()["project_id"]
+    r = admin.patch(f"/projects/{pid}", json={"b_user": "jieban", "reason": "原B角调岗"})
+    assert r.status_code == 200 and (r.get_json()["a_user"], r.get_json()["b_user"]) == ("zhang", "jieban")
+    assert admin.get(f"/projects/{pid}/reassignments").get_json()["items"][0]["reason"] == "原B角调岗"
+    assert received["manager"].patch(f"/projects/{pid}", json={"b_user": "wang", "reason": "x"}).status_code == 403
+
+
+def test_r17_r21_departure_cancels_an_executives_loan_approved_at_once_through_the_api(received, api):
+    admin, no = api("boss", "admin"), received["no"]
+    gao, jieban = api("gao", "manager", "executive"), api("jieban", "manager")
+    loan = gao.post("/loans", json={"object": no, "purpose": "贷后检查", "days": 3}).get_json()
+    assert loan["state"] == "approved"
+    done = admin.post("/users/gao/departure", json={"successor": "jieban"})
+    assert done.status_code == 201
+    assert [(i["key"], i["outcome"]) for i in done.get_json()["items"]] == [(f"loan:{loan['id']}", "cancel")]
+    assert gao.get(f"/loans/{loan['id']}").get_json()["state"] == "cancelled"
+    assert jieban.get(f"/loans/{loan['id']}").status_code == 404  # never his
+    assert jieban.get(f"/archives/{no}").status_code == 403
+    assert any("离职交接" in a["message"] for a in jieban.get("/alerts").get_json()["items"])
+    assert admin.patch("/users/gao", json={"active": False}).get_json()["active"] is False
+
+
+def test_r21_a_role_change_leaving_the_archive_without_its_keeper_is_409(received, api):
+    admin = api("boss", "admin")
+    before = snapshot()
+    refused = admin.patch("/users/li", json={"roles": ["custodian"]})
+    assert (refused.status_code, refused.get_json()["code"]) == (409, "user.still_holds")
+    assert refused.mimetype == "application/problem+json" and "档案管理员" in refused.get_json()["detail"]
+    assert [h["key"] for h in refused.get_json()["details"]["holdings"]] == ["custody:archive"]
+    assert admin.get("/users/li").get_json()["roles"] == ["archivist", "custodian"]
+    assert snapshot() == before
+    api("xu", "archivist")
+    assert admin.patch("/users/li", json={"roles": ["custodian"]}).get_json()["roles"] == ["custodian"]
+
 def test_r23_a_file_past_its_period_is_appraised_approved_and_destroyed_through_the_api(received, api):
     arch, no = received["arch"], received["no"]
     approver = api("pizhun", "approver")

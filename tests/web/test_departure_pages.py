@@ -3,7 +3,7 @@ Chinese and change nothing, statement counts of the lists do not grow with their
 from archive_service.db import database
 from archive_service.models import ArchiveFile, Disposal, Project
 from tests.sqlcount import count_statements
-from tests.web.page_helpers import add_user, flashes, sign_in, submit
+from tests.web.page_helpers import add_user, flashes, sign_in, snapshot, submit
 
 
 def _projects(api, n=2):
@@ -56,6 +56,37 @@ def test_r21_project_page_shows_reassignments_and_the_archivist_reassigns(client
     html = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "岗位调整" in html and "B角" in html
 
+
+
+def test_r21_the_admin_reaches_a_filed_project_from_the_departure_page_and_reassigns_it(client, api, received):
+    api("jieban", "manager")
+    add_user("boss", "admin")
+    with database.connection_context():
+        pid = ArchiveFile.get(ArchiveFile.archive_no == received["no"]).project_id
+    sign_in(client, "boss")
+    html = client.get("/admin/users/wang/departure").get_data(as_text=True)
+    assert f'href="/projects/{pid}"' in html and "已归档" in html
+    page = f"/projects/{pid}"
+    html = client.get(page).get_data(as_text=True)
+    assert "变更经办人" in html and "可查阅其已归档的档案" in html and 'value="jieban"' in html
+    done = submit(client, page, f"/projects/{pid}/reassign", {"role": "B", "user": "jieban", "reason": "原B角离职"})
+    html = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "原B角离职" in html and "B角 jieban" in flashes(html)[0]
+    with database.connection_context():
+        assert Project.get_by_id(pid).b_user.username == "jieban"
+    ok = submit(client, "/admin/users/wang", "/admin/users/wang/deactivate", {})
+    assert "已停用用户 wang" in flashes(client.get(ok.headers["Location"]).get_data(as_text=True))
+
+
+def test_r21_a_role_change_that_leaves_the_archive_without_its_keeper_is_refused_on_the_user_page(client, received):
+    add_user("boss", "admin")
+    sign_in(client, "boss")
+    before = snapshot()
+    refused = submit(client, "/admin/users/li", "/admin/users/li",
+                     {"display_name": "li", "department": "", "email": "", "roles": ["custodian"]})
+    message = flashes(client.get(refused.headers["Location"]).get_data(as_text=True))[0]
+    assert "移除档案管理员角色后将无人经办或保管" in message and "档案室" in message
+    assert snapshot() == before
 
 def test_r23_appraisal_disposal_and_destruction_pages(client, api, received):
     no = received["no"]

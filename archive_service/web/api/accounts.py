@@ -80,6 +80,9 @@ def get_user(username):
 @users_bp.arguments(UserChange)
 @users_bp.response(200)
 def update_user(body, username):
+    """Edit an account. `active: false`, or `roles` without a role the user still holds something by
+    (the last custodian while certificates are kept, the last archivist while files are in the
+    archive, a manager who is a project's A or B), is 409 `user.still_holds` listing the holdings (R21)."""
     return users.update_user(current_actor(), username, now=now(), **body)
 
 

@@ -41,7 +41,10 @@ def holdings(username):
 @bp.arguments(Departure)
 @bp.response(201)
 def transfer(body, username):
-    """Hand everything (or the `items` named) to the successor in one step; answers the transfer."""
+    """Hand everything (or the `items` named) to the successor in one step; answers the transfer. Each
+    item's `outcome` says what became of it: `hand_on` (projects open or filed, the keeping of the safe
+    or the archive, a loan that is out) or `cancel` (a loan requested or approved but not yet out: an
+    approval is never handed on; the leaver, the successor and its approvers are told)."""
     return departure.transfer(current_actor(), username, successor=_successor(body), items=body["items"],
                               note=body["note"], now=now())
 
@@ -66,7 +69,7 @@ def transfer_pdf(transfer_id):
 @bp.arguments(Reassign)
 @bp.response(200)
 def reassign(body, project_id):
-    """Reassign the project's A and/or B with a reason (archivist, admin)."""
+    """Reassign the project's A and/or B with a reason (archivist, admin), its file filed or not."""
     return reassignment.reassign(current_actor(), project_id, now=now(), **body)
 
 

@@ -71,4 +71,5 @@ def project(project_id):
     return render_template("customers/project.html", p=customers.get_project(actor, project_id, now=now()),
                            certificate_lists=certificate_lists.of_project(actor, project_id),
                            history=reassignment.project_history(actor, project_id),
-                           managers=customers.active_managers(actor) if allowed(actor.roles, "projects.create") else [])
+                           managers=customers.active_managers(actor) if allowed(actor.roles, "projects.create")
+                           or allowed(actor.roles, "projects.reassign") else [])

@@ -29,7 +29,9 @@ def transfer(username):
     every = request.form.get("scope") == "all"
     done = departure.transfer(current_actor(), username, successor=forms.text(request.form, "successor", 64),
                               items=None if every else chosen, note=forms.text(request.form, "note"), now=now())
-    flash(f"已将 {len(done['items'])} 项交接给 {done['successor_name']},请打印交接清单由双方签字。"
+    cancelled = sum(1 for i in done["items"] if i.get("outcome") == "cancel")
+    flash(f"已将 {len(done['items']) - cancelled} 项交接给 {done['successor_name']}"
+          + (f",撤销未借出的借阅 {cancelled} 笔" if cancelled else "") + ",请打印交接清单由双方签字。"
           + (f"仍有 {done['remaining']} 项未交接。" if done["remaining"] else "该用户已无经办事项,可以停用。"),
           "success")
     return redirect(url_for(".holdings", username=username))
