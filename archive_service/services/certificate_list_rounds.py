@@ -31,10 +31,10 @@ def _url(handover):
 def return_to_a(actor, handover_id, checks, note, *, now):
     """B (at B's check) or the custodian (at theirs) returns the list to A with a note and, when
     `checks` are given, the differences they counted (as in `confirm`). Audited; A is told."""
-    text = rules.clean_return_note(note)
     with transaction():
         handover = load_visible(actor, handover_id, lock=True)
         role = checker_role(actor, handover)
+        text = rules.clean_return_note(note)
         diffs = rules.differences(list_contents(list_rows(handover)), checks) if checks is not None else []
         CertificateListReturn.create(handover=handover, round=handover.round, role=role, returned_by=actor.id,
                                      returned_at=to_db(now), note=text,

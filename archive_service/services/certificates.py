@@ -210,6 +210,8 @@ def start_movement(actor, certificate_id, kind, *, now, to_location=None, recipi
                    recipient_id_number=None, note=""):
     """The first half of a move within the safe or a release (which waits for an approver first).
     Lend and return start only from a loan at the desk (loan_desk.py), never here."""
+    require_permission(actor, "certificates.custody" if kind == rules.RELEASE else "certificates.move")
+    custody.load_certificate(certificate_id)
     require(kind in rules.STARTABLE, InvalidInput, "certificate.invalid_movement",
             "kind 必须是 lend、return、release 或 move", errors={"kind": "lend/return/release/move"})
     require(kind not in rules.LOAN_KINDS, Conflict, "certificate.loan_movement_only",
