@@ -56,6 +56,12 @@ def test_r17_r21_a_departure_hands_on_no_approval_and_no_filed_project(state):
     state.depart(leaver="mgrexec", successor="m2")
 
 
+def test_r21_a_departure_hands_on_the_filed_projects_too(state):
+    """Finding 10, as the machine found it on PostgreSQL: m3 is A of the filed P-4 and B of the
+    filed P-5; the transfer hands on only the open P-2, then m3 is deactivated."""
+    state.depart(leaver="m3", successor="mgrexec")
+
+
 def test_r16_a_certificate_loan_confirmed_on_the_movements_list_goes_out(state, loans):
     """Finding 1: the second custodian confirms the checkout from the movements to-do list."""
     state.check_out(loan=loans[1], who="archcus")
