@@ -10,8 +10,9 @@ import io
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from hypothesis import currently_in_test_context, event, note
+from hypothesis import event, note
 from hypothesis import strategies as st
+from hypothesis.control import currently_in_test_context
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, precondition, rule
 
 from archive_service.domain import invariants as inv
@@ -71,6 +72,7 @@ class CustodyMachine(RuleBasedStateMachine):
         self.world = World.fresh(self.env)
         self.now = NOW
         self.restore = None
+        self.scanned = False  # a backup is taken once scans were uploaded (they make it worth its cost)
         self.refused = Counter()
 
     # ---- plumbing ----------------------------------------------------------------------------
@@ -81,7 +83,7 @@ class CustodyMachine(RuleBasedStateMachine):
             return call(*args, **kwargs)
         except ArchiveError as refused:
             self.refused[refused.code] += 1
-            if currently_in_test_context():  # the regression tests replay steps outside Hypothesis
+            if currently_in_test_context():  # not when a regression test replays the steps
                 event(f"refused {refused.code}")
                 note(f"refused: {refused.code} {refused.message}")
             return None
@@ -276,10 +278,10 @@ class CustodyMachine(RuleBasedStateMachine):
 
     @rule(file=st.sampled_from(FILES), pages=st.integers(1, 3), who=st.sampled_from(ARCHIVISTS))
     def upload_scan(self, file, pages, who):
-        person = self.by(who)
-        if person:
-            self.attempt(scan_service.upload, person, self.world.files[file], io.BytesIO(scanfiles.pdf(pages)),
-                         filename="scan.pdf", store=self.store, now=self.now)
+        person, content = self.by(who), io.BytesIO(scanfiles.pdf(pages))
+        if person and self.attempt(scan_service.upload, person, self.world.files[file], content, filename="scan.pdf",
+                                   store=self.store, now=self.now):
+            self.scanned = True
 
     @rule(target=disposals, who=st.sampled_from(ARCHIVISTS))
     def list_for_disposal(self, who):
@@ -301,10 +303,14 @@ class CustodyMachine(RuleBasedStateMachine):
         if person:
             self.attempt(disposals.destroy, person, disposal, store=self.store, now=self.now)
 
-    @rule()
-    def sweep_scans(self):
-        """`scans sweep --grace-hours 0`: content no live scan names is removed."""
-        scan_service.sweep(self.store, now=datetime.now(UTC) + timedelta(seconds=1), grace_seconds=0)
+    @rule(remove_scans=st.booleans())
+    def dispose_old_file(self, remove_scans):
+        """The whole disposal of the file past its period: listed, approved, destroyed."""
+        disposal = self.list_for_disposal("arch")
+        if not isinstance(disposal, int):
+            return
+        self.decide_disposal(disposal, "appr", True, remove_scans)
+        self.destroy(disposal, "arch")
 
     # ---- people (R21) ------------------------------------------------------------------------
 
@@ -319,17 +325,21 @@ class CustodyMachine(RuleBasedStateMachine):
     def deactivate(self, who):
         self.attempt(users.update_user, actor("admin"), who, active=False, now=self.now)
 
-    @rule(who=st.sampled_from(STAFF), role=st.sampled_from(ROLES), add=st.booleans())
-    def change_roles(self, who, role, add):
+    @rule(who=st.sampled_from(STAFF), role=st.sampled_from(ROLES))
+    def toggle_role(self, who, role):
+        """The admin gives the person the role, or takes it away when they have it."""
         roles = User.get(User.username == who).roles
-        roles = [*roles, role] if add and role not in roles else [r for r in roles if r != role or add]
+        roles = [r for r in roles if r != role] if role in roles else [*roles, role]
         self.attempt(users.update_user, actor("admin"), who, roles=roles, now=self.now)
 
     # ---- time, sweeps and the backup ---------------------------------------------------------
 
     @rule(days=st.integers(1, 20))
     def time_passes(self, days):
+        """Days pass, and each night cron's `scans sweep` removes content no live scan names (the
+        store's files carry the wall clock's times, so its sweep runs by the wall clock moved on)."""
         self.now += timedelta(days=days)
+        scan_service.sweep(self.store, now=datetime.now(UTC) + timedelta(days=days))
 
     @rule(offset=st.sampled_from((-30, -1, 0, 1, 30, 400)))
     def sweep(self, offset):
@@ -337,8 +347,9 @@ class CustodyMachine(RuleBasedStateMachine):
         day = local_date(self.now) + timedelta(days=offset)
         self.attempt(alerts.run_sweep, actor("admin"), day.isoformat(), now=self.now)
 
-    @precondition(lambda self: self.restore is None)
+    @precondition(lambda self: self.restore is None and self.scanned)
     @rule()
     def backup_and_restore(self):
-        """`backup`, then `restore` into an empty instance (at most once per sequence)."""
+        """`backup`, then `restore` into an empty instance: at most once per sequence, and only once
+        scans were uploaded (a pg_dump and pg_restore cost a second or two)."""
         self.restore = backup_and_restore(self.env, self.store, now=self.now)
