@@ -52,12 +52,14 @@ def b_checked_lists(world):
 
 
 def started_movements(world, certs):
-    """Lends, moves and approved releases started by the custodian, waiting for a second person."""
+    """Lends (of loans scanned out at the desk), moves and approved releases started by the custodian,
+    waiting for a second person."""
     found = []
-    for n, (cid, _) in enumerate(certs):
+    for n, (cid, code) in enumerate(certs):
         if n % 3 == 0:
-            move = certificates.start_movement(world.custodian, cid, rules.LEND, now=NOW)
-        elif n % 3 == 1:
+            found.append(Loan.get_by_id(checked_out_loans(world, [(cid, code)])[0]).movement_id)
+            continue
+        if n % 3 == 1:
             move = certificates.start_movement(world.custodian, cid, rules.MOVE, to_location="S9-B", now=NOW)
         else:
             move = certificates.release(world.custodian, cid, now=NOW, **RECIPIENT)
