@@ -12,15 +12,18 @@ from flask.cli import FlaskGroup, with_appcontext
 from waitress import create_server
 
 from . import create_app, migrations
+from .adapters.notify import Notifier, Settings
+from .adapters.scan_store import ScanStore
 from .db import database
 from .domain.errors import ArchiveError
 from .domain.permissions import ROLES
 from .domain.timeutil import local_date, parse_date
-from .notify import Notifier, Settings
-from .scans import ScanStore
-from .services import alerts, audit, demo, outbox, users
-from .services import backup as backup_service
-from .services import scans as scan_service
+from .ops import backup as backup_service
+from .ops import demo
+from .services.accounts import users
+from .services.alerts import alerts
+from .services.archive import scans as scan_service
+from .services.platform import audit, outbox
 
 
 def _now():

@@ -11,7 +11,8 @@ import pytest
 
 from archive_service.db import transaction
 from archive_service.models import OutboxMessage, User
-from archive_service.services import alerts, outbox
+from archive_service.services.alerts import alerts
+from archive_service.services.platform import outbox
 from tests.conftest import NOW
 from tests.loans.servers import RobotServer, SmtpServer
 from tests.resilience.servers import SOURCE

@@ -8,8 +8,9 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Alert, Certificate, CertificateListReturn, CertificateSignature, SearchDoc
-from archive_service.services import certificate_list_rounds as rounds
-from archive_service.services import certificate_lists, certificates, overdue
+from archive_service.services.alerts import overdue
+from archive_service.services.custody import certificate_list_rounds as rounds
+from archive_service.services.custody import certificate_lists, certificates
 from tests.conftest import NOW
 from tests.services.certificate_world import CERTS, World, checks_of, snapshot
 

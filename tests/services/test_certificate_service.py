@@ -7,16 +7,11 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Certificate, CertificateMovement, Location
-from archive_service.services import (
-    certificate_kinds,
-    certificate_lists,
-    certificates,
-    customers,
-    dashboard,
-    labels,
-    locations,
-    lookup,
-)
+from archive_service.services.archive import labels, locations
+from archive_service.services.custody import certificate_kinds, certificate_lists, certificates
+from archive_service.services.handover import customers
+from archive_service.services.platform import lookup
+from archive_service.services.reports import dashboard
 from tests.conftest import NOW
 from tests.services.certificate_world import CERTS, World, checks_of, snapshot
 from tests.sqlcount import count_statements

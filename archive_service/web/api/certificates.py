@@ -2,15 +2,15 @@
 dual-controlled movements, the day-end check and stock-takes of a safe."""
 from flask import Response, request
 
-from ...services import (
+from ...services.custody import (
     certificate_desk,
     certificate_kinds,
-    certificate_ledger,
     certificate_list_rounds,
     certificate_lists,
     certificates,
     stocktakes,
 )
+from ...services.ledgers import certificate_ledger
 from ..context import current_actor, now
 from .base import api_blueprint
 from .ledgers import CertificateFilters

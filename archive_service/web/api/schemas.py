@@ -11,7 +11,7 @@ The boundary field types every route uses for its input (pattern 4 of the brief)
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from ...domain.bounds import DATE_RANGE_TEXT, MAX_DATE, MIN_DATE, date_in_range, text_problem
-from ...services.paging import MAX_ID, PAGE_MAX
+from ...paging import MAX_ID, PAGE_MAX
 
 
 class _ZhMessages:

@@ -6,16 +6,16 @@ from flask_login import login_required
 
 from ...domain import certificates as rules
 from ...domain.errors import ArchiveError
-from ...services import (
+from ...services.custody import (
     certificate_desk,
     certificate_kinds,
-    certificate_ledger,
     certificate_list_rounds,
     certificate_lists,
     certificates,
-    customers,
     stocktakes,
 )
+from ...services.handover import customers
+from ...services.ledgers import certificate_ledger
 from ..context import current_actor, now
 from . import forms
 from .ledgers import certificate_filters
