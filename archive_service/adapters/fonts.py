@@ -8,7 +8,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_NAME = "WenQuanYiMicroHei"
-SHIPPED_FONT = Path(__file__).parent / "assets" / "wqy-microhei.ttc"
+SHIPPED_FONT = Path(__file__).parents[1] / "assets" / "wqy-microhei.ttc"
 DEBIAN_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT_PATH = SHIPPED_FONT if SHIPPED_FONT.is_file() else DEBIAN_FONT
 

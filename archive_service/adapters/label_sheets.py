@@ -21,7 +21,7 @@ from ..domain.errors import InvalidInput
 from . import raster
 from .fonts import FONT_PATH, cjk_font
 
-CHECKOUT_LAYOUTS = Path(__file__).parent.parent / "labels"
+CHECKOUT_LAYOUTS = Path(__file__).parents[2] / "labels"
 POINT = 72.0  # points per inch
 QR_QUIET_MODULES = 2
 CODE128_QUIET_MODULES = 10
