@@ -1,8 +1,7 @@
 """Alerts: the in-app notification centre and the overdue sweep (R10, R17, R18).
 
-`notify(...)` is how any service tells people something: an in-app alert per recipient plus an
-e-mail (when they have an address) and a group-robot message in the outbox, all in the caller's
-transaction. `sweep(as_of, now=)` finds everything late on a day (today or a past day, never a
+How a service tells people something is platform/outbox.py; this is what reads everything late.
+`sweep(as_of, now=)` finds everything late on a day (today or a past day, never a
 coming one) and alerts the people it concerns, escalating after three working days; it is
 idempotent per object, recipient and day and runs a fixed number of statements whatever the
 number of late things. "Overdue" is always judged on today; the latest day swept is only a fact
@@ -14,66 +13,14 @@ from ...domain.timeutil import iso_local, local_date, parse_date, to_db
 from ...models import Alert, Setting
 from ...paging import page_by_id_desc, row_id
 from ..platform import audit, outbox
+from ..platform.outbox import KIND_NAMES, Notice, alert_row, distinct_active, notify, outbox_rows
 from . import loan_sweep, overdue
-from .overdue import Notice
 
 ESCALATE_AFTER = 3  # working days late before the approver and the archivist are told too
 SWEEP_LOCK = "alerts.sweep"  # the row two sweeps serialize on; its value means nothing
 SWEPT_DAY = "alerts.swept_day"  # the latest day a sweep ran for (ISO date): a fact, never "today"
 DIGEST = "digest"
 REMINDER = "reminder"
-KIND_NAMES = {"loan_overdue": "借阅逾期", "handover_late": "移交逾期", "certificate_list_late": "权证清单未确认",
-              "certificate_out_late": "权证出库超期", DIGEST: "逾期日报", REMINDER: "催还提醒",
-              "incident": "缺页事件", "loan": "借阅通知", "certificate_list": "权证移交清单"}
-
-
-def _subject(notice):
-    return f"【档案系统】{KIND_NAMES.get(notice.kind, '通知')}:{notice.object}"
-
-
-def _email_body(user, notice):
-    return (f"{user.display_name},您好:\n\n{notice.message}\n\n"
-            "此邮件由客户档案管理系统自动发送,请勿直接回复。")
-
-
-def _robot_body(notice):
-    names = "、".join(u.display_name for u in notice.recipients)
-    return f"{notice.message}\n\n> 提醒:{names}" if names else notice.message
-
-
-def _outbox_rows(notice, recipients, now, *, robots=True):
-    rows = [outbox.message_row("email", _subject(notice), _email_body(u, notice), recipient=u.email, now=now)
-            for u in recipients if u.email]
-    if recipients and robots:
-        rows += [outbox.message_row(robot, _subject(notice), _robot_body(notice), now=now) for robot in outbox.ROBOTS]
-    return rows
-
-
-def notify(recipients, *, kind, obj, message, level=1, url="", robots=False, now):
-    """Tell `recipients` (User rows; duplicates and inactive users dropped) about `obj`: an in-app
-    alert each and an e-mail each (to those with an address); with `robots`, also one post to each
-    group robot (WeCom, DingTalk). Call inside the caller's transaction. Returns the number of
-    alerts written."""
-    people = _distinct_active(recipients)
-    notice = Notice(kind, str(obj)[:100], message[:500], level, url, people)
-    if people:
-        Alert.insert_many([_alert_row(u.id, notice, None, now) for u in people]).execute()
-    outbox.enqueue_rows(_outbox_rows(notice, people, now, robots=robots))
-    return len(people)
-
-
-def _distinct_active(users):
-    seen, found = set(), []
-    for user in users:
-        if user is not None and user.active and user.id not in seen:
-            seen.add(user.id)
-            found.append(user)
-    return found
-
-
-def _alert_row(user_id, notice, day, now):
-    return {"recipient": user_id, "kind": notice.kind, "object": notice.object, "level": notice.level, "day": day,
-            "message": notice.message, "url": notice.url, "created_at": to_db(now)}
 
 
 # ---- the sweep -------------------------------------------------------------------------------
@@ -102,10 +49,10 @@ def sweep(as_of, *, now):
         already = _already_alerted(as_of)
         alerts, messages = [], []
         for notice in notices:
-            fresh = [u for u in _distinct_active(notice.recipients)
+            fresh = [u for u in distinct_active(notice.recipients)
                      if (notice.kind, notice.object, u.id) not in already]
-            alerts += [_alert_row(u.id, notice, as_of, now) for u in fresh]
-            messages += _outbox_rows(notice, fresh, now)
+            alerts += [alert_row(u.id, notice, as_of, now) for u in fresh]
+            messages += outbox_rows(notice, fresh, now)
         for start in range(0, len(alerts), 500):
             Alert.insert_many(alerts[start:start + 500]).execute()
         for start in range(0, len(messages), 500):

@@ -2,7 +2,6 @@
 late handover steps (R10, A's and B's deadlines counted by domain/deadlines) and certificate lists
 not yet in the safe (R15). Each source is a fixed number of
 queries whatever the number of rows; working days are counted on one calendar in memory."""
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from peewee import JOIN
@@ -14,37 +13,10 @@ from ...domain.timeutil import LOCAL_TZ, from_db, local_date
 from ...models import Extension, Handover, Loan, LoanApproval, Project, User
 from ..custody import certificates
 from ..platform import calendar
+from ..platform.outbox import Notice, users_with_roles
 
 ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE = "archivist", "custodian", "approver", "executive"
 OPEN_FOR_A = (None, handover_rules.DRAFT, handover_rules.RETURNED)
-
-
-@dataclass
-class Notice:
-    """Something to tell: one alert per recipient, one e-mail each, one robot post."""
-
-    kind: str
-    object: str
-    message: str
-    level: int = 1
-    url: str = ""
-    recipients: list = field(default_factory=list)  # User rows
-
-
-def _holders_of(_mark, *roles):
-    condition = None
-    for role in roles:
-        clause = User.roles_text.contains(role)
-        condition = clause if condition is None else condition | clause
-    return User.select().where(User.active == True, condition).order_by(User.id)  # noqa: E712
-
-
-_HOLDERS = Statement(_holders_of)
-
-
-def users_with_roles(*roles):
-    """Active users holding any of `roles`, by id."""
-    return [u for u in _HOLDERS.objects(*roles) if set(u.roles) & set(roles)]
 
 
 def context():

@@ -11,9 +11,8 @@ from ...domain import loans as rules
 from ...domain.errors import Conflict, require
 from ...domain.timeutil import local_date, to_db
 from ...models import ArchiveFile, Certificate, HandoverItem, Loan, User
-from ..alerts import alerts
 from ..loans.loan_rules import CERTIFICATE
-from ..platform import audit, calendar
+from ..platform import audit, calendar, outbox
 
 
 def out_key(loan):
@@ -21,7 +20,7 @@ def out_key(loan):
 
 
 def tell_borrower(loan, message, now):
-    alerts.notify([loan.borrower], kind="loan", obj=loan.object_code, url=f"/loans/{loan.id}", message=message,
+    outbox.notify([loan.borrower], kind="loan", obj=loan.object_code, url=f"/loans/{loan.id}", message=message,
                   now=now)
 
 
@@ -65,7 +64,7 @@ def take_back(actor, loan, pages, now):
     tell_borrower(loan, f"{loan.object_code} 已归还,谢谢。", now)
     waiting = (Loan.select(Loan, User).join(User, on=(Loan.borrower == User.id))
                .where(Loan.object_code == loan.object_code, Loan.state.in_((rules.REQUESTED, rules.APPROVED))))
-    alerts.notify([w.borrower for w in waiting], kind="loan", obj=loan.object_code, url="/loans", now=now,
+    outbox.notify([w.borrower for w in waiting], kind="loan", obj=loan.object_code, url="/loans", now=now,
                   message=f"您排队借阅的 {loan.object_code} 已归还,可以办理借阅了。")
 
 

@@ -10,9 +10,8 @@ from ...domain import certificates as rules
 from ...domain.errors import Conflict, Forbidden, require
 from ...domain.timeutil import local_date, to_db
 from ...models import Certificate, CertificateKind, CertificateListReturn, StocktakeScan
-from ..alerts import alerts
 from ..archive import number_scheme
-from ..platform import audit, search_index
+from ..platform import audit, outbox, search_index
 from . import certificate_kinds
 from .certificate_lists import (
     checker_role,
@@ -47,7 +46,7 @@ def return_to_a(actor, handover_id, checks, note, *, now):
         audit.record(actor, "certificate_list.return", "certificate_list", handover.id,
                      {"role": role, "round": handover.round - 1, "note": text, "differences": diffs}, now=now)
         project = handover.project
-        alerts.notify([project.a_user], kind=NOTICE, obj=project.code, url=_url(handover), now=now,
+        outbox.notify([project.a_user], kind=NOTICE, obj=project.code, url=_url(handover), now=now,
                       message=f"项目 {project.code} 的重要权证移交清单被{rules.RETURNER_NAMES[role]}"
                               f"{actor.display_name}退回:{text}"
                               f"{f'(差异 {len(diffs)} 处)' if diffs else ''}。请核对原件、更正清单并重新签字。")
@@ -129,7 +128,7 @@ def sign_again(actor, handover_id, *, now):
         audit.record(actor, "certificate_list.sign", "certificate_list", handover.id,
                      {"round": handover.round, "hash": handover.content_hash}, now=now)
         project = handover.project
-        alerts.notify([project.b_user], kind=NOTICE, obj=project.code, url=_url(handover), now=now,
+        outbox.notify([project.b_user], kind=NOTICE, obj=project.code, url=_url(handover), now=now,
                       message=f"项目 {project.code} 的重要权证移交清单已由A角{actor.display_name}更正并重新签字,"
                               "请对照原件重新核对。")
     return list_view(handover)

@@ -9,8 +9,7 @@ from ...domain.permissions import require_permission
 from ...domain.timeutil import iso_local, to_db
 from ...models import Incident, Loan, User
 from ...paging import page_by_id_desc, row_id
-from ..alerts import alerts, overdue
-from ..platform import audit
+from ..platform import audit, outbox
 
 OPEN, CLOSED = "open", "closed"
 STATE_NAMES = {OPEN: "未处理", CLOSED: "已关闭"}
@@ -79,7 +78,7 @@ def close(actor, incident_id, note, *, now):
         incident.save()
         audit.record(actor, "incident.close", "incident", incident.id, {"object": incident.object_code,
                                                                         "note": note}, now=now)
-        alerts.notify(overdue.users_with_roles("archivist"), kind="incident", obj=incident.object_code,
+        outbox.notify(outbox.users_with_roles("archivist"), kind="incident", obj=incident.object_code,
                       url=f"/incidents/{incident.id}", now=now,
                       message=f"{incident.object_code} 的缺页事件已由{actor.display_name}关闭:{note}")
     return get(actor, incident.id)

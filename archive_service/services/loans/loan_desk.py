@@ -11,10 +11,9 @@ from ...domain.errors import Conflict, InvalidInput, NotFound, require
 from ...domain.permissions import require_permission
 from ...domain.timeutil import local_date, to_db
 from ...models import Incident, Loan, User
-from ..alerts import alerts
 from ..archive import availability
 from ..custody import transitions
-from ..platform import audit, lookup
+from ..platform import audit, lookup, outbox
 from . import loans
 from .loan_rules import ARCHIVE, CERTIFICATE
 from .loan_views import loan_page
@@ -137,7 +136,7 @@ def _short_return(actor, loan, expected, pages, now):
     audit.record(actor, "loan.return_short", "loan", loan.id, {"object": loan.object_code, "expected": expected,
                                                                "counted": pages, "incident": incident.id}, now=now)
     approvers = [a.decided_by for a in loan.approvals if a.approve]
-    alerts.notify(loans.holders(KEEPERS[loan.object_kind]) + approvers, kind="incident", obj=loan.object_code,
+    outbox.notify(loans.holders(KEEPERS[loan.object_kind]) + approvers, kind="incident", obj=loan.object_code,
                   url=f"/incidents/{incident.id}", level=2, robots=True, now=now,
                   message=f"{loan.object_code} 归还时缺失:登记 {expected},清点 {pages}(借阅人 "
                           f"{loan.borrower.display_name}),已登记事件,待审批人处理。")

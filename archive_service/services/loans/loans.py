@@ -10,9 +10,8 @@ from ...domain.permissions import ROLES, allowed
 from ...domain.timeutil import local_date, to_db
 from ...models import ArchiveFile, Certificate, Loan, LoanApproval, User
 from ...paging import row_id
-from ..alerts import alerts, overdue
 from ..archive import availability
-from ..platform import audit, calendar, lookup
+from ..platform import audit, calendar, lookup, outbox
 from . import loan_rules
 from .loan_rules import ARCHIVE, CERTIFICATE
 from .loan_views import approvals_of, loan_page, loan_view, waiting_line
@@ -72,13 +71,13 @@ def load_visible(actor, loan_id, *, lock=False):
 
 
 def holders(roles, *, besides=None):
-    return [u for u in overdue.users_with_roles(*roles) if u.id != besides]
+    return [u for u in outbox.users_with_roles(*roles) if u.id != besides]
 
 
 def _tell_awaiting(loan, now):
     role = loan.awaiting
     what = "续借" if loan.renewal_days else "借阅"
-    alerts.notify(holders((role,), besides=loan.borrower_id), kind="loan", obj=loan.object_code,
+    outbox.notify(holders((role,), besides=loan.borrower_id), kind="loan", obj=loan.object_code,
                   url=f"/loans/{loan.id}", now=now,
                   message=f"{loan.borrower.display_name}申请{what} {loan.object_code}(用途:{loan.purpose}),"
                           f"等待{ROLES[role]}审批。")

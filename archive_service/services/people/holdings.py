@@ -31,8 +31,7 @@ from ...domain import loans as loan_rules
 from ...domain.errors import Conflict, require
 from ...domain.permissions import ARCHIVIST, CUSTODIAN, MANAGER, ROLES
 from ...models import ArchiveFile, Certificate, Customer, Handover, Loan, LoanApproval, Project, User
-from ..alerts import alerts
-from ..platform import audit
+from ..platform import audit, outbox
 from . import reassignment
 
 KEPT = (certificate_rules.IN_SAFE, certificate_rules.ON_LOAN)
@@ -199,7 +198,7 @@ def _cancel_loan(loan, leaver, successor, actor, transfer, now):
     loan.save()
     deciders = [a.decided_by for a in LoanApproval.select(LoanApproval, User)
                 .join(User, on=(LoanApproval.decided_by == User.id)).where(LoanApproval.loan == loan.id)]
-    alerts.notify([leaver, successor, *deciders], kind="loan", obj=loan.object_code, url=f"/loans/{loan.id}",
+    outbox.notify([leaver, successor, *deciders], kind="loan", obj=loan.object_code, url=f"/loans/{loan.id}",
                   now=now, message=f"{leaver.display_name}离职交接(交接单 #{transfer.id}):借阅单 {loan.id}"
                                    f"({loan.object_code},{loan_rules.STATE_NAMES[state]})的审批只对申请人本人有效,"
                                    f"不转给接办人{successor.display_name},已撤销;如仍需借阅,请重新申请。")
