@@ -9,9 +9,9 @@ waits for the other and then sees its result."""
 from ...db import for_update
 from ...domain import loans as rules
 from ...domain.errors import Conflict, require
+from ...domain.loans import CERTIFICATE
 from ...domain.timeutil import local_date, to_db
 from ...models import ArchiveFile, Certificate, HandoverItem, Loan, User
-from ..loans.loan_rules import CERTIFICATE
 from ..platform import audit, calendar, outbox
 
 

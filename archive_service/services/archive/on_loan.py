@@ -9,8 +9,8 @@ shape (db.Shaped) carries the parameters of its WHERE and nothing else."""
 from peewee import JOIN, SQL
 
 from ...domain import loans as loan_rules
+from ...domain.loans import ARCHIVE
 from ...models import ArchiveFile, Loan, User
-from ..loans.loan_rules import ARCHIVE
 
 OutLoan, OutBorrower = Loan.alias("out_loan"), User.alias("out_borrower")
 COLUMNS = (("loan_id", OutLoan.id), ("loan_borrower", OutBorrower.display_name), ("loan_due", OutLoan.due_on))

@@ -8,6 +8,7 @@ from ...db import transaction
 from ...domain import certificates as certificate_rules
 from ...domain import loans as rules
 from ...domain.errors import Conflict, InvalidInput, NotFound, require
+from ...domain.loans import ARCHIVE, CERTIFICATE
 from ...domain.permissions import require_permission
 from ...domain.timeutil import local_date, to_db
 from ...models import Incident, Loan, User
@@ -15,7 +16,6 @@ from ..archive import availability
 from ..custody import transitions
 from ..platform import audit, lookup, outbox
 from . import loans
-from .loan_rules import ARCHIVE, CERTIFICATE
 from .loan_views import loan_page
 
 HAND_OUT = {ARCHIVE: "loans.hand_out_archive", CERTIFICATE: "loans.hand_out_certificate"}

@@ -4,16 +4,14 @@ needs one approver, a certificate an approver and an executive; executives need 
 from dataclasses import asdict, dataclass, replace
 
 from ...db import transaction
-from ...domain import loans as loan_rules
+from ...domain import loans
 from ...domain.errors import InvalidInput, require
+from ...domain.loans import ARCHIVE, CERTIFICATE, OBJECT_KINDS, USES
 from ...domain.permissions import ROLES, require_permission
 from ...domain.timeutil import to_db
 from ...models import ApprovalRule
 from ..platform import audit
 
-ARCHIVE, CERTIFICATE = "archive", "certificate"
-OBJECT_KINDS = {ARCHIVE: "档案", CERTIFICATE: "权证"}
-USES = {"read": "档案室内查阅", "take_out": "借出"}
 ANY = "*"
 MAX_DAYS_LIMIT, MAX_RENEWALS_LIMIT = 60, 10
 
@@ -63,9 +61,9 @@ def rule_for(object_kind, use, roles):
     (R17), whatever the table says."""
     candidates = [r for r in rules_of(object_kind)
                   if r.use in (use, ANY) and (r.requester_role == ANY or r.requester_role in roles)]
-    if loan_rules.approval_exempt(roles):
-        own = [r for r in candidates if r.requester_role == loan_rules.EXEMPT_ROLE] or \
-            [r for r in DEFAULT_RULES if r.object_kind == object_kind and r.requester_role == loan_rules.EXEMPT_ROLE]
+    if loans.approval_exempt(roles):
+        own = [r for r in candidates if r.requester_role == loans.EXEMPT_ROLE] or \
+            [r for r in DEFAULT_RULES if r.object_kind == object_kind and r.requester_role == loans.EXEMPT_ROLE]
         return replace(min(own, key=lambda r: r.use == ANY), steps=(), renewal_steps=())
     require(candidates, InvalidInput, "loan.no_rule",
             f"没有适用于{OBJECT_KINDS[object_kind]}{USES.get(use, use)}的审批规则,请联系管理员设置",
@@ -119,7 +117,7 @@ def set_rules(actor, object_kind, rules, *, now):
                for n, raw in enumerate(rules)]
     require(all(r.object_kind == object_kind for r in cleaned), InvalidInput, "loan_rule.kind_mismatch",
             f"规则的 object_kind 必须都是 {object_kind}")
-    exempt = [n for n, r in enumerate(cleaned) if r.requester_role == loan_rules.EXEMPT_ROLE
+    exempt = [n for n, r in enumerate(cleaned) if r.requester_role == loans.EXEMPT_ROLE
               and (r.steps or r.renewal_steps)]
     require(not exempt, InvalidInput, "loan_rule.executive_exempt",
             "董事长/总经理借阅无需审批(R17),不能为其设置审批步骤",

@@ -1,11 +1,11 @@
 """How loans are shown: one loan, and pages of loans in a fixed number of statements (the
 page, the approval steps of all its loans, and which of its objects are out)."""
 from ...domain import loans as rules
+from ...domain.loans import OBJECT_KINDS, USES
 from ...domain.permissions import ROLES
 from ...domain.timeutil import iso_local
 from ...models import Loan, LoanApproval, User
 from ...paging import cursor_id, page_size
-from .loan_rules import OBJECT_KINDS, USES
 
 
 def approval_view(a):

@@ -6,6 +6,7 @@ from ...db import for_share, for_update, transaction
 from ...domain import certificates as certificate_rules
 from ...domain import loans as rules
 from ...domain.errors import Conflict, Forbidden, InvalidInput, NotFound, require
+from ...domain.loans import ARCHIVE, CERTIFICATE
 from ...domain.permissions import ROLES, allowed
 from ...domain.timeutil import local_date, to_db
 from ...models import ArchiveFile, Certificate, Loan, LoanApproval, User
@@ -13,7 +14,6 @@ from ...paging import row_id
 from ..archive import availability
 from ..platform import audit, calendar, lookup, outbox
 from . import loan_rules
-from .loan_rules import ARCHIVE, CERTIFICATE
 from .loan_views import approvals_of, loan_page, loan_view, waiting_line
 
 # ---- what is borrowed ------------------------------------------------------------------------

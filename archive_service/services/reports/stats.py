@@ -12,11 +12,11 @@ from ...domain.certificates import IN_SAFE
 from ...domain.customers import BUSINESSES
 from ...domain.deadlines import A_TO_B, B_TO_ARCHIVE
 from ...domain.errors import InvalidInput, require
+from ...domain.loans import OBJECT_KINDS
 from ...domain.permissions import require_permission
 from ...domain.timeutil import local_date, local_day_start
 from ...models import ArchiveFile, Certificate, CertificateKind, Extension, Handover, Loan, Project, User
 from ..alerts.overdue import late_loans_query
-from ..loans.loan_rules import OBJECT_KINDS
 
 STEP_NAMES = {A_TO_B: "A角移交B角", B_TO_ARCHIVE: "B角移交档案室"}
 
