@@ -12,7 +12,7 @@ from ...domain import handovers as handover_rules
 from ...domain.timeutil import LOCAL_TZ, from_db, local_date
 from ...models import Extension, Handover, Loan, LoanApproval, Project, User
 from ..custody import certificates
-from ..platform import calendar
+from ..platform import workdays
 from ..platform.outbox import Notice, users_with_roles
 
 ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE = "archivist", "custodian", "approver", "executive"
@@ -21,7 +21,7 @@ OPEN_FOR_A = (None, handover_rules.DRAFT, handover_rules.RETURNED)
 
 def context():
     """(the working-day calendar, the staff who may be told) that judging lateness needs."""
-    return calendar.current(), users_with_roles(ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE)
+    return workdays.current(), users_with_roles(ARCHIVIST, CUSTODIAN, APPROVER, EXECUTIVE)
 
 
 def notices(as_of, *, escalate_after, only=None):

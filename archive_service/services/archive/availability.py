@@ -12,7 +12,7 @@ from ...domain.errors import Conflict, require
 from ...domain.loans import CERTIFICATE
 from ...domain.timeutil import local_date, to_db
 from ...models import ArchiveFile, Certificate, HandoverItem, Loan, User
-from ..platform import audit, calendar, outbox
+from ..platform import audit, outbox, workdays
 
 
 def out_key(loan):
@@ -48,7 +48,7 @@ def hand_out(actor, loan, now):
         _lock_in_place(loan.archive_id)
     loan.state, loan.out_key = rules.OUT, out_key(loan)
     loan.checked_out_at, loan.checked_out_by = to_db(now), loan.checked_out_by or actor.id
-    loan.due_on = calendar.current().add_working_days(local_date(now), loan.days).due
+    loan.due_on = workdays.current().add_working_days(local_date(now), loan.days).due
     loan.save()
     audit.record(actor, "loan.checkout", "loan", loan.id, {"object": loan.object_code,
                                                            "due": loan.due_on.isoformat()}, now=now)

@@ -31,7 +31,7 @@ from ...models import (
 )
 from ...paging import row_id
 from ..archive import locations
-from ..platform import audit, calendar, lookup
+from ..platform import audit, lookup, workdays
 from . import transitions
 
 MAX_DETAILS = 2000
@@ -297,7 +297,7 @@ _OPEN_LISTS = Statement(lambda m: CertificateHandover.select(
 def overdue_lists(as_of, cal=None):
     """Certificate handover lists still not in the safe after the end of the next working day after
     the day they were made (R15 says at once): [{id, project_id, project_code, state, created_at, due}]."""
-    cal, today = cal or calendar.current(), local_date(as_of)
+    cal, today = cal or workdays.current(), local_date(as_of)
     found = []
     for list_id, project_id, project_code, state, created_at in _OPEN_LISTS.objects():
         due = cal.add_working_days(local_date(from_db(created_at)), 1).due

@@ -4,7 +4,7 @@ from peewee import fn
 from ...domain import deadlines as rules
 from ...domain.timeutil import from_db, local_date
 from ...models import Extension
-from ..platform import calendar
+from ..platform import workdays
 
 
 class Book:
@@ -12,7 +12,7 @@ class Book:
     the page's handovers read in one query (a fixed number of statements whatever the rows)."""
 
     def __init__(self, handovers=(), cal=None):
-        self.cal = cal or calendar.current()
+        self.cal = cal or workdays.current()
         ids = [h.id for h in handovers if h is not None]
         self._until = {}
         if ids:

@@ -12,7 +12,7 @@ from ...domain.timeutil import local_date, to_db
 from ...models import ArchiveFile, Certificate, Loan, LoanApproval, User
 from ...paging import row_id
 from ..archive import availability
-from ..platform import audit, calendar, lookup, outbox
+from ..platform import audit, lookup, outbox, workdays
 from . import loan_rules
 from .loan_views import approvals_of, loan_page, loan_view, waiting_line
 
@@ -174,7 +174,7 @@ def _advance(loan, approve, now):
 
 
 def _extend(loan, days):
-    loan.due_on = calendar.current().add_working_days(loan.due_on, days).due
+    loan.due_on = workdays.current().add_working_days(loan.due_on, days).due
     loan.renewals += 1
     loan.renewal_days = None
 

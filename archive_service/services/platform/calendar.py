@@ -1,37 +1,19 @@
-"""The working-day calendar in use: statutory data from `chinesecalendar`, plus the local
-overrides and confirmed years an admin enters, which win."""
+"""The working-day calendar an admin keeps: local holidays and working days that win over the
+statutory data, and the years whose holidays are confirmed (audited). The calendar in use is
+`workdays.current()`, also answered here as `current`."""
 from datetime import date
-from functools import lru_cache
-
-import chinese_calendar
 
 from ...db import transaction
 from ...domain.bounds import MAX_DATE, MIN_DATE
-from ...domain.calendar import HOLIDAY, WORKDAY, WorkCalendar
+from ...domain.calendar import HOLIDAY, WORKDAY
 from ...domain.errors import InvalidInput, require
 from ...domain.permissions import require_permission
 from ...domain.timeutil import iso_local, local_date, parse_date, to_db
 from ...models import CalendarOverride, CalendarYear
 from . import audit
+from .workdays import current
 
 MIN_YEAR, MAX_YEAR = MIN_DATE.year, MAX_DATE.year
-
-
-@lru_cache(maxsize=1)
-def _statutory():
-    holidays = frozenset(chinese_calendar.holidays)
-    workdays = frozenset(chinese_calendar.workdays)
-    years = frozenset(range(min(holidays).year, max(holidays).year + 1))
-    return holidays, workdays, years
-
-
-def current():
-    """The WorkCalendar with today's overrides: what every deadline is computed from."""
-    holidays, workdays, years = _statutory()
-    overrides = {o.day: o.kind for o in CalendarOverride.select()}
-    local_years = {y.year for y in CalendarYear.select()}
-    return WorkCalendar(holidays=holidays, makeup_workdays=workdays,
-                        confirmed_years=years | local_years, overrides=overrides)
 
 
 def add_working_days(start, days):
