@@ -12,6 +12,7 @@ from ...domain import handovers as handover_rules
 from ...domain.timeutil import LOCAL_TZ, from_db, local_date
 from ...models import Extension, Handover, Loan, LoanApproval, Project, User
 from ..custody import certificates
+from ..loans.loan_views import late_loans_query
 from ..platform import workdays
 from ..platform.outbox import Notice, users_with_roles
 
@@ -41,11 +42,6 @@ def steps_and_lists(as_of, cal, staff, *, escalate_after, only=None):
 
 def _holding(staff, *roles):
     return [u for u in staff if set(u.roles) & set(roles)]
-
-
-def late_loans_query(as_of):
-    return (Loan.select(Loan, User).join(User, on=(Loan.borrower == User.id))
-            .where(Loan.state == "out", Loan.due_on < as_of))
 
 
 def _late_loans(as_of, cal, staff, escalate_after, only):

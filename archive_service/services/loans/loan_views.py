@@ -8,6 +8,12 @@ from ...models import Loan, LoanApproval, User
 from ...paging import cursor_id, page_size
 
 
+def late_loans_query(as_of):
+    """Loans out past their due day on `as_of`, each with its borrower (the sweep and the statistics)."""
+    return (Loan.select(Loan, User).join(User, on=(Loan.borrower == User.id))
+            .where(Loan.state == rules.OUT, Loan.due_on < as_of))
+
+
 def approval_view(a):
     return {"round": a.round, "step": a.step, "role": a.role, "role_name": ROLES.get(a.role, a.role),
             "decided_by": a.decided_by.username, "decided_by_name": a.decided_by.display_name,

@@ -16,7 +16,7 @@ from ...domain.loans import OBJECT_KINDS
 from ...domain.permissions import require_permission
 from ...domain.timeutil import local_date, local_day_start
 from ...models import ArchiveFile, Certificate, CertificateKind, Extension, Handover, Loan, Project, User
-from ..alerts.overdue import late_loans_query
+from ..loans.loan_views import late_loans_query
 
 STEP_NAMES = {A_TO_B: "A角移交B角", B_TO_ARCHIVE: "B角移交档案室"}
 
