@@ -23,7 +23,7 @@ from ...models import (
 )
 from ...paging import row_id
 from ..archive import number_scheme
-from ..handover.customers import is_party, load_project
+from ..handover.projects import is_party, load_project
 from ..platform import audit, search_index
 from . import certificate_kinds, certificates, transitions
 

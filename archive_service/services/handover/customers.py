@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from peewee import JOIN
 
-from ...db import for_share, transaction
+from ...db import transaction
 from ...domain import customers as rules
 from ...domain.errors import Conflict, InvalidInput, NotFound, require
 from ...domain.permissions import MANAGER, allowed, require_permission
@@ -12,6 +12,7 @@ from ...models import Customer, Handover, Project, User
 from ...paging import page_by_id_desc, row_id
 from ..platform import audit, search_index
 from . import deadlines
+from .projects import active_manager, load_project
 
 CENT = Decimal("0.01")
 
@@ -84,17 +85,6 @@ def customer_by_search(actor, text):
     return found[0]
 
 
-def active_manager(username, field):
-    """The user named `username` when an active manager (R5), else 422 `project.not_a_manager`. The
-    row stays locked until the transaction ends, so a concurrent deactivation or role change waits
-    and then sees the project this names them on (R21)."""
-    user = for_share(User.select().where(User.username == username)).get_or_none() \
-        if isinstance(username, str) else None
-    require(user is not None and user.active and MANAGER in user.roles, InvalidInput, "project.not_a_manager",
-            f"{username} 不是在职的客户经理", errors={field: "必须是在职的客户经理"})
-    return user
-
-
 def create_project(actor, *, code, customer_id, business, title, amount, a_user, b_user, ended_on, now):
     """A project with its A-role and B-role managers (R5): two different active managers."""
     require_permission(actor, "projects.create")
@@ -116,20 +106,6 @@ def create_project(actor, *, code, customer_id, business, title, amount, a_user,
                      {"code": code, "a_user": a.username, "b_user": b.username,
                       "ended_on": ended_on.isoformat()}, now=now)
     return project_view(project, None)
-
-
-def is_party(actor, project):
-    return actor.id in (project.a_user_id, project.b_user_id)
-
-
-def load_project(actor, project_id):
-    """A project the actor may see: its A, its B, a role that sees all, or one that reassigns its A
-    and B (the admin, R21) (others: 404)."""
-    project = Project.get_or_none(Project.id == project_id) if row_id(project_id) else None
-    if project is None or not (is_party(actor, project) or allowed(actor.roles, "projects.view_all")
-                               or allowed(actor.roles, "projects.reassign")):
-        raise NotFound("project.not_found", f"找不到项目 {project_id}")
-    return project
 
 
 def project_view_of(project):

@@ -10,8 +10,8 @@ from ...models import Extension, Handover, Project, User
 from ...paging import page_by_id, row_id
 from ..platform import audit
 from . import deadlines, handovers
-from .customers import is_party
 from .handover_views import extension_dict
+from .projects import is_party
 
 STEP_DONE = {deadline_rules.A_TO_B: (rules.SUBMITTED, rules.ACCEPTED, rules.RECEIVED),
              deadline_rules.B_TO_ARCHIVE: (rules.ACCEPTED, rules.RECEIVED)}

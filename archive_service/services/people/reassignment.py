@@ -9,7 +9,8 @@ from ...domain.permissions import require_permission
 from ...domain.timeutil import iso_local, to_db
 from ...models import Handover, Project, Reassignment, Signature, User
 from ...paging import row_id
-from ..handover.customers import active_manager, load_project, project_view_of
+from ..handover.customers import project_view_of
+from ..handover.projects import active_manager, load_project
 from ..platform import audit
 
 A, B = "A", "B"
