@@ -32,7 +32,7 @@ from ...domain.errors import Conflict, require
 from ...domain.permissions import ARCHIVIST, CUSTODIAN, MANAGER, ROLES
 from ...models import ArchiveFile, Certificate, Customer, Handover, Loan, LoanApproval, Project, User
 from ..platform import audit, outbox
-from . import reassignment
+from . import role_moves
 
 KEPT = (certificate_rules.IN_SAFE, certificate_rules.ON_LOAN)
 HAND_ON, CANCEL = "hand_on", "cancel"
@@ -58,7 +58,7 @@ def _projects(user_id):
     for project in rows:
         handover = getattr(project, "listing", None)
         handover = handover if handover is not None and handover.id is not None else None
-        for role, holder in ((reassignment.A, project.a_user_id), (reassignment.B, project.b_user_id)):
+        for role, holder in ((role_moves.A, project.a_user_id), (role_moves.B, project.b_user_id)):
             if holder == user_id:
                 found.append(_project_item(project, role, handover))
     return found
@@ -71,7 +71,7 @@ def _project_item(project, role, handover):
     return {"key": f"project:{project.id}:{role}", "kind": "project", "kind_name": "经办项目",
             "id": project.id, "ref": project.code,
             "summary": f"项目 {project.code} {project.title}({project.customer.name})"
-                       f" · {reassignment.ROLE_NAMES[role]} · {listing}",
+                       f" · {role_moves.ROLE_NAMES[role]} · {listing}",
             "role": role, "filed": filed, "outcome": HAND_ON,
             "open_list": {"id": handover.id, "state": handover.state,
                           "state_name": handover_rules.STATE_NAMES[handover.state]}
@@ -79,8 +79,8 @@ def _project_item(project, role, handover):
 
 
 def _move_project(item, leaver, successor, actor, transfer, now):
-    reassignment.move_for_departure(item["id"], item["role"], leaver, successor, actor,
-                                    f"离职交接 #{transfer.id}", transfer=transfer, now=now)
+    role_moves.move_for_departure(item["id"], item["role"], leaver, successor, actor,
+                                  f"离职交接 #{transfer.id}", transfer=transfer, now=now)
 
 
 # ---- custody: the last keeper of the safe or the archive --------------------------------------
