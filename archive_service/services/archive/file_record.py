@@ -11,7 +11,7 @@ from ...domain.permissions import require_permission
 from ...domain.timeutil import iso_local, local_day_start, parse_date, to_db
 from ...models import ArchiveFile, HandoverItem, LocationMove, RegisterEntry, Signature, User
 from ...paging import page_by_id
-from ..handover.handover_views import item_dict, item_rows
+from ..handover.items import item_dict, item_rows
 from ..loans import incidents
 from ..platform import audit, lookup
 from . import availability, file_access, on_loan

@@ -10,7 +10,8 @@ from ...domain.permissions import require_permission
 from ...domain.timeutil import local_date, to_db
 from ...models import ArchiveFile, HandoverItem, LocationMove, ReceiptRefusal, RegisterEntry, Setting, Signature
 from ..handover import handovers
-from ..handover.handover_views import ARCHIVIST, B, handover_view, item_dict, item_rows
+from ..handover.handover_views import ARCHIVIST, B, handover_view
+from ..handover.items import item_dict, item_rows
 from ..platform import audit
 from . import number_scheme, retention_defaults
 from .file_record import archive_view

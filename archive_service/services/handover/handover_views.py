@@ -10,19 +10,10 @@ from ...domain import supplements as supplement_rules
 from ...domain.timeutil import iso_local
 from ...models import ArchiveFile, Extension, HandoverItem, ReceiptRefusal, Signature
 from . import deadlines, supplements
+from .items import item_dict, item_rows
 
 A, B, ARCHIVIST = "A", "B", "archivist"
 ROLE_NAMES = {A: "A角", B: "B角", ARCHIVIST: "档案管理员"}
-
-
-def item_rows(handover):
-    return list(handover.items.order_by(HandoverItem.part, HandoverItem.position))
-
-
-def item_dict(item):
-    return {"id": item.id, "part": item.part, "part_name": rules.PARTS[item.part], "position": item.position,
-            "title": item.title, "pages": item.pages, "attachment": item.attachment, "contract": item.contract,
-            "round": item.round, "number": item.number, "contract_number": item.contract_number}
 
 
 def signature_dict(sig):

@@ -18,7 +18,8 @@ from ...models import ChecklistEntry, Customer, Handover, HandoverItem, Project,
 from ...paging import page_sorted, row_id
 from ..platform import audit
 from . import deadlines, supplements
-from .handover_views import ROLE_NAMES, A, B, handover_view, item_rows, summary_views, task_view
+from .handover_views import ROLE_NAMES, A, B, handover_view, summary_views, task_view
+from .items import item_rows
 from .projects import is_party, load_project
 
 # ---- checklist templates -------------------------------------------------------------------
