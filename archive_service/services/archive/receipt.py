@@ -14,7 +14,7 @@ from ..handover.handover_views import ARCHIVIST, B, handover_view
 from ..handover.items import item_dict, item_rows
 from ..platform import audit
 from . import number_scheme, retention_defaults
-from .file_record import archive_view
+from .file_views import archive_view
 from .locations import load_location
 
 

@@ -15,7 +15,7 @@ from ...models import ArchiveFile, HandoverItem, ScanFile, User
 from ...paging import row_id
 from ..platform import audit
 from . import file_access
-from .file_record import load_archive
+from .file_views import load_archive
 
 
 def _item_of(archive, item_id):

@@ -19,7 +19,7 @@ from ...domain.timeutil import iso_local, local_day_start
 from ...models import ArchiveFile, Customer, HandoverItem, Location, Project, User
 from ...paging import page_size
 from ..archive import on_loan
-from ..archive.file_record import ON_LOAN, STATUSES, status_name
+from ..archive.file_views import ON_LOAN, STATUSES, status_name
 from . import ledger_paging as paging
 from .ledger_paging import filter_day as _day
 

@@ -30,7 +30,7 @@ from ...models import (
 )
 from ...paging import page_size
 from ..archive import on_loan
-from ..archive.file_record import status_name
+from ..archive.file_views import status_name
 
 GRAM_PROBES = 8  # grams of a long query weighed to find the rarest
 RARE_ENOUGH = 20_000  # postings counted per gram at most, to find the rarest

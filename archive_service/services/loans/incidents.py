@@ -11,7 +11,7 @@ from ...models import Incident, Loan, User
 from ...paging import page_by_id_desc, row_id
 from ..platform import audit, outbox
 
-OPEN, CLOSED = "open", "closed"
+OPEN, CLOSED = rules.INCIDENT_OPEN, rules.INCIDENT_CLOSED
 STATE_NAMES = {OPEN: "未处理", CLOSED: "已关闭"}
 KIND_NAMES = {"missing_pages": "归还缺页"}
 

@@ -13,7 +13,7 @@ from ...models import ArchiveFile, Customer, Disposal, DisposalEntry, Project, S
 from ...paging import page_by_id_desc, row_id
 from ..archive import availability, on_loan
 from ..archive import scans as scan_service
-from ..archive.file_record import retention_fields, status_name
+from ..archive.file_views import retention_fields, status_name
 from ..platform import audit
 from . import retention
 

@@ -12,7 +12,7 @@ from ...domain.timeutil import local_date
 from ...models import ArchiveFile, Customer, Disposal, DisposalEntry, Project
 from ...paging import cursor_id, page_size
 from ..archive import on_loan
-from ..archive.file_record import load_archive, retention_fields, status_name
+from ..archive.file_views import load_archive, retention_fields, status_name
 from ..platform import audit
 
 OPEN_DISPOSAL_STATES = ("pending", "approved")
