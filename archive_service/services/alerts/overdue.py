@@ -11,7 +11,7 @@ from ...domain import deadlines as deadline_rules
 from ...domain import handovers as handover_rules
 from ...domain.timeutil import LOCAL_TZ, from_db, local_date
 from ...models import Extension, Handover, Loan, LoanApproval, Project, User
-from ..custody import certificates
+from ..custody import certificate_views
 from ..loans.loan_views import late_loans_query
 from ..platform import workdays
 from ..platform.outbox import Notice, users_with_roles
@@ -153,7 +153,7 @@ def _late_certificate_lists(as_of, cal, staff, escalate_after, only):
     """Certificate lists not in the safe a working day after they were made (R15: at once):
     B or the custodian who has not confirmed, or A when the list was returned to A for correction;
     later also the approvers, archivists and executives."""
-    late = certificates.overdue_lists(datetime.combine(as_of, time(12), LOCAL_TZ), cal)
+    late = certificate_views.overdue_lists(datetime.combine(as_of, time(12), LOCAL_TZ), cal)
     if only is not None:
         late = [row for row in late if row["project_code"] == only]
     if not late:

@@ -1,13 +1,13 @@
-"""Printing labels for archive boxes (spines) and storage locations. Printing is audited (R19):
+"""Printing labels for archive boxes (spines), storage locations and certificates' bags. Printing is audited (R19):
 a label shows an archive's title, and its customer where the company allows it."""
 from ...adapters import label_sheets
 from ...db import transaction
+from ...domain import certificates as certificate_rules
 from ...domain.customers import BUSINESSES
 from ...domain.errors import InvalidInput, NotFound, require
 from ...domain.permissions import require_permission
 from ...domain.scans import cover_payload
-from ...models import ArchiveFile, Customer, Location, Project
-from ..custody import certificates
+from ...models import ArchiveFile, Certificate, CertificateKind, Customer, Location, Project
 from ..platform import audit
 from .locations import LEVEL_NAMES
 
@@ -28,6 +28,19 @@ def location_lines(location):
     return location.code, f"{LEVEL_NAMES[location.level]} {location.name}"
 
 
+def certificate_lines(code, *, show_customer):
+    """The lines of a certificate's bag label, or None when `code` is no certificate's."""
+    query = (Certificate.select(Certificate, CertificateKind, Project).join(CertificateKind).switch(Certificate)
+             .join(Project).where(Certificate.code == code))
+    cert = query.get_or_none() if certificate_rules.is_label_code(code) else None
+    if cert is None:
+        return None
+    lines = [cert.code, f"{cert.kind.name} ×{cert.quantity}", cert.number, cert.project.code]
+    if show_customer:
+        lines.append(cert.owner)
+    return tuple(lines)
+
+
 def _archives(codes):
     """{archive_no: archive with its project and customer} of the codes that are archive numbers, in one query."""
     query = (ArchiveFile.select(ArchiveFile, Project, Customer).join(Project).join(Customer)
@@ -46,7 +59,7 @@ def labels_for(codes, *, show_customer):
     lines = {code: archive_lines(archive, show_customer=show_customer) for code, archive in archives.items()}
     lines |= {code: location_lines(place) for code, place in places.items()}
     for code in (code for code in rest if code not in places):
-        found = certificates.label_lines(code, show_customer=show_customer)
+        found = certificate_lines(code, show_customer=show_customer)
         if found is None:
             raise NotFound("label.unknown_code", f"找不到档号、位置编码或权证标签 {code}", errors={"codes": code})
         lines[code] = found

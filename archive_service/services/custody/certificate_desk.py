@@ -13,7 +13,7 @@ from ...domain.permissions import allowed, require_permission
 from ...domain.timeutil import iso_local, local_date, local_day_start, parse_date, to_db
 from ...models import CertificateDayCheck, CertificateMovement
 from ..platform import audit
-from . import certificate_lists, certificates, stocktakes
+from . import certificate_lists, certificate_views, stocktakes
 
 
 def pending_movements(actor):
@@ -26,7 +26,7 @@ def pending_movements(actor):
     moves = (CertificateMovement.select().where(CertificateMovement.state.in_(waiting),
                                                 CertificateMovement.started_by != actor.id)
              .order_by(CertificateMovement.id)) if waiting else []
-    return certificates.with_certificates(certificates.movements_view(moves, actor))
+    return certificate_views.with_certificates(certificate_views.movements_view(moves, actor))
 
 
 # ---- the day-end check ----------------------------------------------------------------------
@@ -44,7 +44,7 @@ def day_movements(actor, day, *, now):
     check = CertificateDayCheck.get_or_none(CertificateDayCheck.day == day)
     checked = {"by": check.checked_by.display_name, "at": iso_local(check.checked_at),
                "movements": check.movements} if check else None
-    items = certificates.with_certificates(certificates.movements_view(moves, actor))
+    items = certificate_views.with_certificates(certificate_views.movements_view(moves, actor))
     return {"day": day.isoformat(), "items": items, "checked": checked}
 
 
@@ -73,4 +73,4 @@ def home(actor, *, now):
     custody = allowed(actor.roles, "certificates.view")
     return {"lists": certificate_lists.waiting(actor), "movements": pending_movements(actor),
             "stocktakes": [s for s in stocktakes.recent(actor) if s["state"] == stocktakes.OPEN] if custody else [],
-            "overdue": certificates.overdue_lists(now) if custody else []}
+            "overdue": certificate_views.overdue_lists(now) if custody else []}

@@ -25,7 +25,7 @@ from ...paging import row_id
 from ..archive import number_scheme
 from ..handover.projects import is_party, load_project
 from ..platform import audit, search_index
-from . import certificate_kinds, certificates, transitions
+from . import certificate_kinds, certificate_views, transitions
 
 
 def list_rows(handover):
@@ -53,7 +53,7 @@ def _return_view(r):
 def list_view(handover):
     """The list; `signatures` are those of the current round (the ones that count), earlier rounds'
     are in `superseded_signatures`, and every return to A with its differences in `returns`."""
-    project, rows, places = handover.project, list_rows(handover), certificates.Places()
+    project, rows, places = handover.project, list_rows(handover), certificate_views.Places()
     sigs = list(CertificateSignature.select(CertificateSignature, User).join(User)
                 .where(CertificateSignature.handover == handover.id).order_by(CertificateSignature.id))
     returns = list(CertificateListReturn.select(CertificateListReturn, User).join(User)
@@ -171,7 +171,7 @@ def confirm(actor, handover_id, checks, location=None, *, now):
     with transaction():
         handover = load_visible(actor, handover_id, lock=True)
         role = checker_role(actor, handover)
-        place = certificates.safe_location(location) if role == rules.CUSTODIAN else None
+        place = certificate_views.safe_location(location) if role == rules.CUSTODIAN else None
         contents = list_contents(list_rows(handover))
         diffs = rules.differences(contents, checks)
         require(not diffs, Conflict, "certificate.check_mismatch",

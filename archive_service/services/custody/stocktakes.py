@@ -13,7 +13,7 @@ from ...domain.timeutil import iso_local, to_db
 from ...models import Certificate, Location, Stocktake, StocktakeScan
 from ...paging import row_id
 from ..platform import audit, lookup
-from . import certificates
+from . import certificate_views
 
 OPEN, CLOSED = "open", "closed"
 STATE_NAMES = {OPEN: "盘点中", CLOSED: "已结束"}
@@ -30,10 +30,10 @@ def _load(stocktake_id, *, lock=False):
 
 
 def stocktake_view(stocktake, places=None):
-    places = places or certificates.Places()
+    places = places or certificate_views.Places()
     scans = list(StocktakeScan.select(StocktakeScan, Certificate).join(Certificate)
                  .where(StocktakeScan.stocktake == stocktake.id).order_by(StocktakeScan.id))
-    names = certificates.people([stocktake.started_by_id, stocktake.closed_by_id])
+    names = certificate_views.people([stocktake.started_by_id, stocktake.closed_by_id])
     return {"id": stocktake.id, "location": places.code(stocktake.location_id),
             "location_path": places.path(stocktake.location_id), "state": stocktake.state,
             "state_name": STATE_NAMES[stocktake.state], "expected": json.loads(stocktake.expected),
@@ -50,8 +50,8 @@ def start(actor, location, *, now):
     should be in it or in the places inside it (in the safe or out on loan) is frozen."""
     require_permission(actor, "certificates.custody")
     with transaction():
-        safe = certificates.safe_location(location)
-        places = certificates.Places()
+        safe = certificate_views.safe_location(location)
+        places = certificate_views.Places()
         require(not Stocktake.select().where(Stocktake.location == safe.id, Stocktake.state == OPEN).exists(),
                 Conflict, "stocktake.already_open", f"保险柜 {safe.code} 已有进行中的盘点")
         held = Certificate.select().where(Certificate.status.in_((rules.IN_SAFE, rules.ON_LOAN)))
@@ -92,8 +92,8 @@ def scan(actor, stocktake_id, code, location, *, now):
         stocktake = _load(stocktake_id, lock=True)
         require(stocktake.state == OPEN, Conflict, "stocktake.closed", "该盘点已结束,不能再扫描")
         cert = _certificate_of(code)
-        place = certificates.safe_location(location)
-        require(certificates.Places().within(place.id, stocktake.location_id), InvalidInput,
+        place = certificate_views.safe_location(location)
+        require(certificate_views.Places().within(place.id, stocktake.location_id), InvalidInput,
                 "stocktake.location_outside", f"位置 {place.code} 不在本次盘点的保险柜内",
                 errors={"location": "不在本次盘点的保险柜内"})
         duplicate = StocktakeScan.select().where(StocktakeScan.stocktake == stocktake.id,
@@ -114,7 +114,7 @@ def close(actor, stocktake_id, *, now):
     with transaction():
         stocktake = _load(stocktake_id, lock=True)
         require(stocktake.state == OPEN, Conflict, "stocktake.closed", "该盘点已结束")
-        places = certificates.Places()
+        places = certificate_views.Places()
         scans = {s.certificate.code: places.code(s.location_id)
                  for s in StocktakeScan.select(StocktakeScan, Certificate).join(Certificate)
                  .where(StocktakeScan.stocktake == stocktake.id)}
@@ -136,9 +136,9 @@ def get(actor, stocktake_id):
 def recent(actor, *, limit=50):
     """Open stock-takes first, then the latest closed ones."""
     require_permission(actor, "certificates.view")
-    places = certificates.Places()
+    places = certificate_views.Places()
     rows = Stocktake.select().order_by(Stocktake.state.desc(), Stocktake.id.desc()).limit(limit)
-    names = certificates.people(uid for s in rows for uid in (s.started_by_id, s.closed_by_id))
+    names = certificate_views.people(uid for s in rows for uid in (s.started_by_id, s.closed_by_id))
     return [{"id": s.id, "location": places.code(s.location_id), "location_path": places.path(s.location_id),
              "state": s.state, "state_name": STATE_NAMES[s.state], "started_by": names.get(s.started_by_id),
              "started_at": iso_local(s.started_at), "closed_at": iso_local(s.closed_at),

@@ -2,7 +2,7 @@
 from ...domain import certificates as certificate_rules
 from ...domain.permissions import allowed
 from ...models import ArchiveFile, Certificate
-from ..custody import certificates
+from ..custody import certificate_views
 from ..handover import handovers
 
 
@@ -27,7 +27,7 @@ def cards(actor, *, now, cal=None, todo=None):
 def _certificate_cards(now):
     """Certificates in the safe, and handover lists overdue (not stored by the end of the next working day)."""
     in_safe = Certificate.select().where(Certificate.status == certificate_rules.IN_SAFE).count()
-    overdue = len(certificates.overdue_lists(now))
+    overdue = len(certificate_views.overdue_lists(now))
     return [{"label": "在保险柜权证", "value": in_safe, "endpoint": "certificate_pages.ledger", "tone": None},
             {"label": "逾期未入库权证清单", "value": overdue, "endpoint": "home.dashboard",
              "tone": "danger" if overdue else None}]

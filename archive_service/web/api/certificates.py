@@ -7,6 +7,7 @@ from ...services.custody import (
     certificate_kinds,
     certificate_list_rounds,
     certificate_lists,
+    certificate_views,
     certificates,
     stocktakes,
 )
@@ -163,7 +164,7 @@ def waiting_lists():
 def overdue_lists():
     """Lists not in the safe by the end of the next working day after they were made."""
     current_actor()
-    return {"items": certificates.overdue_lists(now()), "next_cursor": None}
+    return {"items": certificate_views.overdue_lists(now()), "next_cursor": None}
 
 
 @bp.get("/certificate-handovers/<int:handover_id>")

@@ -11,6 +11,7 @@ from ...services.custody import (
     certificate_kinds,
     certificate_list_rounds,
     certificate_lists,
+    certificate_views,
     certificates,
     stocktakes,
 )
@@ -26,7 +27,7 @@ ADD_ROWS = 2  # empty rows under a returned list's entries, for A to add certifi
 
 
 def _safes(actor):
-    return certificates.safe_places(actor)
+    return certificate_views.safe_places(actor)
 
 
 def _pdf(data):
