@@ -34,7 +34,7 @@ def notices(as_of, *, escalate_after, only=None):
 
 def steps_and_lists(as_of, cal, staff, *, escalate_after, only=None):
     """[Notice] for the late handover steps and certificate lists (the sweep writes late loans' own
-    alerts set-based: services/loan_sweep)."""
+    alerts set-based: alerts/loan_sweep)."""
     found = _late_handovers(as_of, cal, staff, escalate_after, only)
     found += _late_certificate_lists(as_of, cal, staff, escalate_after, only)
     return found

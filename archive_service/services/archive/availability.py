@@ -1,8 +1,9 @@
 """The one place an archive file's availability changes, in place → out on loan → back, or →
-voided or destroyed (R13, R17, R18, R23), and the one place any loan goes out and comes back: a certificate's loan
-follows its confirmed movement (custody.py calls these in the movement's own transaction). The desk
-(loan_desk.py), custody.py and disposals.py call these; nothing else writes a loan's `out` state or
-a file's `voided` or `destroyed` status.
+voided or destroyed (R13, R17, R18, R23), and the one place any loan goes out and comes back: a
+certificate's loan follows its confirmed movement (custody/transitions.py calls these in the
+movement's own transaction). The desk (loans/loan_desk.py), custody/transitions.py,
+archive/file_record.py (voiding) and retention/disposals.py call these; nothing else writes a
+loan's `out` state or a file's `voided` or `destroyed` status.
 
 A checkout and a destruction of the same file both lock the file's row first, so one of them
 waits for the other and then sees its result."""

@@ -1,5 +1,5 @@
 """The handover workflow (R5–R11): A writes and signs the list, B reviews (accepts or returns a
-supplement list), A supplies, B accepts; the archivist then receives it (services/receipt.py)."""
+supplement list), A supplies, B accepts; the archivist then receives it (archive/receipt.py)."""
 import json
 
 from peewee import JOIN

@@ -2,7 +2,7 @@
 previous/next, the same for the page, the API, the printable layout and the exports.
 
 A page costs the same statements whatever it holds: the rows with their project, customer,
-managers, place, page total and the loan a file is out on (services/on_loan) in one select, and
+managers, place, page total and the loan a file is out on (archive/on_loan) in one select, and
 one count. The status filter reads as the rows show: `in_archive` (在库) is a file in place,
 `on_loan` (借出) one out on loan."""
 from datetime import timedelta

@@ -1,9 +1,9 @@
 """One search box (R3): files, items, projects, customers and certificates by a complete number
 or a partial name of two characters or more; loans by their object's archive number or
 certificate code. A file's and an item's hit says what the file's status is called where it is
-shown (`status_name`: 借出 while it is out on loan, services/on_loan); other hits have none.
+shown (`status_name`: 借出 while it is out on loan, archive/on_loan); other hits have none.
 
-Names are matched through the gram index (`services/search_index`): the rarest gram of the query
+Names are matched through the gram index (`platform/search_index`): the rarest gram of the query
 drives an index walk and each candidate's normalised text is checked to contain the whole query
 literally, so `%`, `_` and quotes are ordinary characters. Results respect who may see what."""
 from urllib.parse import quote

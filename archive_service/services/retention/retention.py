@@ -1,7 +1,7 @@
 """Retention periods (保管期限) and the yearly appraisal list (鉴定, R23).
 
 Every file has a period (permanent, 30 years, 10 years). A received file gets its business's
-default (services/retention_defaults.py); the archivist changes a file's period with a reason, audited."""
+default (archive/retention_defaults.py); the archivist changes a file's period with a reason, audited."""
 from peewee import JOIN
 
 from ...db import transaction

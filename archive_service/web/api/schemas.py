@@ -80,7 +80,7 @@ ID_RANGE = {"minimum": 1, "maximum": MAX_ID}
 
 def Id(**kwargs):
     """A row id in a JSON body. The range is documented, not enforced here: the service answers an
-    id no row can have with its own 404/422 code (services/paging.row_id)."""
+    id no row can have with its own 404/422 code (paging.row_id)."""
     return Int(metadata={**ID_RANGE, **kwargs.pop("metadata", {})}, **kwargs)
 
 
