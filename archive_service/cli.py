@@ -22,7 +22,7 @@ from .ops import backup as backup_service
 from .ops import demo
 from .services.accounts import users
 from .services.alerts import alerts
-from .services.archive import scans as scan_service
+from .services.archive import scans
 from .services.platform import audit, outbox
 
 
@@ -176,7 +176,7 @@ def _scan_store():
 def scans_sweep(grace_hours):
     """Remove stored scan files that no scan record names, and abandoned partial uploads."""
     with database.connection_context():
-        removed = scan_service.sweep(_scan_store(), now=_now(), grace_seconds=grace_hours * 3600)
+        removed = scans.sweep(_scan_store(), now=_now(), grace_seconds=grace_hours * 3600)
     click.echo(f"removed {len(removed)} unreferenced file(s)")
 
 

@@ -4,7 +4,7 @@ import json
 
 from ...db import transaction
 from ...domain import handovers as rules
-from ...domain import numbering as numbering_rules
+from ...domain import numbering
 from ...domain.errors import Conflict, InvalidInput, require
 from ...domain.permissions import require_permission
 from ...domain.timeutil import local_date, to_db
@@ -123,7 +123,7 @@ def _number(handover, items, actor, place, now):
     archive = ArchiveFile.create(archive_no=archive_no, series=series, seq=seq, handover=handover, project=project,
                                  business=project.business, year=year, location=place, received_by=actor.id,
                                  received_at=to_db(now), retention=retention_defaults.default_period(project.business))
-    numbers = numbering_rules.item_numbers(archive_no, [(i.part, i.position, i.attachment, i.contract) for i in items])
+    numbers = numbering.item_numbers(archive_no, [(i.part, i.position, i.attachment, i.contract) for i in items])
     for item, num in zip(items, numbers, strict=True):
         if num.number:
             HandoverItem.update(number=num.number, contract_number=num.contract_number).where(

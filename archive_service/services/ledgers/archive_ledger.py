@@ -20,7 +20,7 @@ from ...models import ArchiveFile, Customer, HandoverItem, Location, Project, Us
 from ...paging import page_size
 from ..archive import on_loan
 from ..archive.file_views import ON_LOAN, STATUSES, status_name
-from . import ledger_paging as paging
+from . import ledger_paging
 from .ledger_paging import filter_day as _day
 
 SORTS = {"id": ArchiveFile.id, "archive_no": ArchiveFile.archive_no, "received_at": ArchiveFile.received_at,
@@ -34,7 +34,7 @@ STATUS_FILTERS = (*STATUSES, ON_LOAN)
 
 def _descendants(code):
     """Ids of the location with this code and every place inside it (one query over the small tree)."""
-    return paging.subtree(list(Location.select(Location.id, Location.code, Location.parent).tuples()), code)
+    return ledger_paging.subtree(list(Location.select(Location.id, Location.code, Location.parent).tuples()), code)
 
 
 def conditions(filters):
@@ -42,7 +42,7 @@ def conditions(filters):
     f = _used(filters)
     where = []
     if "year" in f:
-        where.append(ArchiveFile.year == paging.whole_number(f["year"], "year", 1, 9999))
+        where.append(ArchiveFile.year == ledger_paging.whole_number(f["year"], "year", 1, 9999))
     if "business" in f:
         require(f["business"] in BUSINESSES, InvalidInput, "request.invalid_filter",
                 "business 必须是 loan 或 guarantee", errors={"business": "loan 或 guarantee"})
@@ -57,7 +57,7 @@ def conditions(filters):
     if "manager" in f:
         where.append((A.username == f["manager"]) | (B.username == f["manager"]))
     if "customer" in f:
-        where.append(Project.customer == paging.whole_number(f["customer"], "customer"))
+        where.append(Project.customer == ledger_paging.whole_number(f["customer"], "customer"))
     if "received_from" in f:
         where.append(ArchiveFile.received_at >= local_day_start(_day(f["received_from"], "received_from")))
     if "received_to" in f:
@@ -99,7 +99,7 @@ SHAPED = Shaped()
 
 
 def _used(filters):
-    return paging.used(filters, FILTERS)
+    return ledger_paging.used(filters, FILTERS)
 
 
 def _shape(filters):
@@ -136,27 +136,27 @@ def _count_query(where, used):
     return query.where(*where) if where else query
 
 
-READ_KEY = {"id": paging.read_int, "archive_no": paging.read_text, "received_at": paging.read_time,
-            "year": paging.read_int}
+READ_KEY = {"id": ledger_paging.read_int, "archive_no": ledger_paging.read_text, "received_at": ledger_paging.read_time,
+            "year": ledger_paging.read_int}
 
 
 def page(actor, *, sort=None, limit=None, cursor=None, **filters):
     """{"items", "total", "next_cursor", "prev_cursor", "sort"}: one page of the filtered ledger."""
     require_permission(actor, "archives.view")
-    key, descending = paging.parse_sort(sort, SORTS, DEFAULT_SORT)
+    key, descending = ledger_paging.parse_sort(sort, SORTS, DEFAULT_SORT)
     limit = page_size(limit)
     where, used = conditions(filters), _shape(filters)
     values = where_params(database.obj, where)
-    after, back = paging.after(cursor, SORTS[key], ArchiveFile.id, descending, READ_KEY[key])
+    after, back = ledger_paging.after(cursor, SORTS[key], ArchiveFile.id, descending, READ_KEY[key])
     rows = _rows(key, descending != back, where + after, values + where_params(database.obj, after), used, limit)
-    rows, next_cursor, prev_cursor = paging.cut(rows, limit, cursor, back, lambda r: (r[key], r["id"]))
+    rows, next_cursor, prev_cursor = ledger_paging.cut(rows, limit, cursor, back, lambda r: (r[key], r["id"]))
     return {"items": [_row(r) for r in rows], "total": _count(where, values, used),
-            "sort": paging.sort_text(key, descending), "next_cursor": next_cursor, "prev_cursor": prev_cursor}
+            "sort": ledger_paging.sort_text(key, descending), "next_cursor": next_cursor, "prev_cursor": prev_cursor}
 
 
 def _rows(key, forward, where, values, used, limit):
     """Up to limit + 1 rows in `forward` (descending) or ascending order, as dicts of NAMES."""
-    order = paging.order(SORTS[key], ArchiveFile.id, key == "id", forward)
+    order = ledger_paging.order(SORTS[key], ArchiveFile.id, key == "id", forward)
     found = SHAPED.execute(("page", key, forward, len(where), *used),
                            lambda: _base(where).order_by(*order).limit(limit + 1), where, (limit + 1,), values)
     return [dict(zip(NAMES, READ(row), strict=True)) for row in found.fetchall()]

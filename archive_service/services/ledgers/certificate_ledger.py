@@ -26,7 +26,7 @@ from ...domain.permissions import require_permission
 from ...domain.timeutil import iso_local, local_day_start
 from ...models import Certificate, CertificateHandover, CertificateKind, Customer, Location, Project, User
 from ...paging import cursor_id, page_size, row_id
-from . import ledger_paging as paging
+from . import ledger_paging
 
 FILTERS = ("q", "year", "business", "status", "kind", "location", "manager", "customer", "project", "stored_from",
            "stored_to")
@@ -49,8 +49,8 @@ COLUMNS = (("id", Certificate.id), ("code", Certificate.code), ("kind", Certific
            ("a_user_name", A.display_name), ("b_user", B.username), ("b_user_name", B.display_name))
 NAMES = tuple(name for name, _ in COLUMNS)
 READ = row_reader([column for _, column in COLUMNS])
-READ_KEY = {"id": paging.read_int, "code": paging.read_text, "status": paging.read_text,
-            "stored_at": lambda value: NEVER if value is None else paging.read_time(value)}
+READ_KEY = {"id": ledger_paging.read_int, "code": ledger_paging.read_text, "status": ledger_paging.read_text,
+            "stored_at": lambda value: NEVER if value is None else ledger_paging.read_time(value)}
 SHAPED = Shaped()
 # the filters a count must join the project for, and those it must join the list for
 ON_PROJECT = {"q", "year", "business", "manager", "customer", "project"}
@@ -58,7 +58,7 @@ ON_LIST = {"stored_from", "stored_to"}
 
 
 def _used(filters):
-    return paging.used(filters, FILTERS)
+    return ledger_paging.used(filters, FILTERS)
 
 
 def _places():
@@ -69,12 +69,12 @@ def _places():
 def _kind(text):
     kind = CertificateKind.get_or_none((CertificateKind.code == text) | (CertificateKind.name == text))
     if kind is None:
-        raise paging.bad_filter("kind", f"未知的权证类别 {text}")
+        raise ledger_paging.bad_filter("kind", f"未知的权证类别 {text}")
     return kind.id
 
 
 def _year(value):
-    year = paging.whole_number(value, "year", 2000, 2099)
+    year = ledger_paging.whole_number(value, "year", 2000, 2099)
     return Project.ended_on.between(date(year, 1, 1), date(year, 12, 31))
 
 
@@ -97,24 +97,24 @@ def conditions(filters, places):
     if "year" in f:
         where.append(_year(f["year"]))
     if "business" in f:
-        where.append(Project.business == paging.one_of(f["business"], "business", BUSINESSES))
+        where.append(Project.business == ledger_paging.one_of(f["business"], "business", BUSINESSES))
     if "status" in f:
-        where.append(Certificate.status == paging.one_of(f["status"], "status", rules.STATUS_NAMES))
+        where.append(Certificate.status == ledger_paging.one_of(f["status"], "status", rules.STATUS_NAMES))
     if "kind" in f:
         where.append(Certificate.kind == _kind(str(f["kind"]).strip()))
     if "location" in f:
-        where.append(Certificate.location.in_(paging.subtree(places, str(f["location"]).strip())))
+        where.append(Certificate.location.in_(ledger_paging.subtree(places, str(f["location"]).strip())))
     if "manager" in f:
         where.append((A.username == f["manager"]) | (B.username == f["manager"]))
     if "customer" in f:
-        where.append(Project.customer == paging.whole_number(f["customer"], "customer"))
+        where.append(Project.customer == ledger_paging.whole_number(f["customer"], "customer"))
     if "project" in f:
         where.append(_project(f["project"]))
     if "stored_from" in f:
-        day = paging.filter_day(f["stored_from"], "stored_from")
+        day = ledger_paging.filter_day(f["stored_from"], "stored_from")
         where.append(CertificateHandover.stored_at >= local_day_start(day))
     if "stored_to" in f:
-        day = paging.filter_day(f["stored_to"], "stored_to")
+        day = ledger_paging.filter_day(f["stored_to"], "stored_to")
         where.append(CertificateHandover.stored_at < local_day_start(day + timedelta(1)))
     if "q" in f:
         where.append(_text(f["q"]))
@@ -124,20 +124,20 @@ def conditions(filters, places):
 def page(actor, *, sort=None, limit=None, cursor=None, **filters):
     """{"items", "total", "next_cursor", "prev_cursor", "sort"}: one page of the filtered ledger."""
     require_permission(actor, "certificates.view")
-    key, descending = paging.parse_sort(sort, SORTS, DEFAULT_SORT)
+    key, descending = ledger_paging.parse_sort(sort, SORTS, DEFAULT_SORT)
     limit = page_size(limit)
     places = _places()
     where, used = conditions(filters, places), tuple(sorted(_used(filters)))
     values = where_params(database.obj, where)
     if cursor and str(cursor).isdigit() and (key, descending) == ("id", True):
         last = cursor_id(cursor)  # the first ledger's cursor: the last id it showed
-        cursor = paging.encode(last, last, False)
-    after, back = paging.after(cursor, SORTS[key], Certificate.id, descending, READ_KEY[key])
+        cursor = ledger_paging.encode(last, last, False)
+    after, back = ledger_paging.after(cursor, SORTS[key], Certificate.id, descending, READ_KEY[key])
     rows = _rows(key, descending != back, where + after, values + where_params(database.obj, after), used, limit)
-    rows, next_cursor, prev_cursor = paging.cut(rows, limit, cursor, back, lambda r: (r[key], r["id"]))
+    rows, next_cursor, prev_cursor = ledger_paging.cut(rows, limit, cursor, back, lambda r: (r[key], r["id"]))
     paths = _paths(places)
     return {"items": [_row(r, paths) for r in rows], "total": _count(where, values, used),
-            "sort": paging.sort_text(key, descending), "next_cursor": next_cursor, "prev_cursor": prev_cursor}
+            "sort": ledger_paging.sort_text(key, descending), "next_cursor": next_cursor, "prev_cursor": prev_cursor}
 
 
 def _base(where):
@@ -151,7 +151,7 @@ def _base(where):
 
 def _rows(key, newest_first, where, values, used, limit):
     """Up to limit + 1 rows in `newest_first` (descending) or ascending order, as dicts of NAMES."""
-    order = paging.order(SORTS[key], Certificate.id, key == "id", newest_first)
+    order = ledger_paging.order(SORTS[key], Certificate.id, key == "id", newest_first)
     found = SHAPED.execute(("page", key, newest_first, len(where), *used),
                            lambda: _base(where).order_by(*order).limit(limit + 1), where, (limit + 1,), values)
     return [dict(zip(NAMES, READ(row), strict=True)) for row in found.fetchall()]
