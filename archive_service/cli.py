@@ -12,15 +12,18 @@ from flask.cli import FlaskGroup, with_appcontext
 from waitress import create_server
 
 from . import create_app, migrations
+from .adapters.notify import Notifier, Settings
+from .adapters.scan_store import ScanStore
 from .db import database
 from .domain.errors import ArchiveError
 from .domain.permissions import ROLES
 from .domain.timeutil import local_date, parse_date
-from .notify import Notifier, Settings
-from .scans import ScanStore
-from .services import alerts, audit, demo, outbox, users
-from .services import backup as backup_service
-from .services import scans as scan_service
+from .ops import backup as backup_service
+from .ops import demo
+from .services.accounts import users
+from .services.alerts import alerts
+from .services.archive import scans
+from .services.platform import audit, outbox
 
 
 def _now():
@@ -173,7 +176,7 @@ def _scan_store():
 def scans_sweep(grace_hours):
     """Remove stored scan files that no scan record names, and abandoned partial uploads."""
     with database.connection_context():
-        removed = scan_service.sweep(_scan_store(), now=_now(), grace_seconds=grace_hours * 3600)
+        removed = scans.sweep(_scan_store(), now=_now(), grace_seconds=grace_hours * 3600)
     click.echo(f"removed {len(removed)} unreferenced file(s)")
 
 

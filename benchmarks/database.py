@@ -15,7 +15,9 @@ from urllib.parse import quote
 from archive_service import create_app
 from archive_service.db import database
 from archive_service.models import Alert, Loan, OutboxMessage
-from archive_service.services import alerts, lookup, search
+from archive_service.services.alerts import alerts
+from archive_service.services.ledgers import search
+from archive_service.services.platform import lookup
 
 from . import raw_sweep
 from . import world as worlds

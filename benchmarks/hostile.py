@@ -43,7 +43,8 @@ def _measure(case, frames):
 
 def run_case(case, frames):
     """In the measuring process: do one case and print {"peak_mb", "seconds"}."""
-    from archive_service import raster, scans
+    from archive_service.adapters import raster
+    from archive_service.adapters import scan_store as scans
 
     store_dir = tempfile.mkdtemp(prefix="bench-hostile-")
     store = scans.ScanStore(store_dir, max_bytes=200 * 1024 * 1024)

@@ -2,7 +2,7 @@
 (alerts, e-mails, group-robot posts, the archivists' digest), written by hand-made set-based SQL.
 Working days come from the same calendar, once per distinct due date, as the service does."""
 from archive_service.db import database, is_postgres
-from archive_service.services import calendar
+from archive_service.services.platform import calendar
 
 KIND = "CASE WHEN l.object_kind = 'certificate' THEN 'certificate_out_late' ELSE 'loan_overdue' END"
 KIND_NAME = "CASE a.kind WHEN 'certificate_out_late' THEN '权证出库超期' WHEN 'loan_overdue' THEN '借阅逾期' END"

@@ -12,7 +12,8 @@ import qrcode
 from barcode.writer import ImageWriter
 from pypdf import PdfReader, PdfWriter
 
-from archive_service import labels, scans
+from archive_service.adapters import label_sheets as labels
+from archive_service.adapters import scan_store as scans
 
 from .hostile import worst_file_memory
 

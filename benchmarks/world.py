@@ -24,7 +24,7 @@ from archive_service.db import database, is_postgres
 from archive_service.domain import numbering
 from archive_service.domain.search import grams, normalise
 from archive_service.models import User
-from archive_service.services import users
+from archive_service.services.accounts import users
 
 from . import bulk
 from .bulk import pick, rows, run

@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 
 from archive_service import create_app, migrations, models
 from archive_service.db import bind, database
-from archive_service.services import users
+from archive_service.services.accounts import users
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 NOW = datetime(2026, 10, 9, 2, 0, tzinfo=UTC)  # 2026-10-09 10:00 in Shanghai

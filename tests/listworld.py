@@ -22,7 +22,7 @@ from archive_service.models import (
     Signature,
     User,
 )
-from archive_service.services import audit
+from archive_service.services.platform import audit
 from tests.conftest import NOW
 
 AT = NOW.replace(tzinfo=None)

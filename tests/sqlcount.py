@@ -2,7 +2,7 @@
 from contextlib import contextmanager
 
 from archive_service.db import database
-from archive_service.services import token_cache
+from archive_service.services.accounts import token_cache
 
 
 class StatementLog(list):

@@ -9,7 +9,8 @@ import pytest
 from archive_service import migrations, models
 from archive_service.db import bind, database
 from archive_service.migrations import m0001_first_release
-from archive_service.services import archive_ledger, users
+from archive_service.services.accounts import users
+from archive_service.services.ledgers import archive_ledger
 from tests.conftest import NOW, PG_URL, new_pg_schema
 from tests.schema import describe, differences
 

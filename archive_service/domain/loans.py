@@ -3,6 +3,10 @@ import re
 
 from .errors import InvalidInput, require
 
+ARCHIVE, CERTIFICATE = "archive", "certificate"  # what is borrowed: a file or a certificate
+OBJECT_KINDS = {ARCHIVE: "档案", CERTIFICATE: "权证"}
+USES = {"read": "档案室内查阅", "take_out": "借出"}
+INCIDENT_OPEN, INCIDENT_CLOSED = "open", "closed"  # an incident at a return (R18): the file is flagged while open
 REQUESTED, APPROVED, OUT, RETURNED, REJECTED, CANCELLED = (
     "requested", "approved", "out", "returned", "rejected", "cancelled")
 STATE_NAMES = {REQUESTED: "待审批", APPROVED: "待出借", OUT: "借出中", RETURNED: "已归还", REJECTED: "已驳回",

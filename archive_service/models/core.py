@@ -32,7 +32,7 @@ class User(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField()
     # Raised by logout, a password change and deactivation: a browser session signed in under an
-    # older version is no longer accepted (services/users.session_key).
+    # older version is no longer accepted (services/accounts/users.session_key).
     session_version = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:

@@ -1,8 +1,8 @@
 """What a request knows about its caller and the time: shared by pages and the API."""
 from flask import current_app, g, request
 
+from ..adapters.scan_store import ScanStore
 from ..domain.errors import NotAuthenticated
-from ..scans import ScanStore
 
 
 def now():

@@ -1,4 +1,4 @@
-"""A finished table (services/tables) as a streamed download, for the API and the pages alike."""
+"""A finished table (services/reports/tables) as a streamed download, for the API and the pages alike."""
 from urllib.parse import quote
 
 from flask import Response

@@ -4,7 +4,7 @@ import io
 
 from pypdf import PdfReader
 
-from archive_service import certificate_pdf
+from archive_service.adapters import certificate_pdf
 
 NUMBER = "沪(2026)浦东新区不动产证明第0000001号"
 SIG = {"display_name": "张经理", "signed_at": "2026-10-09T10:00:00+08:00", "content_hash": "ab" * 32}

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from archive_service import fonts, handover_pdf
+from archive_service.adapters import fonts, handover_pdf
 
 URL = "http://archive.example/handovers/7"
 

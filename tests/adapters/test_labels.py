@@ -5,7 +5,8 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from archive_service import fonts, labels
+from archive_service.adapters import fonts
+from archive_service.adapters import label_sheets as labels
 from archive_service.domain.errors import InvalidInput
 from benchmarks.decode import decode_pdf, unread
 

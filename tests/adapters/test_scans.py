@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
-from archive_service import scans
+from archive_service.adapters import scan_store as scans
 from archive_service.domain.errors import ArchiveError, InvalidInput, TooLarge, UnsupportedType
 from benchmarks.decode import rasterize
 from tests import scanfiles

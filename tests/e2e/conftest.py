@@ -9,7 +9,7 @@ from waitress import create_server
 
 from archive_service import create_app, migrations
 from archive_service.db import database
-from archive_service.services import demo
+from archive_service.ops import demo
 from tests.conftest import NOW
 
 CHROMIUM = Path("/usr/bin/chromium")

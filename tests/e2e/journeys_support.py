@@ -13,7 +13,11 @@ from archive_service.cli import main as cli
 from archive_service.db import database
 from archive_service.domain.timeutil import LOCAL_TZ, local_date
 from archive_service.models import OutboxMessage, Project, User
-from archive_service.services import certificate_lists, customers, loan_desk, loans, locations, users
+from archive_service.services.accounts import users
+from archive_service.services.archive import locations
+from archive_service.services.custody import certificate_lists
+from archive_service.services.handover import customers
+from archive_service.services.loans import loan_desk, loans
 from tests.conftest import NOW
 from tests.e2e.conftest import open_menu, sign_out
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from archive_service.db import database
 from archive_service.models import Handover, HandoverItem, Project, ReceiptRefusal, ScanFile
-from archive_service.services import demo
+from archive_service.ops import demo
 from tests.e2e.conftest import CHROMIUM_ARGS, open_menu
 
 pytestmark = pytest.mark.browser

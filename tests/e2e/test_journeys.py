@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from archive_service.db import database
 from archive_service.models import Certificate
-from archive_service.services import calendar, demo
+from archive_service.ops import demo
+from archive_service.services.platform import calendar
 from tests.e2e.conftest import open_menu
 from tests.e2e.journeys_support import (
     Story,

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from archive_service.services import demo
+from archive_service.ops import demo
 from tests.e2e.conftest import open_menu, sign_out
 from tests.e2e.journeys_support import scan_at_desk
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from archive_service.db import database
 from archive_service.models import ArchiveFile, AuditEntry, ScanFile
-from archive_service.services import demo
+from archive_service.ops import demo
 from tests.e2e.conftest import open_menu
 from tests.e2e.journeys_support import blank_pdf
 

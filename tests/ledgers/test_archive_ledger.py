@@ -7,7 +7,11 @@ import openpyxl
 import pytest
 
 from archive_service.domain.errors import InvalidInput
-from archive_service.services import archive_ledger, exports, imports, ledgers, locations, receipt
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.archive import locations, receipt
+from archive_service.services.imports import imports
+from archive_service.services.ledgers import archive_ledger
+from archive_service.services.reports import exports
 from tests.conftest import NOW
 from tests.ledgers.sheetfiles import GOOD, xlsx
 from tests.sqlcount import count_statements

@@ -5,7 +5,10 @@ import io
 import openpyxl
 import pytest
 
-from archive_service.services import certificate_lists, exports, locations, search, stats
+from archive_service.services.archive import locations
+from archive_service.services.custody import certificate_lists
+from archive_service.services.ledgers import search
+from archive_service.services.reports import exports, stats
 from tests.conftest import NOW
 
 CERTS = [{"kind": "他项权证", "name": "不动产权证书", "number": "沪(2026)浦东字第012345号", "owner": "李四商贸有限公司",

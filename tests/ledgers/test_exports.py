@@ -9,8 +9,8 @@ import pytest
 
 from archive_service.domain.errors import InvalidInput
 from archive_service.models import AuditEntry
-from archive_service.services import exports, tables
-from archive_service.services.tables import Column
+from archive_service.services.reports import exports, tables
+from archive_service.services.reports.tables import Column
 from tests.conftest import NOW
 
 

@@ -9,7 +9,9 @@ import pytest
 
 from archive_service.domain.errors import InvalidInput, UnsupportedType
 from archive_service.models import ArchiveFile, AuditEntry, Customer, NumberCounter, Project
-from archive_service.services import archive_ledger, imports, ledgers, search
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.imports import imports
+from archive_service.services.ledgers import archive_ledger, search
 from tests.conftest import NOW
 from tests.ledgers.sheetfiles import GOOD, LEDGER_HEADER, csv_bytes, xlsx
 

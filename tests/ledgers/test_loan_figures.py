@@ -5,7 +5,9 @@ import io
 import openpyxl
 import pytest
 
-from archive_service.services import exports, loan_desk, search, stats
+from archive_service.services.ledgers import search
+from archive_service.services.loans import loan_desk
+from archive_service.services.reports import exports, stats
 from tests.conftest import NOW
 from tests.loans.loan_world import PAGES, LoanWorld, days_after
 from tests.sqlcount import count_statements

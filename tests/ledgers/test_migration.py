@@ -1,7 +1,8 @@
 """m0007 indexes the names a database held before it, so search finds them at once."""
 from archive_service import migrations, models
 from archive_service.db import bind, database
-from archive_service.services import search, users
+from archive_service.services.accounts import users
+from archive_service.services.ledgers import search
 from tests.test_migrations import empty_urls, write_first_release_data  # noqa: F401
 
 

@@ -7,7 +7,10 @@ import pytest
 
 from archive_service.domain.errors import InvalidInput
 from archive_service.models import AuditEntry, Customer, Project
-from archive_service.services import calendar, customers, project_imports, search
+from archive_service.services.handover import customers
+from archive_service.services.imports import project_imports
+from archive_service.services.ledgers import search
+from archive_service.services.platform import calendar
 from tests.conftest import NOW
 from tests.ledgers.sheetfiles import csv_bytes, xlsx
 

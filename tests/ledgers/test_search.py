@@ -3,7 +3,9 @@ import pytest
 
 from archive_service.domain.errors import InvalidInput
 from archive_service.models import AuditEntry, SearchDoc, SearchGram
-from archive_service.services import customers, search, search_index
+from archive_service.services.handover import customers
+from archive_service.services.ledgers import search
+from archive_service.services.platform import search_index
 from tests.conftest import NOW
 
 

@@ -6,7 +6,9 @@ import openpyxl
 import pytest
 
 from archive_service.domain.errors import InvalidInput
-from archive_service.services import exports, extensions, imports, stats
+from archive_service.services.handover import extensions
+from archive_service.services.imports import imports
+from archive_service.services.reports import exports, stats
 from tests.conftest import NOW
 from tests.ledgers.sheetfiles import GOOD, xlsx
 from tests.sqlcount import count_statements

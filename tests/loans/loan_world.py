@@ -4,7 +4,8 @@ from datetime import datetime, time, timedelta
 
 from archive_service.domain.timeutil import LOCAL_TZ
 from archive_service.models import Alert, AuditEntry, Incident, Loan, LoanApproval, OutboxMessage
-from archive_service.services import alerts, loan_desk, loans
+from archive_service.services.alerts import alerts
+from archive_service.services.loans import loan_desk, loans
 from tests.conftest import NOW
 from tests.services.handover_world import World
 

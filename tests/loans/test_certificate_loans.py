@@ -7,7 +7,9 @@ import pytest
 
 from archive_service.domain.errors import Conflict, InvalidInput
 from archive_service.models import Alert, Certificate
-from archive_service.services import calendar, certificates, loan_desk, loans
+from archive_service.services.custody import certificates
+from archive_service.services.loans import loan_desk, loans
+from archive_service.services.platform import calendar
 from tests.conftest import NOW
 from tests.loans.loan_world import sweep_on
 from tests.services.certificate_world import World

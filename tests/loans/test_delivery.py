@@ -11,10 +11,10 @@ from datetime import timedelta
 
 import pytest
 
+from archive_service.adapters.notify import DeliveryError, Notifier, Settings, signed_dingtalk_url
 from archive_service.db import database, transaction
 from archive_service.models import OutboxMessage
-from archive_service.notify import DeliveryError, Notifier, Settings, signed_dingtalk_url
-from archive_service.services import outbox
+from archive_service.services.platform import outbox
 from tests.conftest import NOW
 from tests.loans.servers import RobotServer, SmtpServer, free_port
 

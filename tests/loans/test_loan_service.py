@@ -5,7 +5,10 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import Alert, Incident, OutboxMessage
-from archive_service.services import approvals, incidents, ledgers, loan_desk, loans, scans
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.archive import scans
+from archive_service.services.loans import incidents, loan_desk, loans
+from archive_service.services.loans import loan_rules as approvals
 from tests.conftest import NOW
 from tests.loans.loan_world import PAGES, LoanWorld, snapshot
 

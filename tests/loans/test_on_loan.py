@@ -4,7 +4,11 @@ it comes back; `status` keeps its archival meaning. Through the services."""
 import pytest
 
 from archive_service.domain.errors import Conflict, InvalidInput
-from archive_service.services import archive_ledger, disposals, ledgers, loan_desk, loans, lookup, retention, search
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.ledgers import archive_ledger, search
+from archive_service.services.loans import loan_desk, loans
+from archive_service.services.platform import lookup
+from archive_service.services.retention import disposals, retention
 from tests.conftest import NOW
 from tests.loans.loan_world import PAGES, LoanWorld
 

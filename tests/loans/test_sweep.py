@@ -6,7 +6,10 @@ import pytest
 
 from archive_service.domain.errors import Forbidden, InvalidInput, NotFound
 from archive_service.models import Alert, AuditEntry, Loan, OutboxMessage, Setting, User
-from archive_service.services import alerts, calendar, extensions, handovers, loans
+from archive_service.services.alerts import alerts
+from archive_service.services.handover import extensions, handovers
+from archive_service.services.loans import loans
+from archive_service.services.platform import calendar
 from tests.conftest import NOW
 from tests.loans.loan_world import LoanWorld, on_day, snapshot, sweep_on
 from tests.sqlcount import count_statements

@@ -11,7 +11,7 @@ import pytest
 from archive_service import migrations
 from archive_service.db import bind, database, transaction
 from archive_service.models import OutboxMessage
-from archive_service.services import outbox
+from archive_service.services.platform import outbox
 from tests.conftest import NOW
 from tests.loans.servers import SmtpServer
 

@@ -12,7 +12,8 @@ import pytest
 
 from archive_service.domain import certificates as rules
 from archive_service.models import AuditEntry, Certificate, CertificateHandover, CertificateMovement, Loan
-from archive_service.services import certificate_lists, certificates, loan_desk, loans
+from archive_service.services.custody import certificate_lists, certificates
+from archive_service.services.loans import loan_desk, loans
 from tests.conftest import NOW
 from tests.services.certificate_world import World, checks_of
 

@@ -8,7 +8,8 @@ import pytest
 from archive_service.db import database
 from archive_service.domain.errors import Conflict
 from archive_service.models import AuditEntry, Loan
-from archive_service.services import audit, loan_desk, loans
+from archive_service.services.loans import loan_desk, loans
+from archive_service.services.platform import audit
 from tests.conftest import NOW
 from tests.loans.loan_world import LoanWorld
 

@@ -5,7 +5,8 @@ import threading
 from archive_service.db import database
 from archive_service.domain.errors import Conflict
 from archive_service.models import ArchiveFile, NumberCounter, RegisterEntry
-from archive_service.services import audit, receipt
+from archive_service.services.archive import receipt
+from archive_service.services.platform import audit
 from tests.conftest import NOW
 
 

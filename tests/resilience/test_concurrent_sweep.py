@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from archive_service.models import Alert, AuditEntry, OutboxMessage, User
-from archive_service.services import audit, calendar, loan_desk, loans
+from archive_service.services.loans import loan_desk, loans
+from archive_service.services.platform import audit, calendar
 from tests.conftest import NOW
 from tests.loans.loan_world import LoanWorld, sweep_on
 

@@ -11,7 +11,7 @@ import pytest
 
 from archive_service.db import transaction
 from archive_service.models import OutboxMessage, User
-from archive_service.services import alerts, outbox
+from archive_service.services.platform import outbox
 from tests.conftest import NOW
 from tests.loans.servers import RobotServer, SmtpServer
 from tests.resilience.servers import SOURCE
@@ -28,7 +28,7 @@ def queued(world):
     OutboxMessage.delete().execute()
     for n in range(NOTICES):
         with transaction():
-            alerts.notify([User.get(User.username == "li")], kind="loan", obj=f"XD-2026-{n + 1:04d}",
+            outbox.notify([User.get(User.username == "li")], kind="loan", obj=f"XD-2026-{n + 1:04d}",
                           message=f"第 {n} 条通知", robots=True, now=NOW)
     return NOTICES * 3
 

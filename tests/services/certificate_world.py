@@ -10,7 +10,10 @@ from archive_service.models import (
     Stocktake,
     StocktakeScan,
 )
-from archive_service.services import certificate_lists, customers, loan_desk, loans, locations
+from archive_service.services.archive import locations
+from archive_service.services.custody import certificate_lists
+from archive_service.services.handover import customers
+from archive_service.services.loans import loan_desk, loans
 from tests.conftest import NOW
 
 CERTS = [{"kind": "他项权证", "name": "不动产登记证明", "number": "沪(2026)浦东新区不动产证明第0000001号",

@@ -12,7 +12,8 @@ from archive_service.models import (
     Signature,
     SupplementRequest,
 )
-from archive_service.services import customers, handovers, locations, receipt
+from archive_service.services.archive import locations, receipt
+from archive_service.services.handover import customers, handovers
 from tests.conftest import NOW
 
 ITEMS = [{"part": 1, "title": "审批表", "pages": 2, "attachment": False, "contract": False},

@@ -6,7 +6,7 @@ import pytest
 from archive_service.db import database, transaction
 from archive_service.domain.errors import Forbidden
 from archive_service.models import AuditEntry
-from archive_service.services import audit
+from archive_service.services.platform import audit
 from tests.conftest import NOW
 from tests.sqlcount import count_statements
 

@@ -3,7 +3,7 @@ import pytest
 
 from archive_service.domain.errors import Forbidden, InvalidInput
 from archive_service.models import AuditEntry, CalendarOverride
-from archive_service.services import calendar
+from archive_service.services.platform import calendar
 from tests.conftest import NOW
 
 

@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 
 from archive_service.domain.errors import Forbidden, InvalidInput
-from archive_service.services import certificate_ledger, certificate_lists, customers
+from archive_service.services.custody import certificate_lists
+from archive_service.services.handover import customers
+from archive_service.services.ledgers import certificate_ledger
 from tests.conftest import NOW
 from tests.services.certificate_world import CERTS, World, checks_of
 from tests.sqlcount import count_statements

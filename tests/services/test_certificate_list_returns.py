@@ -8,8 +8,9 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Alert, Certificate, CertificateListReturn, CertificateSignature, SearchDoc
-from archive_service.services import certificate_list_rounds as rounds
-from archive_service.services import certificate_lists, certificates, overdue
+from archive_service.services.alerts import overdue
+from archive_service.services.custody import certificate_list_rounds as rounds
+from archive_service.services.custody import certificate_lists, certificate_views, certificates
 from tests.conftest import NOW
 from tests.services.certificate_world import CERTS, World, checks_of, snapshot
 
@@ -169,7 +170,7 @@ def test_r15_only_a_corrects_and_signs_and_only_a_returned_list(world):
 def test_r15_a_returned_list_is_still_open_and_overdue_tells_a(world):
     listed = world.listed()  # Friday 2026-10-09; due the next working day, Saturday 10-10 (调休)
     rounds.return_to_a(world.b, listed["id"], None, "请更正", now=NOW)
-    late = certificates.overdue_lists(NOW + timedelta(days=2))
+    late = certificate_views.overdue_lists(NOW + timedelta(days=2))
     assert [(o["id"], o["state"], o["state_name"]) for o in late] == [(listed["id"], "returned", "已退回A角")]
     notices = [n for n in overdue.notices(date(2026, 10, 12), escalate_after=3) if n.kind == "certificate_list_late"]
     assert [[u.username for u in n.recipients] for n in notices] == [["zhang"]]

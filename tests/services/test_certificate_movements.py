@@ -8,7 +8,8 @@ import pytest
 from archive_service.db import database
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Certificate, CertificateMovement
-from archive_service.services import certificate_desk, certificate_lists, certificates, loan_desk
+from archive_service.services.custody import certificate_desk, certificate_lists, certificates
+from archive_service.services.loans import loan_desk
 from tests.conftest import NOW
 from tests.services.certificate_world import World, snapshot
 from tests.sqlcount import count_statements

@@ -7,16 +7,11 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Certificate, CertificateMovement, Location
-from archive_service.services import (
-    certificate_kinds,
-    certificate_lists,
-    certificates,
-    customers,
-    dashboard,
-    labels,
-    locations,
-    lookup,
-)
+from archive_service.services.archive import labels, locations
+from archive_service.services.custody import certificate_kinds, certificate_lists, certificate_views, certificates
+from archive_service.services.handover import customers
+from archive_service.services.platform import lookup
+from archive_service.services.reports import dashboard
 from tests.conftest import NOW
 from tests.services.certificate_world import CERTS, World, checks_of, snapshot
 from tests.sqlcount import count_statements
@@ -188,12 +183,12 @@ def test_r16_only_a_custodian_or_archivist_may_make_a_safe(world):
 
 def test_r15_a_list_unconfirmed_after_the_next_working_day_is_overdue(world):
     listed = world.listed()  # Friday 2026-10-09; the next working day is Saturday 10-10 (调休)
-    assert certificates.overdue_lists(NOW + timedelta(days=1)) == []
-    overdue = certificates.overdue_lists(NOW + timedelta(days=2))
+    assert certificate_views.overdue_lists(NOW + timedelta(days=1)) == []
+    overdue = certificate_views.overdue_lists(NOW + timedelta(days=2))
     assert [(o["id"], o["due"]) for o in overdue] == [(listed["id"], "2026-10-10")]
     certificate_lists.confirm(world.b, listed["id"], checks_of(listed), now=NOW)
     certificate_lists.confirm(world.custodian, listed["id"], checks_of(listed), "S9-A", now=NOW)
-    assert certificates.overdue_lists(NOW + timedelta(days=2)) == []
+    assert certificate_views.overdue_lists(NOW + timedelta(days=2)) == []
 
 
 def test_r15_overdue_lists_show_on_the_dashboard(world):

@@ -1,5 +1,5 @@
 """The dashboard's figures come from the actor's real work (R10 deadlines)."""
-from archive_service.services import dashboard
+from archive_service.services.reports import dashboard
 from tests.conftest import NOW
 from tests.services.handover_world import World
 

@@ -1,7 +1,8 @@
 """`serve --demo` loads accounts for every role and a few records, only into an empty database."""
 from archive_service.domain.permissions import ROLES
 from archive_service.models import ArchiveFile, Customer, Handover, User
-from archive_service.services import demo, users
+from archive_service.ops import demo
+from archive_service.services.accounts import users
 from tests.conftest import NOW
 
 

@@ -7,7 +7,10 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden
 from archive_service.models import Alert, AuditEntry, Loan, Transfer, User
-from archive_service.services import departure, ledgers, loan_desk, loans, users
+from archive_service.services.accounts import users
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.loans import loan_desk, loans
+from archive_service.services.people import departure
 from tests.conftest import NOW
 from tests.loans.loan_world import PAGES, LoanWorld, snapshot
 from tests.services.certificate_world import World as CertificateWorld

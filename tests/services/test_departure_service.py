@@ -7,7 +7,10 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import AuditEntry, Project, Reassignment, Signature, Transfer, User
-from archive_service.services import customers, departure, handovers, ledgers, reassignment, users
+from archive_service.services.accounts import users
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.handover import customers, handovers
+from archive_service.services.people import departure, reassignment
 from tests.conftest import NOW
 from tests.services.certificate_world import World as CertificateWorld
 from tests.services.handover_world import World

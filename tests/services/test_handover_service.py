@@ -5,7 +5,9 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import AuditEntry
-from archive_service.services import audit, customers, extensions, handovers, ledgers
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.handover import customers, extensions, handovers
+from archive_service.services.platform import audit
 from tests.conftest import NOW
 from tests.services.handover_world import ITEMS, World, snapshot
 

@@ -10,7 +10,10 @@ from archive_service.db import database, transaction
 from archive_service.domain import loans as loan_rules
 from archive_service.domain.errors import ArchiveError, Conflict
 from archive_service.models import ChecklistEntry, Customer, Loan, Location, Project, User
-from archive_service.services import customers, handovers, holdings, locations, users
+from archive_service.services.accounts import users
+from archive_service.services.archive import locations
+from archive_service.services.handover import customers, handovers
+from archive_service.services.people import holdings
 from tests.conftest import NOW, PASSWORD
 from tests.loans.loan_world import LoanWorld
 from tests.services.certificate_world import World as CertificateWorld

@@ -6,7 +6,11 @@ import pytest
 from archive_service.db import database
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import ArchiveFile, HandoverItem, RegisterEntry
-from archive_service.services import archive_ledger, handovers, ledgers, locations, numbering, receipt
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.archive import locations, receipt
+from archive_service.services.archive import number_scheme as numbering
+from archive_service.services.handover import handovers
+from archive_service.services.ledgers import archive_ledger
 from tests.conftest import NOW
 from tests.services.handover_world import World, snapshot
 

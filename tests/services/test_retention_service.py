@@ -7,11 +7,15 @@ import subprocess
 
 import pytest
 
-from archive_service import scans as store_module
+from archive_service.adapters import scan_store as store_module
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import ArchiveFile, AuditEntry, Disposal, DisposalEntry, Loan, ScanFile
-from archive_service.services import archive_ledger, disposals, ledgers, loan_desk, loans, retention, retention_defaults
-from archive_service.services import scans as scan_service
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.archive import retention_defaults
+from archive_service.services.archive import scans as scan_service
+from archive_service.services.ledgers import archive_ledger
+from archive_service.services.loans import loan_desk, loans
+from archive_service.services.retention import disposals, retention
 from tests import scanfiles
 from tests.conftest import NOW
 from tests.loans.loan_world import PAGES

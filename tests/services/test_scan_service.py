@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
-from archive_service import scans as store_module
+from archive_service.adapters import scan_store as store_module
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import ArchiveFile, AuditEntry, ScanFile
-from archive_service.services import audit, ledgers
-from archive_service.services import scans as scan_service
+from archive_service.services.archive import file_record as ledgers
+from archive_service.services.archive import scans as scan_service
+from archive_service.services.platform import audit
 from tests import scanfiles
 from tests.conftest import NOW
 from tests.services.handover_world import World

@@ -4,10 +4,10 @@ import io
 
 import pytest
 
-from archive_service import scans as store_module
+from archive_service.adapters import scan_store as store_module
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from archive_service.models import AuditEntry, ScanFile
-from archive_service.services import scans as scan_service
+from archive_service.services.archive import scans as scan_service
 from tests import scanfiles
 from tests.conftest import NOW
 from tests.services.handover_world import World

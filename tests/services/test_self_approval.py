@@ -4,7 +4,7 @@ import pytest
 
 from archive_service.domain.errors import Conflict
 from archive_service.models import AuditEntry, Extension
-from archive_service.services import extensions, handovers
+from archive_service.services.handover import extensions, handovers
 from tests.conftest import NOW
 from tests.services.handover_world import ITEMS, World
 

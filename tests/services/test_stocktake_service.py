@@ -6,7 +6,8 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import Stocktake
-from archive_service.services import locations, stocktakes
+from archive_service.services.archive import locations
+from archive_service.services.custody import stocktakes
 from tests.conftest import NOW
 from tests.services import handover_world
 from tests.services.certificate_world import CERTS, World, snapshot

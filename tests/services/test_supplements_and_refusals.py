@@ -4,7 +4,8 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput
 from archive_service.models import ReceiptRefusal, SupplementAnswer
-from archive_service.services import handovers, receipt
+from archive_service.services.archive import receipt
+from archive_service.services.handover import handovers
 from tests.conftest import NOW
 from tests.services.handover_world import World, snapshot
 
@@ -140,7 +141,7 @@ def test_r11_blind_count_is_on_by_default_and_only_an_admin_turns_it_off(world, 
 
 
 def test_r10_the_extensions_to_decide_cost_the_same_statements_for_1_or_50(world):
-    from archive_service.services import extensions
+    from archive_service.services.handover import extensions
     from tests.sqlcount import count_statements
 
     def ask():

@@ -5,7 +5,9 @@ import pytest
 
 from archive_service.domain.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated
 from archive_service.models import ApiToken, AuditEntry, Certificate, User
-from archive_service.services import departure, receipt, token_cache, users
+from archive_service.services.accounts import token_cache, users
+from archive_service.services.archive import receipt
+from archive_service.services.people import departure
 from tests.conftest import NOW, PASSWORD
 from tests.services.certificate_world import World as CertificateWorld
 from tests.services.handover_world import World

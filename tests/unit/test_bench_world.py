@@ -8,7 +8,7 @@ import pytest
 from archive_service import migrations
 from archive_service.db import bind, database, is_sqlite, transaction
 from archive_service.domain import numbering
-from archive_service.services import search_index
+from archive_service.services.platform import search_index
 from benchmarks import world as worlds
 from tests.conftest import PG_URL
 from tests.schema import describe

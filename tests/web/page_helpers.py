@@ -3,7 +3,7 @@ import re
 
 from archive_service.db import database
 from archive_service.models import AuditEntry, User
-from archive_service.services import users
+from archive_service.services.accounts import users
 from tests.conftest import NOW, PASSWORD, csrf_token
 
 

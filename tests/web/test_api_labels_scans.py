@@ -202,7 +202,7 @@ def batch_pdf(*parts):
 
 
 def test_r18_a_batch_is_cut_at_cover_sheets_and_what_cannot_be_placed_is_reported(received):
-    from archive_service import labels
+    from archive_service.adapters import label_sheets as labels
     from archive_service.domain.scans import cover_payload
 
     arch, no = received["arch"], received["no"]

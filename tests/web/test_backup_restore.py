@@ -16,10 +16,10 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from archive_service.adapters.scan_store import ScanStore
 from archive_service.db import bind, database
 from archive_service.models import ArchiveFile, AuditEntry, Customer, ScanFile
-from archive_service.scans import ScanStore
-from archive_service.services import backup as backup_service
+from archive_service.ops import backup as backup_service
 from tests import scanfiles
 from tests.conftest import NOW, PG_URL
 from tests.web.scan_world import ITEMS, upload

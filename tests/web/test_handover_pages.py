@@ -6,7 +6,8 @@ import pytest
 
 from archive_service.db import database
 from archive_service.models import ArchiveFile, Handover, HandoverItem
-from archive_service.services import handovers, users
+from archive_service.services.accounts import users
+from archive_service.services.handover import handovers
 from tests.conftest import csrf_token
 
 ITEMS = [{"part": 1, "title": "审批表", "pages": 2, "attachment": False, "contract": False},

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from archive_service.db import database
 from archive_service.models import AuditEntry
-from archive_service.services import lookup
+from archive_service.services.platform import lookup
 from tests.sqlcount import count_statements
 
 

@@ -3,7 +3,7 @@ import re
 
 from archive_service.db import database, transaction
 from archive_service.models import AuditEntry
-from archive_service.services import audit
+from archive_service.services.platform import audit
 from tests.conftest import NOW, csrf_token
 from tests.web.page_helpers import add_user, count, sign_in
 

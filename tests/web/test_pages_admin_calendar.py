@@ -1,7 +1,7 @@
 """The working-day calendar page: local overrides and confirmed years change the deadlines (R10)."""
 from archive_service.db import database
 from archive_service.models import AuditEntry, CalendarOverride, CalendarYear
-from archive_service.services import calendar
+from archive_service.services.platform import calendar
 from tests.web.page_helpers import add_user, count, flashes, form_action, sign_in, submit
 
 

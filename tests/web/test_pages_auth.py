@@ -2,7 +2,7 @@
 import pytest
 
 from archive_service.db import database
-from archive_service.services import users
+from archive_service.services.accounts import users
 from tests.conftest import NOW, PASSWORD, csrf_token
 from tests.web.page_helpers import add_user, flashes, sign_in, snapshot
 

@@ -6,10 +6,11 @@ import os
 
 import pytest
 
-from archive_service import raster, scans
+from archive_service.adapters import raster
+from archive_service.adapters import scan_store as scans
 from archive_service.domain.errors import InvalidInput
 from archive_service.models import ScanFile
-from archive_service.services import scans as scan_service
+from archive_service.services.archive import scans as scan_service
 from tests import scanfiles
 from tests.conftest import NOW
 from tests.web.scan_world import TOTAL_PAGES, rows, stored_files, upload

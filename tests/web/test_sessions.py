@@ -9,7 +9,7 @@ import pytest
 from archive_service import create_app
 from archive_service.db import database
 from archive_service.models import ApiToken, LoginThrottle
-from archive_service.services import users
+from archive_service.services.accounts import users
 from tests.conftest import NOW, PASSWORD
 from tests.web.page_helpers import add_user, sign_in
 

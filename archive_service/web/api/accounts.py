@@ -2,7 +2,7 @@
 from flask import current_app, g
 
 from ...domain.permissions import ROLES
-from ...services import users
+from ...services.accounts import users
 from ..context import client_addr, current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Bool, List, PageArgs, Text, length

@@ -1,5 +1,6 @@
 """Alerts: the overdue sweep, the caller's notification centre, remind now, the outbox."""
-from ...services import alerts, outbox
+from ...services.alerts import alerts
+from ...services.platform import outbox
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, PageArgs, QueryFlag, Str

@@ -1,5 +1,5 @@
 """The audit trail."""
-from ...services import audit
+from ...services.platform import audit
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import FilterDate, PageArgs, Text

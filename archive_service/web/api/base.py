@@ -7,7 +7,7 @@ from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 
-from ...services import users
+from ...services.accounts import users
 from ..context import now
 from ..errors import http_error_response, problem
 from . import responses

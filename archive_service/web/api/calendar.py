@@ -1,6 +1,6 @@
 """The working-day calendar."""
 from ...domain.calendar import MAX_DAYS
-from ...services import calendar
+from ...services.platform import calendar
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Text, one_of

@@ -2,15 +2,16 @@
 dual-controlled movements, the day-end check and stock-takes of a safe."""
 from flask import Response, request
 
-from ...services import (
+from ...services.custody import (
     certificate_desk,
     certificate_kinds,
-    certificate_ledger,
     certificate_list_rounds,
     certificate_lists,
+    certificate_views,
     certificates,
     stocktakes,
 )
+from ...services.ledgers import certificate_ledger
 from ..context import current_actor, now
 from .base import api_blueprint
 from .ledgers import CertificateFilters
@@ -163,7 +164,7 @@ def waiting_lists():
 def overdue_lists():
     """Lists not in the safe by the end of the next working day after they were made."""
     current_actor()
-    return {"items": certificates.overdue_lists(now()), "next_cursor": None}
+    return {"items": certificate_views.overdue_lists(now()), "next_cursor": None}
 
 
 @bp.get("/certificate-handovers/<int:handover_id>")

@@ -1,5 +1,5 @@
 """Customers and projects (R5)."""
-from ...services import customers
+from ...services.handover import customers
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Date, Decimal, Id, PageArgs, Text

@@ -2,7 +2,7 @@
 from flask import Response, request
 
 from ...domain.errors import InvalidInput, require
-from ...services import departure, reassignment
+from ...services.people import departure, reassignment
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, List, Text

@@ -1,7 +1,9 @@
 """Handover lists, extensions, receipt, the archive ledger and register."""
 from flask import Response, request
 
-from ...services import archive_ledger, extensions, handovers, ledgers, locations, numbering, receipt
+from ...services.archive import file_record, locations, number_scheme, receipt
+from ...services.handover import extensions, handovers
+from ...services.ledgers import archive_ledger
 from ..context import current_actor, now
 from .base import api_blueprint
 from .ledgers import LedgerFilters
@@ -312,14 +314,14 @@ def ledger(args):
 @archives_bp.get("/archives/<archive_no>")
 @archives_bp.response(200)
 def get_archive(archive_no):
-    return ledgers.get_archive(current_actor(), archive_no, now=now())
+    return file_record.get_archive(current_actor(), archive_no, now=now())
 
 
 @archives_bp.post("/archives/<archive_no>/move")
 @archives_bp.arguments(Move)
 @archives_bp.response(200)
 def move(body, archive_no):
-    return ledgers.move(current_actor(), archive_no, body["location"], body["note"], now=now())
+    return file_record.move(current_actor(), archive_no, body["location"], body["note"], now=now())
 
 
 @archives_bp.post("/archives/<archive_no>/void")
@@ -327,7 +329,7 @@ def move(body, archive_no):
 @archives_bp.response(200)
 def void(body, archive_no):
     """Withdraw a number; it stays in the ledger with the reason."""
-    return ledgers.void(current_actor(), archive_no, body["reason"], now=now())
+    return file_record.void(current_actor(), archive_no, body["reason"], now=now())
 
 
 @archives_bp.get("/register")
@@ -335,14 +337,14 @@ def void(body, archive_no):
 @archives_bp.response(200)
 def register(args):
     """The registration book (R12)."""
-    return ledgers.register(current_actor(), now=now(), **args)
+    return file_record.register(current_actor(), now=now(), **args)
 
 
 @archives_bp.get("/numbering")
 @archives_bp.response(200)
 def get_numbering():
     current_actor()
-    return numbering.scheme_view()
+    return number_scheme.scheme_view()
 
 
 @archives_bp.put("/numbering")
@@ -350,4 +352,4 @@ def get_numbering():
 @archives_bp.response(200)
 def set_numbering(body):
     """The archive-number pattern (DA/T 13-2022 segments)."""
-    return numbering.set_scheme(current_actor(), now=now(), **body)
+    return number_scheme.set_scheme(current_actor(), now=now(), **body)

@@ -1,7 +1,7 @@
 """Printable labels for archive boxes and storage locations."""
 from flask import Response
 
-from ...services import labels
+from ...services.archive import labels
 from ..context import current_actor, now, setting
 from .base import api_blueprint
 from .schemas import ApiSchema, QueryInt, Text

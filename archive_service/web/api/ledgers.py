@@ -2,7 +2,9 @@
 from flask_smorest.fields import Upload
 
 from ...domain.errors import InvalidInput
-from ...services import exports, imports, project_imports, search, stats
+from ...services.imports import imports, project_imports
+from ...services.ledgers import search
+from ...services.reports import exports, stats
 from ..context import current_actor, now
 from ..downloads import download
 from .base import api_blueprint

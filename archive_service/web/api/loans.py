@@ -1,6 +1,6 @@
 """Borrowing: requests, approval steps, checkout and return by scanning, renewals, incidents,
 and the approval rules an admin edits (R17–R19)."""
-from ...services import approvals, incidents, loan_desk, loans
+from ...services.loans import incidents, loan_desk, loan_rules, loans
 from ..context import current_actor, now
 from .base import api_blueprint
 from .schemas import ApiSchema, Bool, Dict, Int, List, PageArgs, QueryFlag, Str
@@ -147,7 +147,7 @@ def close_incident(body, incident_id):
 def get_rules():
     """The approval rules in force, per object kind (defaults until an admin sets them)."""
     current_actor()
-    return approvals.all_rules()
+    return loan_rules.all_rules()
 
 
 @bp.put("/loan-rules/<object_kind>")
@@ -156,4 +156,4 @@ def get_rules():
 def set_rules(body, object_kind):
     """Replace the rules of `archive` or `certificate` loans: each `{use, requester_role, steps,
     max_days, max_renewals, renewal_steps}`; an empty list restores the defaults."""
-    return approvals.set_rules(current_actor(), object_kind, body["rules"], now=now())
+    return loan_rules.set_rules(current_actor(), object_kind, body["rules"], now=now())

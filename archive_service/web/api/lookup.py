@@ -1,5 +1,5 @@
 """Scan lookup: what a printed or typed code names."""
-from ...services import lookup
+from ...services.platform import lookup
 from ..context import current_actor
 from .base import api_blueprint
 

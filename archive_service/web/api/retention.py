@@ -1,7 +1,8 @@
 """Retention periods, the appraisal list and disposal lists (R23 鉴定/销毁)."""
 from flask import Response, request
 
-from ...services import disposals, retention, retention_defaults
+from ...services.archive import retention_defaults
+from ...services.retention import disposals, retention
 from ..context import current_actor, now, scan_store
 from .base import api_blueprint
 from .schemas import ApiSchema, Bool, Dict, List, PageArgs, Text

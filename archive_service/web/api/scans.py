@@ -2,7 +2,7 @@
 from flask import Response, send_file
 from flask_smorest.fields import Upload
 
-from ...services import labels, scans
+from ...services.archive import labels, scans
 from ..context import current_actor, now, scan_store
 from .base import api_blueprint
 from .schemas import ApiSchema, QueryId, Text

@@ -11,7 +11,7 @@ The boundary field types every route uses for its input (pattern 4 of the brief)
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from ...domain.bounds import DATE_RANGE_TEXT, MAX_DATE, MIN_DATE, date_in_range, text_problem
-from ...services.paging import MAX_ID, PAGE_MAX
+from ...paging import MAX_ID, PAGE_MAX
 
 
 class _ZhMessages:
@@ -80,7 +80,7 @@ ID_RANGE = {"minimum": 1, "maximum": MAX_ID}
 
 def Id(**kwargs):
     """A row id in a JSON body. The range is documented, not enforced here: the service answers an
-    id no row can have with its own 404/422 code (services/paging.row_id)."""
+    id no row can have with its own 404/422 code (paging.row_id)."""
     return Int(metadata={**ID_RANGE, **kwargs.pop("metadata", {})}, **kwargs)
 
 

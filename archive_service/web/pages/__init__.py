@@ -4,7 +4,8 @@ from flask_login import LoginManager, current_user
 
 from ...domain.permissions import ROLES, allowed
 from ...domain.timeutil import minute_text
-from ...services import alerts, users
+from ...services.accounts import users
+from ...services.alerts import alerts
 from ..context import client_addr
 from ..errors import typed_form
 from . import (

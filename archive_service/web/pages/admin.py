@@ -9,7 +9,9 @@ from flask_login import login_required
 from ...domain.errors import InvalidInput
 from ...domain.permissions import require_permission
 from ...domain.timeutil import local_date
-from ...services import audit, calendar, receipt, users
+from ...services.accounts import users
+from ...services.archive import receipt
+from ...services.platform import audit, calendar
 from ..context import current_actor, now
 from . import audit_text
 

@@ -3,8 +3,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ...domain.permissions import allowed
-from ...services import archive_ledger, ledgers
-from ...services import locations as location_service
+from ...services.archive import file_record
+from ...services.archive import locations as location_service
+from ...services.ledgers import archive_ledger
 from ..context import current_actor, now
 from .ledgers import ledger_filters
 
@@ -25,15 +26,15 @@ def ledger():
 def detail(archive_no):
     actor = current_actor()
     places = location_service.all_locations(actor) if allowed(actor.roles, "locations.manage") else []
-    return render_template("archives/detail.html", f=ledgers.get_archive(actor, archive_no, now=now()),
+    return render_template("archives/detail.html", f=file_record.get_archive(actor, archive_no, now=now()),
                            locations=places)
 
 
 @bp.post("/archives/<path:archive_no>/move")
 @login_required
 def move(archive_no):
-    ledgers.move(current_actor(), archive_no, request.form.get("location", ""), request.form.get("note", ""),
-                 now=now())
+    file_record.move(current_actor(), archive_no, request.form.get("location", ""), request.form.get("note", ""),
+                     now=now())
     flash("已移动存放位置。", "success")
     return redirect(url_for(".detail", archive_no=archive_no))
 
@@ -42,7 +43,7 @@ def move(archive_no):
 @login_required
 def register():
     args = {"date_from": request.args.get("from") or None, "date_to": request.args.get("to") or None}
-    book = ledgers.register(current_actor(), now=now(), cursor=request.args.get("cursor") or None, **args)
+    book = file_record.register(current_actor(), now=now(), cursor=request.args.get("cursor") or None, **args)
     return render_template("archives/register.html", book=book, args=args)
 
 

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import UserMixin, login_required, login_user, logout_user
 
 from ...domain.errors import ArchiveError
-from ...services import users
+from ...services.accounts import users
 from ..context import client_addr, current_actor, now
 
 bp = Blueprint("auth", __name__)

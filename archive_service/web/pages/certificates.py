@@ -6,16 +6,17 @@ from flask_login import login_required
 
 from ...domain import certificates as rules
 from ...domain.errors import ArchiveError
-from ...services import (
+from ...services.custody import (
     certificate_desk,
     certificate_kinds,
-    certificate_ledger,
     certificate_list_rounds,
     certificate_lists,
+    certificate_views,
     certificates,
-    customers,
     stocktakes,
 )
+from ...services.handover import customers
+from ...services.ledgers import certificate_ledger
 from ..context import current_actor, now
 from . import forms
 from .ledgers import certificate_filters
@@ -26,7 +27,7 @@ ADD_ROWS = 2  # empty rows under a returned list's entries, for A to add certifi
 
 
 def _safes(actor):
-    return certificates.safe_places(actor)
+    return certificate_views.safe_places(actor)
 
 
 def _pdf(data):

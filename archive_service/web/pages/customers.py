@@ -4,7 +4,9 @@ from flask_login import login_required
 
 from ...domain.customers import BUSINESSES, KINDS
 from ...domain.permissions import allowed
-from ...services import certificate_lists, customers, reassignment
+from ...services.custody import certificate_lists
+from ...services.handover import customers
+from ...services.people import reassignment
 from ..context import current_actor, now
 from . import forms
 

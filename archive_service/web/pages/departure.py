@@ -2,7 +2,8 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import departure, reassignment, users
+from ...services.accounts import users
+from ...services.people import departure, reassignment
 from ..context import current_actor, now
 from . import forms
 

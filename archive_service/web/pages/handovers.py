@@ -4,7 +4,8 @@ from flask_login import login_required
 
 from ...domain.errors import ArchiveError
 from ...domain.handovers import PARTS
-from ...services import customers, extensions, handover_views, handovers, locations, receipt
+from ...services.archive import locations, receipt
+from ...services.handover import customers, extensions, handover_views, handovers
 from ..context import current_actor, now
 from . import forms
 

@@ -4,9 +4,11 @@ from flask_login import login_required
 
 from ...domain.errors import InvalidInput, NotFound
 from ...domain.permissions import allowed
-from ...services import calendar, certificate_desk, extensions, handovers
-from ...services import dashboard as dashboard_figures
-from ...services import lookup as codes
+from ...services.custody import certificate_desk
+from ...services.handover import extensions, handovers
+from ...services.platform import calendar
+from ...services.platform import lookup as codes
+from ...services.reports import dashboard as dashboard_figures
 from ..context import current_actor, now
 from .formats import FAVICON
 

@@ -5,7 +5,9 @@ from flask_login import login_required
 from ...domain.errors import Forbidden, InvalidInput
 from ...domain.permissions import allowed, require_permission
 from ...domain.timeutil import LOCAL_TZ
-from ...services import archive_ledger, certificate_ledger, exports, imports, project_imports, search, stats
+from ...services.imports import imports, project_imports
+from ...services.ledgers import archive_ledger, certificate_ledger, search
+from ...services.reports import exports, stats
 from .. import charts
 from ..context import current_actor, now
 from ..downloads import download

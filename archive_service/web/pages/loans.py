@@ -3,7 +3,8 @@ desk (scan a label → the right action), the overdue list, incidents and the no
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ...services import alerts, approvals, incidents, loan_desk, loans
+from ...services.alerts import alerts
+from ...services.loans import incidents, loan_desk, loan_rules, loans
 from ..context import current_actor, now
 
 bp = Blueprint("loan_pages", __name__)
@@ -20,7 +21,7 @@ def mine():
     actor = current_actor()
     return render_template("loans/mine.html", page=loans.find(actor, mine=True, now=now(),
                                                               cursor=request.args.get("cursor") or None),
-                           uses=approvals.USES)
+                           uses=loan_rules.USES)
 
 
 @bp.post("/loans")

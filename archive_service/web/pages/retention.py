@@ -4,7 +4,8 @@ from flask_login import login_required
 
 from ...domain import retention as rules
 from ...domain.timeutil import local_date
-from ...services import disposals, retention, retention_defaults
+from ...services.archive import retention_defaults
+from ...services.retention import disposals, retention
 from ..context import current_actor, now, scan_store
 from . import forms
 

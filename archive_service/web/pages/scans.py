@@ -4,7 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import login_required
 
 from ...domain.errors import InvalidInput, NotFound, require
-from ...services import labels, scans
+from ...services.archive import labels, scans
 from ..context import current_actor, now, scan_store, setting
 from . import forms
 

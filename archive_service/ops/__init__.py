@@ -1,0 +1,1 @@
+"""Operations beside the CLI: backup and restore, the demo data."""

@@ -1,0 +1,1 @@
+"""Imports from spreadsheets: the legacy ledger and the lending system's projects."""

@@ -1,0 +1,1 @@
+"""Retention periods, appraisal and disposal (R23)."""
