@@ -19,19 +19,14 @@ from archive_service.domain import invariants as inv
 from archive_service.domain.errors import ArchiveError
 from archive_service.domain.timeutil import local_date
 from archive_service.models import Certificate, CertificateMovement, Loan, Project, User
-from archive_service.services import (
-    alerts,
-    availability,
-    certificate_lists,
-    certificates,
-    departure,
-    disposals,
-    loan_desk,
-    loans,
-    stocktakes,
-    users,
-)
-from archive_service.services import scans as scan_service
+from archive_service.services.accounts import users
+from archive_service.services.alerts import alerts
+from archive_service.services.archive import availability
+from archive_service.services.archive import scans as scan_service
+from archive_service.services.custody import certificate_lists, certificates, stocktakes
+from archive_service.services.loans import loan_desk, loans
+from archive_service.services.people import departure
+from archive_service.services.retention import disposals
 from tests import scanfiles
 from tests.conftest import NOW
 from tests.services import custody_snapshot

@@ -24,7 +24,9 @@ from archive_service.models import (
     Stocktake,
     User,
 )
-from archive_service.services import archive_ledger, audit, loans
+from archive_service.services.ledgers import archive_ledger
+from archive_service.services.loans import loans
+from archive_service.services.platform import audit
 
 # Sees the ledger and every loan, and writes nothing when it reads them.
 VIEWER = Actor(id=None, username="snapshot", roles=("archivist", "custodian"))

@@ -12,23 +12,19 @@ import psycopg2
 import pytest
 from peewee import AutoField
 
-from archive_service import scans as store_module
+from archive_service.adapters import scan_store as store_module
 from archive_service.db import bind, database, is_postgres
 from archive_service.domain import invariants as inv
 from archive_service.domain.errors import ArchiveError
 from archive_service.models import ALL_MODELS, AuditEntry, Certificate, Location
-from archive_service.services import (
-    audit,
-    backup,
-    certificate_lists,
-    customers,
-    handovers,
-    loans,
-    locations,
-    receipt,
-    retention,
-    users,
-)
+from archive_service.ops import backup
+from archive_service.services.accounts import users
+from archive_service.services.archive import locations, receipt
+from archive_service.services.custody import certificate_lists
+from archive_service.services.handover import customers, handovers
+from archive_service.services.loans import loans
+from archive_service.services.platform import audit
+from archive_service.services.retention import retention
 from tests.conftest import NOW, PASSWORD, PG_URL
 from tests.services.handover_world import ITEMS
 
